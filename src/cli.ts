@@ -1,0 +1,84 @@
+/**
+ * `keyhaven serve | migrate | generate-key`. Start-up failures are printed as one line
+ * (`keyhaven: …`) with a documented exit code, never as a stack trace.
+ */
+import { loadConfig } from "./config.js";
+import { generateMasterKeyBase64 } from "./crypto/master-keyring.js";
+import { openDatabase } from "./db/connect.js";
+import { migrateToLatest } from "./db/migrate.js";
+import { StartupError } from "./errors.js";
+import { createApp } from "./http/app.js";
+import { listen } from "./http/server.js";
+import { createLogger } from "./logger.js";
+import { createRuntime } from "./runtime.js";
+
+const USAGE = `usage: keyhaven <command>
+
+commands:
+  serve          start the web app and API (default)
+  migrate        apply database migrations and exit
+  generate-key   print a new master key (base64 of 32 random bytes) for KEYHAVEN_MASTER_KEY
+`;
+
+async function serveCommand(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const runtime = await createRuntime(config, logger);
+  let server;
+  try {
+    server = await listen(createApp(runtime), runtime, config.port, config.host);
+  } catch (err) {
+    await runtime.close();
+    throw err;
+  }
+  logger.info(`Keyhaven listening on ${server.url} (database: ${runtime.database.dialect}, ${runtime.database.location})`);
+
+  const shutdown = (signal: string) => {
+    logger.info(`${signal} received, shutting down`);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    server.stop().then(
+      () => process.exit(0),
+      (err) => {
+        logger.error({ err: { message: (err as Error).message } }, "error during shutdown");
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  process.once("SIGINT", () => shutdown("SIGINT"));
+}
+
+async function migrateCommand(): Promise<void> {
+  const config = loadConfig();
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    const applied = await migrateToLatest(database.db);
+    process.stdout.write(
+      applied.length ? `applied ${applied.length} migration(s): ${applied.join(", ")}\n` : `database is up to date (${database.dialect})\n`,
+    );
+  } finally {
+    await database.close();
+  }
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const command = argv[0] ?? "serve";
+  try {
+    if (command === "serve") await serveCommand();
+    else if (command === "migrate") await migrateCommand();
+    else if (command === "generate-key") process.stdout.write(generateMasterKeyBase64() + "\n");
+    else if (command === "help" || command === "--help" || command === "-h") process.stdout.write(USAGE);
+    else {
+      process.stderr.write(`keyhaven: unknown command "${command}"\n${USAGE}`);
+      process.exitCode = 64;
+    }
+  } catch (err) {
+    if (err instanceof StartupError) {
+      process.stderr.write(`keyhaven: ${err.message}\n`);
+      process.exit(err.exitCode);
+    }
+    process.stderr.write(`keyhaven: unexpected error: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+}

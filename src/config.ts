@@ -1,0 +1,127 @@
+/**
+ * Every environment variable Keyhaven reads, in one place, validated.
+ * Nothing else in the code base touches `process.env`.
+ */
+import path from "node:path";
+import { EXIT, StartupError } from "./errors.js";
+
+export type Env = Record<string, string | undefined>;
+
+export const BUILT_IN_BASE_URL_SERVICES = ["openai", "anthropic", "google", "groq", "xai", "aws"] as const;
+
+/** The environment fallback: variable names per service, in the order they are tried. */
+export const FALLBACK_ENV_VARS = {
+  openai: ["OPENAI_API_KEY"],
+  anthropic: ["ANTHROPIC_API_KEY"],
+  google: ["GOOGLE_GENERATIVE_AI_API_KEY", "GOOGLE_API_KEY", "GEMINI_API_KEY"],
+  groq: ["GROQ_API_KEY"],
+  xai: ["XAI_API_KEY"],
+  aws: ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION"],
+} as const;
+
+export interface Config {
+  nodeEnv: string;
+  isProduction: boolean;
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl?: string;
+  /** Raw base64 text of KEYHAVEN_MASTER_KEY; parsed by the crypto module. */
+  masterKey?: string;
+  masterKeyVersion: number;
+  publicUrl: string;
+  authSecret?: string;
+  logLevel: string;
+  /** KEYHAVEN_<SERVICE>_BASE_URL overrides for the built-in services. */
+  baseUrlOverrides: Partial<Record<(typeof BUILT_IN_BASE_URL_SERVICES)[number], string>>;
+  allowPrivateEndpoints: boolean;
+  /** Hosts a custom endpoint may reach over plain http. */
+  allowHttpHosts: string[];
+  usageFlushIntervalMs: number;
+  /** The fallback values, read once: variable name → value. */
+  fallbackEnv: Record<string, string | undefined>;
+}
+
+const configError = (message: string) => new StartupError(message, EXIT.CONFIG);
+
+function parseInteger(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined || raw.trim() === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw configError(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+  }
+  return n;
+}
+
+function parseBoolean(name: string, raw: string | undefined): boolean {
+  if (raw === undefined || raw === "") return false;
+  if (/^(1|true|yes)$/i.test(raw)) return true;
+  if (/^(0|false|no)$/i.test(raw)) return false;
+  throw configError(`${name} must be true or false (got "${raw}")`);
+}
+
+function parseUrl(name: string, raw: string, protocols: string[]): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw configError(`${name} is not a valid URL`);
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw configError(`${name} must start with ${protocols.map((p) => p + "//").join(" or ")}`);
+  }
+  return raw.replace(/\/+$/, "");
+}
+
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  const nodeEnv = env.NODE_ENV ?? "development";
+  const port = parseInteger("PORT", env.PORT, 3000, 0, 65535);
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl) parseUrl("DATABASE_URL", databaseUrl, ["postgres:", "postgresql:"]);
+
+  const baseUrlOverrides: Config["baseUrlOverrides"] = {};
+  for (const service of BUILT_IN_BASE_URL_SERVICES) {
+    const name = `KEYHAVEN_${service.toUpperCase()}_BASE_URL`;
+    const raw = env[name]?.trim();
+    if (raw) baseUrlOverrides[service] = parseUrl(name, raw, ["https:", "http:"]);
+  }
+
+  const fallbackEnv: Record<string, string | undefined> = {};
+  for (const names of Object.values(FALLBACK_ENV_VARS)) {
+    for (const name of names) fallbackEnv[name] = env[name]?.trim() || undefined;
+  }
+
+  return {
+    nodeEnv,
+    isProduction: nodeEnv === "production",
+    port,
+    host: env.HOST?.trim() || "127.0.0.1",
+    dataDir: path.resolve(cwd, env.KEYHAVEN_DATA_DIR?.trim() || "./data"),
+    databaseUrl,
+    masterKey: env.KEYHAVEN_MASTER_KEY?.trim() || undefined,
+    masterKeyVersion: parseInteger("KEYHAVEN_MASTER_KEY_VERSION", env.KEYHAVEN_MASTER_KEY_VERSION, 1, 1, 1_000_000),
+    publicUrl: env.KEYHAVEN_PUBLIC_URL?.trim()
+      ? parseUrl("KEYHAVEN_PUBLIC_URL", env.KEYHAVEN_PUBLIC_URL.trim(), ["http:", "https:"])
+      : `http://localhost:${port}`,
+    authSecret: env.KEYHAVEN_AUTH_SECRET?.trim() || undefined,
+    logLevel: env.LOG_LEVEL?.trim() || (nodeEnv === "test" ? "silent" : "info"),
+    baseUrlOverrides,
+    allowPrivateEndpoints: parseBoolean("KEYHAVEN_ALLOW_PRIVATE_ENDPOINTS", env.KEYHAVEN_ALLOW_PRIVATE_ENDPOINTS),
+    allowHttpHosts: (env.KEYHAVEN_ALLOW_HTTP_HOSTS ?? "")
+      .split(",")
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
+    usageFlushIntervalMs: parseInteger("KEYHAVEN_USAGE_FLUSH_MS", env.KEYHAVEN_USAGE_FLUSH_MS, 1000, 10, 1000),
+    fallbackEnv,
+  };
+}
+
+/** `postgres://user:secret@db:5432/app` → `db:5432/app`, for messages that must not leak the password. */
+export function describeDatabaseUrl(databaseUrl: string): string {
+  try {
+    const u = new URL(databaseUrl);
+    return `${u.hostname}:${u.port || "5432"}${u.pathname}`;
+  } catch {
+    return "the configured DATABASE_URL";
+  }
+}

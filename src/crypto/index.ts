@@ -1,0 +1,12 @@
+export { DecryptionError } from "./decryption-error.js";
+export { openAesGcm, sealAesGcm } from "./aes-gcm.js";
+export {
+  createMasterKeyring,
+  generateMasterKeyBase64,
+  parseMasterKeyBase64,
+  type MasterKeyring,
+} from "./master-keyring.js";
+export { computeKeyCheckValue, keyCheckMatches } from "./key-check.js";
+export type { OwnerRef } from "./owner.js";
+export { generateDataKey, kekVersionOf, unwrapDataKey, wrapDataKey } from "./data-key.js";
+export { decryptSecret, encryptSecret, type SecretBinding } from "./secret-box.js";

@@ -1,0 +1,48 @@
+/**
+ * The stored key check value: written at first start for each master key version, compared at
+ * every later start, so a wrong KEYHAVEN_MASTER_KEY is refused before any decrypt is attempted.
+ */
+import type { Kysely } from "kysely";
+import type { Database } from "../db/schema.js";
+import { EXIT, StartupError } from "../errors.js";
+import { computeKeyCheckValue, keyCheckMatches } from "./key-check.js";
+
+export async function databaseHasEncryptedData(db: Kysely<Database>): Promise<boolean> {
+  const row = await db.selectFrom("master_key_checks").select("kek_version").limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function verifyOrRecordKeyCheck(db: Kysely<Database>, kek: Buffer, kekVersion: number): Promise<"recorded" | "verified"> {
+  const row = await db
+    .selectFrom("master_key_checks")
+    .select("check_value")
+    .where("kek_version", "=", kekVersion)
+    .executeTakeFirst();
+  if (row) {
+    if (!keyCheckMatches(kek, row.check_value)) {
+      throw new StartupError(
+        `the master key does not match the one this database was encrypted with (key check failed for master key version ${kekVersion}); ` +
+          `set KEYHAVEN_MASTER_KEY (or <data dir>/master.key) to the original key`,
+        EXIT.MASTER_KEY_MISMATCH,
+      );
+    }
+    return "verified";
+  }
+  const other = await db.selectFrom("master_key_checks").select("kek_version").executeTakeFirst();
+  if (other) {
+    // Data exists under another version: a new version is only legitimate through rotation.
+    throw new StartupError(
+      `this database was encrypted with master key version ${other.kek_version}, but the configured key is version ${kekVersion}; ` +
+        `set KEYHAVEN_MASTER_KEY_VERSION to the version of the key you provide`,
+      EXIT.MASTER_KEY_MISMATCH,
+    );
+  }
+  await db
+    .insertInto("master_key_checks")
+    .values({ kek_version: kekVersion, check_value: computeKeyCheckValue(kek), created_at: new Date().toISOString() })
+    .onConflict((oc) => oc.column("kek_version").doNothing())
+    .execute();
+  // Another instance may have won the race with a different key: verify what was stored.
+  await verifyOrRecordKeyCheck(db, kek, kekVersion);
+  return "recorded";
+}

@@ -1,0 +1,76 @@
+/**
+ * Finds the master key (KEK) at start: KEYHAVEN_MASTER_KEY, else `<data dir>/master.key`
+ * outside production (generated once, mode 0600). Every problem is a one-line StartupError.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import type { Config } from "../config.js";
+import { EXIT, StartupError } from "../errors.js";
+import type { Logger } from "../logger.js";
+import { generateMasterKeyBase64, parseMasterKeyBase64 } from "./master-keyring.js";
+
+export const MASTER_KEY_FILE_NAME = "master.key";
+const HOW_TO_MAKE = "make one with: openssl rand -base64 32";
+
+export interface LoadedMasterKey {
+  key: Buffer;
+  source: "env" | "file" | "generated";
+  file?: string;
+}
+
+function parseOrFail(text: string, what: string): Buffer {
+  try {
+    return parseMasterKeyBase64(text);
+  } catch (err) {
+    throw new StartupError(`${what} ${(err as Error).message}; ${HOW_TO_MAKE}`, EXIT.CONFIG);
+  }
+}
+
+/**
+ * @param databaseHasData when true and no key can be found, refuse instead of generating:
+ *   a fresh key could never decrypt what is already stored.
+ */
+export function loadMasterKey(config: Config, logger: Logger, databaseHasData: boolean): LoadedMasterKey {
+  if (config.masterKey) return { key: parseOrFail(config.masterKey, "KEYHAVEN_MASTER_KEY"), source: "env" };
+  if (config.isProduction) {
+    throw new StartupError(
+      `KEYHAVEN_MASTER_KEY is required when NODE_ENV=production (base64 of 32 random bytes); ${HOW_TO_MAKE}`,
+      EXIT.CONFIG,
+    );
+  }
+
+  const file = path.join(config.dataDir, MASTER_KEY_FILE_NAME);
+  let text: string | undefined;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== "ENOENT") {
+      throw new StartupError(`cannot read master key file ${file} (${code}); fix its permissions or set KEYHAVEN_MASTER_KEY`, EXIT.CONFIG);
+    }
+  }
+  if (text !== undefined) {
+    return { key: parseOrFail(text, `master key file ${file} is corrupt: it`), source: "file", file };
+  }
+
+  if (databaseHasData) {
+    throw new StartupError(
+      `the database already holds encrypted keys but no master key was found: ${file} is missing and KEYHAVEN_MASTER_KEY is unset; restore the master key from your backup`,
+      EXIT.CONFIG,
+    );
+  }
+  const generated = generateMasterKeyBase64();
+  try {
+    // 'wx': never overwrite a key another process wrote a moment ago.
+    fs.writeFileSync(file, generated + "\n", { mode: 0o600, flag: "wx" });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") return loadMasterKey(config, logger, databaseHasData);
+    throw new StartupError(`cannot write master key file ${file} (${code}); set KEYHAVEN_DATA_DIR to a writable directory`, EXIT.DATA_DIR_NOT_WRITABLE);
+  }
+  logger.warn(
+    `Generated a new master key in ${file} (mode 0600). Back it up: without it stored keys cannot be decrypted. ` +
+      `For production set KEYHAVEN_MASTER_KEY instead (base64 of 32 bytes; ${HOW_TO_MAKE}).`,
+  );
+  return { key: parseMasterKeyBase64(generated), source: "generated", file };
+}

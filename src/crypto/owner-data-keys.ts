@@ -1,0 +1,120 @@
+/**
+ * Per-owner data keys (DEKs) backed by the `data_keys` table. Unwrapped DEKs are cached:
+ * they are immutable, so caching them can never hand out something that changed elsewhere.
+ */
+import { randomBytes } from "node:crypto";
+import type { Kysely } from "kysely";
+import type { Database } from "../db/schema.js";
+import { DecryptionError } from "./decryption-error.js";
+import { generateDataKey, unwrapDataKey, wrapDataKey } from "./data-key.js";
+import type { MasterKeyring } from "./master-keyring.js";
+import type { OwnerRef } from "./owner.js";
+import { decryptSecret, encryptSecret, type SecretBinding } from "./secret-box.js";
+
+interface CachedDek {
+  ownerKey: string;
+  dek: Buffer;
+}
+
+const ownerKeyOf = (owner: OwnerRef) => `${owner.type}:${owner.id}`;
+
+export interface SealedSecret {
+  dataKeyId: string;
+  ciphertext: string;
+}
+
+export interface OwnerDataKeys {
+  /** Encrypt a secret under its owner's data key (created on first use). */
+  encrypt(binding: SecretBinding, plaintext: string): Promise<SealedSecret>;
+  /** Decrypt; pass `wrappedKey` when the caller already selected it (saves a round trip). */
+  decrypt(binding: SecretBinding, sealed: SealedSecret, wrappedKey?: string): Promise<string>;
+}
+
+export function createOwnerDataKeys(deps: { db: Kysely<Database>; keyring: MasterKeyring; cacheSize?: number }): OwnerDataKeys {
+  const { db, keyring } = deps;
+  const cacheSize = deps.cacheSize ?? 10_000;
+  const byId = new Map<string, CachedDek>();
+  const idByOwner = new Map<string, string>();
+
+  function remember(id: string, ownerKey: string, dek: Buffer) {
+    if (byId.size >= cacheSize) {
+      // Map keeps insertion order: drop the oldest entry (LRU-ish; hits re-insert below).
+      const oldest = byId.keys().next().value as string;
+      const evicted = byId.get(oldest);
+      byId.delete(oldest);
+      if (evicted) idByOwner.delete(evicted.ownerKey);
+    }
+    byId.set(id, { ownerKey, dek });
+    idByOwner.set(ownerKey, id);
+  }
+
+  async function dekFor(owner: OwnerRef, id: string, wrappedKey?: string): Promise<Buffer> {
+    const ownerKey = ownerKeyOf(owner);
+    const hit = byId.get(id);
+    if (hit) {
+      if (hit.ownerKey !== ownerKey) throw new DecryptionError();
+      byId.delete(id);
+      byId.set(id, hit);
+      return hit.dek;
+    }
+    let wrapped = wrappedKey;
+    if (wrapped === undefined) {
+      const row = await db
+        .selectFrom("data_keys")
+        .select("wrapped_key")
+        .where("id", "=", id)
+        .where("owner_type", "=", owner.type)
+        .where("owner_id", "=", owner.id)
+        .executeTakeFirst();
+      if (!row) throw new DecryptionError();
+      wrapped = row.wrapped_key;
+    }
+    const dek = unwrapDataKey(keyring, owner, wrapped);
+    remember(id, ownerKey, dek);
+    return dek;
+  }
+
+  async function currentDataKey(owner: OwnerRef): Promise<{ id: string; dek: Buffer }> {
+    const ownerKey = ownerKeyOf(owner);
+    const cachedId = idByOwner.get(ownerKey);
+    if (cachedId && byId.has(cachedId)) return { id: cachedId, dek: byId.get(cachedId)!.dek };
+
+    const existing = await db
+      .selectFrom("data_keys")
+      .select(["id", "wrapped_key"])
+      .where("owner_type", "=", owner.type)
+      .where("owner_id", "=", owner.id)
+      .orderBy("generation", "desc")
+      .executeTakeFirst();
+    if (existing) return { id: existing.id, dek: await dekFor(owner, existing.id, existing.wrapped_key) };
+
+    const dek = generateDataKey();
+    const id = `dek_${randomBytes(12).toString("base64url")}`;
+    await db
+      .insertInto("data_keys")
+      .values({
+        id,
+        owner_type: owner.type,
+        owner_id: owner.id,
+        generation: 1,
+        kek_version: keyring.currentVersion,
+        wrapped_key: wrapDataKey(keyring, owner, dek),
+        created_at: new Date().toISOString(),
+      })
+      .onConflict((oc) => oc.columns(["owner_type", "owner_id", "generation"]).doNothing())
+      .execute();
+    // A concurrent first write may have won: use whichever key is stored.
+    return currentDataKey(owner);
+  }
+
+  return {
+    async encrypt(binding, plaintext) {
+      const { id, dek } = await currentDataKey(binding.owner);
+      return { dataKeyId: id, ciphertext: encryptSecret(dek, binding, plaintext) };
+    },
+    async decrypt(binding, sealed, wrappedKey) {
+      const dek = await dekFor(binding.owner, sealed.dataKeyId, wrappedKey);
+      return decryptSecret(dek, binding, sealed.ciphertext);
+    },
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * Opens the one database Keyhaven uses: SQLite in the data dir by default,
+ * PostgreSQL when a URL is given. Connection problems become one-line StartupErrors.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import SQLite from "better-sqlite3";
+import pg from "pg";
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import { describeDatabaseUrl } from "../config.js";
+import { EXIT, StartupError } from "../errors.js";
+import type { Database } from "./schema.js";
+
+export type DialectName = "sqlite" | "postgres";
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  /** Where the data lives, for messages: a file path or host:port/db. */
+  location: string;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  databaseUrl?: string;
+  dataDir: string;
+  /** PostgreSQL schema to use (tests run each suite in its own). */
+  pgSchema?: string;
+  poolSize?: number;
+}
+
+export const SQLITE_FILE_NAME = "keyhaven.db";
+
+export function ensureWritableDir(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.accessSync(dir, fs.constants.W_OK | fs.constants.R_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? "error";
+    throw new StartupError(
+      `data directory ${dir} cannot be written (${code}); set KEYHAVEN_DATA_DIR to a writable directory`,
+      EXIT.DATA_DIR_NOT_WRITABLE,
+    );
+  }
+}
+
+function openSqlite(dataDir: string): DatabaseHandle {
+  ensureWritableDir(dataDir);
+  const file = path.join(dataDir, SQLITE_FILE_NAME);
+  let sqlite: SQLite.Database;
+  try {
+    sqlite = new SQLite(file);
+    sqlite.pragma("journal_mode = WAL");
+    sqlite.pragma("synchronous = NORMAL");
+    sqlite.pragma("foreign_keys = ON");
+    sqlite.pragma("busy_timeout = 5000");
+    sqlite.prepare("select count(*) from sqlite_master").get();
+  } catch (err) {
+    throw new StartupError(
+      `cannot open SQLite database ${file}: ${(err as Error).message}`,
+      (err as NodeJS.ErrnoException).code === "SQLITE_CANTOPEN" ? EXIT.DATA_DIR_NOT_WRITABLE : EXIT.DATABASE_UNAVAILABLE,
+    );
+  }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: "sqlite", location: file, close: () => db.destroy() };
+}
+
+// BIGINT (oid 20) as a JS number: counters stay far below 2^53.
+const pgTypes = {
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as any)) as typeof pg.types.getTypeParser,
+};
+
+async function openPostgres(opts: OpenDatabaseOptions & { databaseUrl: string }): Promise<DatabaseHandle> {
+  const where = describeDatabaseUrl(opts.databaseUrl);
+  const pool = new pg.Pool({
+    connectionString: opts.databaseUrl,
+    max: opts.poolSize ?? 10,
+    connectionTimeoutMillis: 5000,
+    types: pgTypes,
+    options: opts.pgSchema ? `-c search_path=${opts.pgSchema}` : undefined,
+  });
+  // An idle client losing its server must not crash the process; the next query reports it.
+  pool.on("error", () => {});
+  try {
+    const client = await pool.connect();
+    try {
+      if (opts.pgSchema) await client.query(`create schema if not exists "${opts.pgSchema.replace(/"/g, "")}"`);
+      await client.query("select 1");
+    } finally {
+      client.release();
+    }
+  } catch (err) {
+    await pool.end().catch(() => {});
+    const e = err as NodeJS.ErrnoException;
+    const reason = e.code && /^[A-Z]/.test(e.code) ? `${e.code}` : e.message.replace(/postgres(ql)?:\/\/[^\s]+/g, "[url]");
+    throw new StartupError(`cannot connect to PostgreSQL at ${where}: ${reason}`, EXIT.DATABASE_UNAVAILABLE);
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: "postgres", location: where, close: () => db.destroy() };
+}
+
+export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  return opts.databaseUrl ? openPostgres({ ...opts, databaseUrl: opts.databaseUrl }) : openSqlite(opts.dataDir);
+}

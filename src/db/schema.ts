@@ -1,0 +1,77 @@
+/** Typed tables. Timestamps are ISO-8601 UTC text in both dialects (sortable, portable). */
+import type { Generated, Insertable, Selectable, Updateable } from "kysely";
+
+export interface MasterKeyChecksTable {
+  kek_version: number;
+  check_value: string;
+  created_at: string;
+}
+
+export interface DataKeysTable {
+  id: string;
+  owner_type: string;
+  owner_id: string;
+  /** Room for data-key rotation: a new generation per owner. */
+  generation: Generated<number>;
+  kek_version: number;
+  wrapped_key: string;
+  created_at: string;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  owner_type: string;
+  owner_id: string;
+  name: string;
+  service: string;
+  description: string | null;
+  data_key_id: string;
+  encrypted_value: string;
+  masked_value: string;
+  /** JSON text: non-secret per-service settings (region, base URL, header). */
+  config: string;
+  is_active: number;
+  is_default: number;
+  expires_at: string | null;
+  /** Bumped when the value changes; room for rotation history (api_key_versions). */
+  version: Generated<number>;
+  usage_count: Generated<number>;
+  last_used_at: string | null;
+  last_tested_at: string | null;
+  last_test_status: string | null;
+  last_test_message: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ApiKeyVersionsTable {
+  key_id: string;
+  version: number;
+  data_key_id: string;
+  encrypted_value: string;
+  created_at: string;
+  retired_at: string | null;
+}
+
+export interface UsageDailyTable {
+  key_id: string;
+  owner_type: string;
+  owner_id: string;
+  service: string;
+  /** YYYY-MM-DD, UTC. */
+  day: string;
+  count: number;
+}
+
+export interface Database {
+  master_key_checks: MasterKeyChecksTable;
+  data_keys: DataKeysTable;
+  api_keys: ApiKeysTable;
+  api_key_versions: ApiKeyVersionsTable;
+  usage_daily: UsageDailyTable;
+}
+
+export type ApiKeyRow = Selectable<ApiKeysTable>;
+export type NewApiKeyRow = Insertable<ApiKeysTable>;
+export type ApiKeyRowUpdate = Updateable<ApiKeysTable>;
+export type DataKeyRow = Selectable<DataKeysTable>;

@@ -1,0 +1,72 @@
+/**
+ * The one error type of Keyhaven. Domains throw it; the HTTP layer maps it to
+ * `{ error: { code, message, details? } }` with `status` in exactly one place.
+ */
+export type ErrorCode =
+  | "VALIDATION_ERROR"
+  | "INVALID_KEY_FORMAT"
+  | "UNAUTHORIZED"
+  | "FORBIDDEN"
+  | "NOT_FOUND"
+  | "CONFLICT"
+  | "PAYLOAD_TOO_LARGE"
+  | "RATE_LIMITED"
+  | "INTERNAL";
+
+export const STATUS_BY_CODE: Record<ErrorCode, number> = {
+  VALIDATION_ERROR: 400,
+  INVALID_KEY_FORMAT: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+};
+
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details?: ErrorDetail[];
+  /** Seconds, for RATE_LIMITED answers (becomes `Retry-After`). */
+  readonly retryAfter?: number;
+
+  constructor(code: ErrorCode, message: string, opts: { details?: ErrorDetail[]; retryAfter?: number } = {}) {
+    super(message);
+    this.name = "AppError";
+    this.code = code;
+    this.status = STATUS_BY_CODE[code];
+    this.details = opts.details;
+    this.retryAfter = opts.retryAfter;
+  }
+}
+
+export const notFound = (what = "API key") => new AppError("NOT_FOUND", `${what} not found`);
+export const conflict = (message: string) => new AppError("CONFLICT", message);
+export const validationError = (message: string, details?: ErrorDetail[]) =>
+  new AppError("VALIDATION_ERROR", message, { details });
+
+/** A start-up failure: printed as one line by the CLI, which exits with `exitCode`. */
+export class StartupError extends Error {
+  readonly exitCode: number;
+  constructor(message: string, exitCode: number) {
+    super(message);
+    this.name = "StartupError";
+    this.exitCode = exitCode;
+  }
+}
+
+/** Exit codes of `keyhaven serve|migrate`, documented in the README. */
+export const EXIT = {
+  CONFIG: 78, // EX_CONFIG: bad environment or master key
+  MASTER_KEY_MISMATCH: 79,
+  DATABASE_UNAVAILABLE: 69, // EX_UNAVAILABLE
+  DATA_DIR_NOT_WRITABLE: 73, // EX_CANTCREAT
+  PORT_IN_USE: 75, // EX_TEMPFAIL: retry once the port is free
+} as const;

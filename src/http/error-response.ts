@@ -1,0 +1,25 @@
+/** The one place where errors become the JSON error shape of DESIGN.md. */
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { AppError, type ErrorCode } from "../errors.js";
+
+export function toAppError(err: unknown, fallbackCode: ErrorCode = "INTERNAL", fallbackMessage?: string): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof HTTPException) {
+    if (err.status === 413) return new AppError("PAYLOAD_TOO_LARGE", "Request body is larger than 64 KiB");
+    if (err.status === 400) return new AppError("VALIDATION_ERROR", err.message || "Bad request");
+    if (err.status === 401) return new AppError("UNAUTHORIZED", "Sign in first");
+    if (err.status === 403) return new AppError("FORBIDDEN", err.message || "Forbidden");
+  }
+  // Never echo an unknown error's message: it may carry internals.
+  return new AppError(fallbackCode, fallbackMessage ?? "Internal server error");
+}
+
+export function errorResponse(c: Context, err: AppError): Response {
+  if (err.retryAfter !== undefined) c.header("Retry-After", String(err.retryAfter));
+  const body: { error: { code: string; message: string; details?: unknown } } = {
+    error: { code: err.code, message: err.message },
+  };
+  if (err.details?.length) body.error.details = err.details;
+  return c.json(body, err.status as 400);
+}

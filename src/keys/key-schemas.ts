@@ -1,0 +1,115 @@
+/**
+ * Request/response shapes of /api/api-keys: the single source for validation,
+ * the OpenAPI document and the typed client (`keyhaven/react`).
+ * Kept free of server-only imports so the browser bundle can use it.
+ */
+import { z } from "zod";
+
+export const SERVICE_ID_VALUES = ["openai", "anthropic", "google", "groq", "xai", "aws", "custom"] as const;
+export const serviceIdSchema = z.enum(SERVICE_ID_VALUES, {
+  error: () => `service must be one of: ${SERVICE_ID_VALUES.join(", ")}`,
+});
+
+export const awsValueSchema = z.object({
+  accessKeyId: z.string(),
+  secretAccessKey: z.string(),
+  sessionToken: z.string().optional(),
+});
+export const keyValueSchema = z.union([z.string().max(8192), awsValueSchema]);
+
+const isoDateTime = z
+  .string()
+  .refine((s) => !Number.isNaN(Date.parse(s)), { message: "must be a date (ISO 8601)" });
+
+export const keyConfigSchema = z.record(z.string(), z.unknown());
+
+export const createKeyBodySchema = z.object({
+  name: z.string().trim().min(1, "name is required").max(100),
+  service: serviceIdSchema,
+  value: keyValueSchema,
+  description: z.string().trim().max(500).nullish(),
+  expiresAt: isoDateTime.nullish(),
+  config: keyConfigSchema.optional(),
+  isActive: z.boolean().optional(),
+  isDefault: z.boolean().optional(),
+});
+
+export const updateKeyBodySchema = z
+  .object({
+    name: z.string().trim().min(1, "name is required").max(100),
+    description: z.string().trim().max(500).nullable(),
+    value: keyValueSchema,
+    isActive: z.boolean(),
+    isDefault: z.boolean(),
+    expiresAt: isoDateTime.nullable(),
+    config: keyConfigSchema,
+    service: z.never({ error: () => "service cannot be changed; create a new key instead" }),
+  })
+  .partial();
+
+export const testKeyBodySchema = z.union([
+  z.object({ keyId: z.string().min(1) }),
+  z.object({ service: serviceIdSchema, value: keyValueSchema, config: keyConfigSchema.optional() }),
+]);
+
+export const testStatusSchema = z.enum(["valid", "invalid", "error"]);
+
+export const apiKeySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  service: serviceIdSchema,
+  description: z.string().nullable(),
+  maskedValue: z.string(),
+  isActive: z.boolean(),
+  isDefault: z.boolean(),
+  isExpired: z.boolean(),
+  expiresAt: z.string().nullable(),
+  config: keyConfigSchema,
+  usageCount: z.number().int(),
+  lastUsedAt: z.string().nullable(),
+  lastTestedAt: z.string().nullable(),
+  lastTestStatus: testStatusSchema.nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export const apiKeyWithValueSchema = apiKeySchema.extend({ value: keyValueSchema });
+export const apiKeyListSchema = z.object({ apiKeys: z.array(apiKeySchema) });
+
+export const testResultSchema = z.object({
+  keyId: z.string().nullable(),
+  success: z.boolean(),
+  status: testStatusSchema,
+  message: z.string(),
+  latencyMs: z.number(),
+  testedAt: z.string(),
+});
+
+export const statsSchema = z.object({
+  total: z.number().int(),
+  active: z.number().int(),
+  inactive: z.number().int(),
+  expired: z.number().int(),
+  expiringSoon: z.number().int(),
+  totalUsage: z.number().int(),
+  byService: z.record(z.string(), z.object({ total: z.number().int(), active: z.number().int(), usageCount: z.number().int() })),
+  usageByDay: z.array(z.object({ date: z.string(), count: z.number().int() })),
+});
+
+export const errorBodySchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }),
+});
+
+export type ServiceIdValue = z.infer<typeof serviceIdSchema>;
+export type AwsValue = z.infer<typeof awsValueSchema>;
+export type CreateKeyBody = z.infer<typeof createKeyBodySchema>;
+export type UpdateKeyBody = z.infer<typeof updateKeyBodySchema>;
+export type TestKeyBody = z.infer<typeof testKeyBodySchema>;
+export type ApiKey = z.infer<typeof apiKeySchema>;
+export type ApiKeyWithValue = z.infer<typeof apiKeyWithValueSchema>;
+export type TestResult = z.infer<typeof testResultSchema>;
+export type KeyStats = z.infer<typeof statsSchema>;
+export type ErrorBody = z.infer<typeof errorBodySchema>;

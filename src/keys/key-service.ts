@@ -1,0 +1,206 @@
+/**
+ * The key store's rules: format checks, encryption bound to id/owner/service, defaults,
+ * expiry, conflicts. Knows nothing of HTTP; every call is scoped by an owner.
+ */
+import { randomBytes } from "node:crypto";
+import type { OwnerRef } from "../crypto/owner.js";
+import type { OwnerDataKeys } from "../crypto/owner-data-keys.js";
+import type { SecretBinding } from "../crypto/secret-box.js";
+import { isUniqueViolation } from "../db/unique-violation.js";
+import type { ApiKeyRowUpdate } from "../db/schema.js";
+import { AppError, conflict, notFound, validationError } from "../errors.js";
+import { maskKeyValue, normalizeKeyValue, normalizeServiceConfig, type KeyValue } from "../services/index.js";
+import type { ServiceId } from "../services/index.js";
+import type { KeyStore } from "./key-store.js";
+import type { ApiKey, ApiKeyWithValue } from "./key-schemas.js";
+import { toApiKey } from "./key-view.js";
+
+export interface CreateKeyInput {
+  name: string;
+  service: ServiceId;
+  value: unknown;
+  description?: string | null;
+  expiresAt?: string | null;
+  config?: unknown;
+  isActive?: boolean;
+  isDefault?: boolean;
+}
+
+export interface UpdateKeyInput {
+  name?: string;
+  description?: string | null;
+  value?: unknown;
+  isActive?: boolean;
+  isDefault?: boolean;
+  expiresAt?: string | null;
+  config?: unknown;
+}
+
+export interface KeyServiceDeps {
+  store: KeyStore;
+  dataKeys: Pick<OwnerDataKeys, "encrypt" | "decrypt">;
+  now?: () => Date;
+  allowHttpHosts?: string[];
+}
+
+export const newKeyId = () => `key_${randomBytes(15).toString("base64url")}`;
+
+const serialize = (value: KeyValue) => (typeof value === "string" ? value : JSON.stringify(value));
+export const deserialize = (service: string, plaintext: string): KeyValue =>
+  service === "aws" ? (JSON.parse(plaintext) as KeyValue) : plaintext;
+
+export function createKeyService(deps: KeyServiceDeps) {
+  const { store, dataKeys } = deps;
+  const now = deps.now ?? (() => new Date());
+  const configOpts = { allowHttpHosts: deps.allowHttpHosts ?? [] };
+
+  /** An expiry must be a date in the future; null clears it. Normalised to ISO UTC. */
+  function checkExpiry(expiresAt: string | null | undefined, at: Date): string | null {
+    if (expiresAt === undefined || expiresAt === null) return null;
+    const t = Date.parse(expiresAt);
+    if (Number.isNaN(t)) throw validationError("expiresAt must be a date", [{ path: "expiresAt", message: "must be a date (ISO 8601)" }]);
+    if (t <= at.getTime()) throw validationError("expiresAt must be in the future", [{ path: "expiresAt", message: "must be in the future" }]);
+    return new Date(t).toISOString();
+  }
+
+  function nameConflict(name: string, service: string) {
+    return conflict(`An API key named "${name}" already exists for ${service}`);
+  }
+
+  async function withConflictMapping<T>(name: string | undefined, service: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (isUniqueViolation(err)) {
+        throw name ? nameConflict(name, service) : conflict(`Another ${service} key was made the default at the same time; try again`);
+      }
+      throw err;
+    }
+  }
+
+  const binding = (owner: OwnerRef, keyId: string, service: string): SecretBinding => ({ keyId, owner, service });
+
+  return {
+    async create(owner: OwnerRef, input: CreateKeyInput): Promise<ApiKey> {
+      const at = now();
+      const value = normalizeKeyValue(input.service, input.value);
+      const config = normalizeServiceConfig(input.service, input.config ?? {}, configOpts);
+      const expiresAt = checkExpiry(input.expiresAt, at);
+      const name = input.name.trim();
+      if (!name) throw validationError("name is required", [{ path: "name", message: "is required" }]);
+
+      const id = newKeyId();
+      const sealed = await dataKeys.encrypt(binding(owner, id, input.service), serialize(value));
+      const iso = at.toISOString();
+      const row = await withConflictMapping(name, input.service, () =>
+        store.transaction(async (tx) => {
+          if (input.isDefault) await tx.clearDefault(owner, input.service, iso);
+          return tx.insert({
+            id,
+            owner_type: owner.type,
+            owner_id: owner.id,
+            name,
+            service: input.service,
+            description: input.description?.trim() || null,
+            data_key_id: sealed.dataKeyId,
+            encrypted_value: sealed.ciphertext,
+            masked_value: maskKeyValue(input.service, value),
+            config: JSON.stringify(config),
+            is_active: input.isActive === false ? 0 : 1,
+            is_default: input.isDefault ? 1 : 0,
+            expires_at: expiresAt,
+            last_used_at: null,
+            last_tested_at: null,
+            last_test_status: null,
+            last_test_message: null,
+            created_at: iso,
+            updated_at: iso,
+          });
+        }),
+      );
+      return toApiKey(row, at);
+    },
+
+    async list(owner: OwnerRef, filter: { service?: string } = {}): Promise<ApiKey[]> {
+      const at = now();
+      return (await store.list(owner, filter.service)).map((r) => toApiKey(r, at));
+    },
+
+    async get(owner: OwnerRef, id: string): Promise<ApiKey> {
+      const row = await store.find(owner, id);
+      if (!row) throw notFound();
+      return toApiKey(row, now());
+    },
+
+    /** The key with its decrypted value: only for an explicit reveal by its owner. */
+    async getWithValue(owner: OwnerRef, id: string): Promise<ApiKeyWithValue> {
+      const row = await store.find(owner, id);
+      if (!row) throw notFound();
+      const plaintext = await dataKeys.decrypt(binding(owner, row.id, row.service), {
+        dataKeyId: row.data_key_id,
+        ciphertext: row.encrypted_value,
+      });
+      return { ...toApiKey(row, now()), value: deserialize(row.service, plaintext) };
+    },
+
+    async update(owner: OwnerRef, id: string, input: UpdateKeyInput): Promise<ApiKey> {
+      if ("service" in (input as object)) {
+        throw validationError("service cannot be changed; create a new key instead", [{ path: "service", message: "cannot be changed" }]);
+      }
+      const at = now();
+      const iso = at.toISOString();
+      const current = await store.find(owner, id);
+      if (!current) throw notFound();
+
+      const patch: ApiKeyRowUpdate = { updated_at: iso };
+      if (input.name !== undefined) {
+        const name = input.name.trim();
+        if (!name) throw validationError("name is required", [{ path: "name", message: "is required" }]);
+        patch.name = name;
+      }
+      if (input.description !== undefined) patch.description = input.description?.trim() || null;
+      if (input.isActive !== undefined) patch.is_active = input.isActive ? 1 : 0;
+      if (input.isDefault !== undefined) patch.is_default = input.isDefault ? 1 : 0;
+      if (input.expiresAt !== undefined) patch.expires_at = checkExpiry(input.expiresAt, at);
+      if (input.config !== undefined) {
+        patch.config = JSON.stringify(normalizeServiceConfig(current.service as ServiceId, input.config, configOpts));
+      }
+      if (input.value !== undefined) {
+        const value = normalizeKeyValue(current.service as ServiceId, input.value);
+        const sealed = await dataKeys.encrypt(binding(owner, id, current.service), serialize(value));
+        patch.data_key_id = sealed.dataKeyId;
+        patch.encrypted_value = sealed.ciphertext;
+        patch.masked_value = maskKeyValue(current.service as ServiceId, value);
+        patch.version = current.version + 1;
+      }
+
+      const row = await withConflictMapping(patch.name, current.service, () =>
+        store.transaction(async (tx) => {
+          if (input.isDefault) await tx.clearDefault(owner, current.service, iso);
+          return tx.update(owner, id, patch);
+        }),
+      );
+      if (!row) throw notFound();
+      return toApiKey(row, at);
+    },
+
+    async remove(owner: OwnerRef, id: string): Promise<void> {
+      if (!(await store.remove(owner, id))) throw notFound();
+    },
+
+    /** The value to hand out for (owner, service), or undefined. No row cache: one indexed lookup. */
+    async findUsableKey(owner: OwnerRef, service: ServiceId): Promise<{ id: string; value: KeyValue; config: Record<string, unknown> } | undefined> {
+      const row = await store.findUsable(owner, service, now().toISOString());
+      if (!row) return undefined;
+      const plaintext = await dataKeys.decrypt(
+        binding(owner, row.id, row.service),
+        { dataKeyId: row.data_key_id, ciphertext: row.encrypted_value },
+        row.wrapped_key,
+      );
+      return { id: row.id, value: deserialize(row.service, plaintext), config: JSON.parse(row.config) };
+    },
+  };
+}
+
+export type KeyService = ReturnType<typeof createKeyService>;
+export { AppError };

@@ -1,0 +1,113 @@
+/**
+ * Data access for api_keys. Every query starts from `owned(owner)`, so a row of another
+ * owner can never be read, changed or deleted: isolation holds by construction.
+ */
+import type { Kysely, Transaction } from "kysely";
+import type { OwnerRef } from "../crypto/owner.js";
+import type { ApiKeyRow, ApiKeyRowUpdate, Database, NewApiKeyRow } from "../db/schema.js";
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export interface UsableKeyRow {
+  id: string;
+  service: string;
+  data_key_id: string;
+  encrypted_value: string;
+  config: string;
+  wrapped_key: string;
+}
+
+export interface KeyStore {
+  transaction<T>(fn: (store: KeyStore) => Promise<T>): Promise<T>;
+  insert(row: NewApiKeyRow): Promise<ApiKeyRow>;
+  find(owner: OwnerRef, id: string): Promise<ApiKeyRow | undefined>;
+  list(owner: OwnerRef, service?: string): Promise<ApiKeyRow[]>;
+  update(owner: OwnerRef, id: string, patch: ApiKeyRowUpdate): Promise<ApiKeyRow | undefined>;
+  remove(owner: OwnerRef, id: string): Promise<boolean>;
+  clearDefault(owner: OwnerRef, service: string, updatedAt: string): Promise<void>;
+  findUsable(owner: OwnerRef, service: string, nowIso: string): Promise<UsableKeyRow | undefined>;
+}
+
+export function createKeyStore(db: Db): KeyStore {
+  const owned = (owner: OwnerRef) =>
+    db.selectFrom("api_keys").where("owner_type", "=", owner.type).where("owner_id", "=", owner.id);
+
+  return {
+    /** Run `fn` with a store bound to one transaction. */
+    transaction<T>(fn: (store: KeyStore) => Promise<T>): Promise<T> {
+      if (db.isTransaction) return fn(createKeyStore(db));
+      return (db as Kysely<Database>).transaction().execute((trx) => fn(createKeyStore(trx)));
+    },
+
+    async insert(row: NewApiKeyRow): Promise<ApiKeyRow> {
+      await db.insertInto("api_keys").values(row).execute();
+      return (await owned({ type: row.owner_type as OwnerRef["type"], id: row.owner_id })
+        .selectAll()
+        .where("id", "=", row.id)
+        .executeTakeFirstOrThrow()) as ApiKeyRow;
+    },
+
+    find(owner: OwnerRef, id: string): Promise<ApiKeyRow | undefined> {
+      return owned(owner).selectAll().where("id", "=", id).executeTakeFirst();
+    },
+
+    list(owner: OwnerRef, service?: string): Promise<ApiKeyRow[]> {
+      let q = owned(owner).selectAll();
+      if (service) q = q.where("service", "=", service);
+      return q.orderBy("service").orderBy("created_at", "desc").orderBy("id").execute();
+    },
+
+    async update(owner: OwnerRef, id: string, patch: ApiKeyRowUpdate): Promise<ApiKeyRow | undefined> {
+      await db
+        .updateTable("api_keys")
+        .set(patch)
+        .where("owner_type", "=", owner.type)
+        .where("owner_id", "=", owner.id)
+        .where("id", "=", id)
+        .execute();
+      return owned(owner).selectAll().where("id", "=", id).executeTakeFirst();
+    },
+
+    async remove(owner: OwnerRef, id: string): Promise<boolean> {
+      const res = await db
+        .deleteFrom("api_keys")
+        .where("owner_type", "=", owner.type)
+        .where("owner_id", "=", owner.id)
+        .where("id", "=", id)
+        .executeTakeFirst();
+      return Number(res.numDeletedRows) > 0;
+    },
+
+    async clearDefault(owner: OwnerRef, service: string, updatedAt: string): Promise<void> {
+      await db
+        .updateTable("api_keys")
+        .set({ is_default: 0, updated_at: updatedAt })
+        .where("owner_type", "=", owner.type)
+        .where("owner_id", "=", owner.id)
+        .where("service", "=", service)
+        .where("is_default", "=", 1)
+        .execute();
+    },
+
+    /**
+     * The hand-out lookup: the owner's active, unexpired key for a service, the default first,
+     * else the most recently updated; the wrapped data key comes in the same round trip.
+     */
+    findUsable(owner: OwnerRef, service: string, nowIso: string): Promise<UsableKeyRow | undefined> {
+      return db
+        .selectFrom("api_keys as k")
+        .innerJoin("data_keys as d", "d.id", "k.data_key_id")
+        .select(["k.id", "k.service", "k.data_key_id", "k.encrypted_value", "k.config", "d.wrapped_key"])
+        .where("k.owner_type", "=", owner.type)
+        .where("k.owner_id", "=", owner.id)
+        .where("k.service", "=", service)
+        .where("k.is_active", "=", 1)
+        .where((eb) => eb.or([eb("k.expires_at", "is", null), eb("k.expires_at", ">", nowIso)]))
+        .orderBy("k.is_default", "desc")
+        .orderBy("k.updated_at", "desc")
+        .orderBy("k.id", "desc")
+        .limit(1)
+        .executeTakeFirst();
+    },
+  };
+}

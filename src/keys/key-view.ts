@@ -1,0 +1,27 @@
+/** Row → the public `ApiKey` shape. The secret never passes through here. */
+import type { ApiKeyRow } from "../db/schema.js";
+import type { ApiKey } from "./key-schemas.js";
+
+export const isExpiredAt = (expiresAt: string | null, now: Date) =>
+  expiresAt !== null && Date.parse(expiresAt) <= now.getTime();
+
+export function toApiKey(row: ApiKeyRow, now: Date): ApiKey {
+  return {
+    id: row.id,
+    name: row.name,
+    service: row.service as ApiKey["service"],
+    description: row.description,
+    maskedValue: row.masked_value,
+    isActive: row.is_active === 1,
+    isDefault: row.is_default === 1,
+    isExpired: isExpiredAt(row.expires_at, now),
+    expiresAt: row.expires_at,
+    config: JSON.parse(row.config) as Record<string, unknown>,
+    usageCount: Number(row.usage_count),
+    lastUsedAt: row.last_used_at,
+    lastTestedAt: row.last_tested_at,
+    lastTestStatus: row.last_test_status as ApiKey["lastTestStatus"],
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

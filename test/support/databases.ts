@@ -1,0 +1,81 @@
+/**
+ * The same integration suite runs on SQLite (a real file in a temp dir) and, when
+ * TEST_DATABASE_URL is set, PostgreSQL in a schema of its own, so two runs cannot collide.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import { describe } from "vitest";
+import pg from "pg";
+import { loadConfig, type Config } from "../../src/config.js";
+import { generateMasterKeyBase64 } from "../../src/crypto/master-keyring.js";
+import { createLogger } from "../../src/logger.js";
+import { createRuntime, type Runtime } from "../../src/runtime.js";
+
+export type TestDialect = "sqlite" | "postgres";
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
+
+export const DIALECTS: { name: TestDialect; enabled: boolean }[] = [
+  { name: "sqlite", enabled: true },
+  { name: "postgres", enabled: Boolean(TEST_DATABASE_URL) },
+];
+
+/** `describe` once per database; the PostgreSQL block is visibly skipped without TEST_DATABASE_URL. */
+export function describeEachDatabase(title: string, fn: (dialect: TestDialect) => void): void {
+  for (const d of DIALECTS) {
+    const block = d.enabled ? describe : describe.skip;
+    block(`${title} [${d.name}${d.enabled ? "" : " — skipped: TEST_DATABASE_URL unset"}]`, () => fn(d.name));
+  }
+}
+
+export function tempDir(prefix = "keyhaven-test-"): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export interface TestDatabase {
+  dialect: TestDialect;
+  dataDir: string;
+  pgSchema?: string;
+  masterKey: string;
+  config(overrides?: Record<string, string | undefined>): Config;
+  /** Open a runtime on this database (may be called again, e.g. to restart). */
+  runtime(overrides?: Record<string, string | undefined>, opts?: { now?: () => Date }): Promise<Runtime>;
+  drop(): Promise<void>;
+}
+
+export function createTestDatabase(dialect: TestDialect): TestDatabase {
+  const dataDir = tempDir();
+  const pgSchema = dialect === "postgres" ? `kh_test_${randomBytes(6).toString("hex")}` : undefined;
+  const masterKey = generateMasterKeyBase64();
+  const env = (overrides: Record<string, string | undefined> = {}) => ({
+    NODE_ENV: "test",
+    KEYHAVEN_DATA_DIR: dataDir,
+    KEYHAVEN_MASTER_KEY: masterKey,
+    DATABASE_URL: dialect === "postgres" ? TEST_DATABASE_URL : undefined,
+    ...overrides,
+  });
+  const opened: Runtime[] = [];
+  return {
+    dialect,
+    dataDir,
+    pgSchema,
+    masterKey,
+    config: (overrides) => loadConfig(env(overrides)),
+    async runtime(overrides, opts) {
+      const rt = await createRuntime(loadConfig(env(overrides)), createLogger("silent"), { pgSchema, now: opts?.now });
+      opened.push(rt);
+      return rt;
+    },
+    async drop() {
+      await Promise.all(opened.map((rt) => rt.close().catch(() => {})));
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (pgSchema && TEST_DATABASE_URL) {
+        const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+        await client.connect();
+        await client.query(`drop schema if exists "${pgSchema}" cascade`);
+        await client.end();
+      }
+    },
+  };
+}
