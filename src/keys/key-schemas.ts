@@ -4,11 +4,11 @@
  * Kept free of server-only imports so the browser bundle can use it.
  */
 import { z } from "zod";
+import { SERVICE_IDS, serviceIdSchema } from "../services/service-ids.js";
 
-export const SERVICE_ID_VALUES = ["openai", "anthropic", "google", "groq", "xai", "aws", "custom"] as const;
-export const serviceIdSchema = z.enum(SERVICE_ID_VALUES, {
-  error: () => `service must be one of: ${SERVICE_ID_VALUES.join(", ")}`,
-});
+export { serviceIdSchema };
+
+export const SERVICE_ID_VALUES = SERVICE_IDS;
 
 export const awsValueSchema = z.object({
   accessKeyId: z.string(),

@@ -1,0 +1,55 @@
+// `npm test`: the whole suite — unit + integration (SQLite, and PostgreSQL when TEST_DATABASE_URL is set),
+// then the browser suite (Debian's Chromium) when the web app exists. Ends with "N passed, N failed".
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+
+const CHROMIUM = process.env.KEYHAVEN_CHROMIUM ?? "/usr/bin/chromium";
+mkdirSync("test-results", { recursive: true });
+const extra = process.argv.slice(2);
+
+function vitest(config, report) {
+  rmSync(report, { force: true });
+  const args = ["node_modules/vitest/vitest.mjs", "run", "--config", config, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...extra];
+  const res = spawnSync(process.execPath, args, { stdio: "inherit", env: { ...process.env, NODE_ENV: "test" } });
+  if (!existsSync(report)) return { passed: 0, failed: 1, skipped: 0, code: res.status ?? 1 };
+  const r = JSON.parse(readFileSync(report, "utf8"));
+  // A file that fails to load has no tests but counts as a failure.
+  const brokenFiles = (r.testResults ?? []).filter((f) => f.status === "failed" && f.assertionResults.length === 0).length;
+  return {
+    passed: r.numPassedTests,
+    failed: r.numFailedTests + brokenFiles,
+    skipped: r.numPendingTests + r.numTodoTests,
+    code: res.status ?? 1,
+  };
+}
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+let exitCode = 0;
+const add = (r) => {
+  totals.passed += r.passed;
+  totals.failed += r.failed;
+  totals.skipped += r.skipped;
+  if (r.code !== 0) exitCode = 1;
+};
+
+add(vitest("vitest.config.ts", "test-results/unit.json"));
+
+if (existsSync("vitest.browser.config.ts")) {
+  if (existsSync(CHROMIUM)) {
+    const build = spawnSync(process.execPath, ["node_modules/vite/bin/vite.js", "build", "--logLevel", "warn"], { stdio: "inherit" });
+    if (build.status !== 0) {
+      exitCode = 1;
+      totals.failed += 1;
+    } else {
+      add(vitest("vitest.browser.config.ts", "test-results/browser.json"));
+    }
+  } else {
+    console.log(`\n\x1b[33m[keyhaven] Browser tests SKIPPED: ${CHROMIUM} not found (apt-get install -y chromium)\x1b[0m`);
+  }
+}
+
+if (existsSync("test-results/postgres-skipped")) {
+  console.log("\x1b[33m[keyhaven] PostgreSQL tests were SKIPPED (TEST_DATABASE_URL unset)\x1b[0m");
+}
+console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(exitCode || (totals.failed > 0 ? 1 : 0));

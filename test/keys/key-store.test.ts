@@ -1,0 +1,205 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describeEachDatabase, createTestDatabase, type TestDatabase } from "../support/databases.js";
+import type { Runtime } from "../../src/runtime.js";
+import { AppError } from "../../src/errors.js";
+import type { OwnerRef } from "../../src/crypto/owner.js";
+
+const alice: OwnerRef = { type: "user", id: "user_alice" };
+const bob: OwnerRef = { type: "user", id: "user_bob" };
+const OPENAI = "sk-proj-Abc_def-1234567890abcdefghijXYZ9";
+const OPENAI_2 = "sk-proj-Zyx_wvu-0987654321zyxwvutsrqABC8";
+
+async function expectAppError(p: Promise<unknown>, code: string): Promise<AppError> {
+  const err = await p.then(
+    () => undefined,
+    (e) => e,
+  );
+  expect(err).toBeInstanceOf(AppError);
+  expect((err as AppError).code).toBe(code);
+  return err as AppError;
+}
+
+describeEachDatabase("key store", (dialect) => {
+  let tdb: TestDatabase;
+  let rt: Runtime;
+  let clock = new Date("2026-11-25T10:00:00.000Z");
+
+  beforeAll(async () => {
+    tdb = createTestDatabase(dialect);
+    rt = await tdb.runtime({}, { now: () => clock });
+  });
+  afterAll(() => tdb.drop());
+
+  describe("CRUD", () => {
+    it("creates a key and returns it masked, never with the value", async () => {
+      const key = await rt.keys.create(alice, { name: "My OpenAI Key", service: "openai", value: `  ${OPENAI}\n` });
+      expect(key).toMatchObject({
+        name: "My OpenAI Key",
+        service: "openai",
+        description: null,
+        isActive: true,
+        isDefault: false,
+        isExpired: false,
+        expiresAt: null,
+        config: {},
+        usageCount: 0,
+        lastUsedAt: null,
+        lastTestedAt: null,
+        lastTestStatus: null,
+        createdAt: clock.toISOString(),
+        updatedAt: clock.toISOString(),
+      });
+      expect(key.id).toMatch(/^key_[A-Za-z0-9_-]{20}$/);
+      expect(key.maskedValue).toBe("sk-…XYZ9");
+      expect(JSON.stringify(key)).not.toContain(OPENAI.slice(8));
+      expect(key).not.toHaveProperty("value");
+    });
+
+    it("gets a key with its (trimmed) value only when asked", async () => {
+      const created = await rt.keys.create(alice, { name: "reveal me", service: "openai", value: OPENAI });
+      const plain = await rt.keys.get(alice, created.id);
+      expect(plain).not.toHaveProperty("value");
+      const withValue = await rt.keys.getWithValue(alice, created.id);
+      expect(withValue.value).toBe(OPENAI);
+    });
+
+    it("stores AWS credentials as an object with the region in config", async () => {
+      const value = { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" };
+      const key = await rt.keys.create(alice, { name: "aws", service: "aws", value, config: { region: "eu-west-1" } });
+      expect(key.config).toEqual({ region: "eu-west-1" });
+      expect(key.maskedValue).toBe("AKIA…MPLE");
+      expect((await rt.keys.getWithValue(alice, key.id)).value).toEqual(value);
+    });
+
+    it("lists only the owner's keys, optionally by service", async () => {
+      await rt.keys.create(alice, { name: "anthropic", service: "anthropic", value: "sk-ant-api03-" + "a".repeat(40) });
+      const all = await rt.keys.list(alice);
+      expect(all.length).toBeGreaterThanOrEqual(4);
+      const onlyAnthropic = await rt.keys.list(alice, { service: "anthropic" });
+      expect(onlyAnthropic.map((k) => k.service)).toEqual(["anthropic"]);
+      expect(await rt.keys.list(bob)).toEqual([]);
+    });
+
+    it("updates fields and re-encrypts a new value; the service cannot change", async () => {
+      const key = await rt.keys.create(alice, { name: "to update", service: "openai", value: OPENAI });
+      clock = new Date(clock.getTime() + 60_000);
+      const updated = await rt.keys.update(alice, key.id, { name: "renamed", description: "prod", value: OPENAI_2 });
+      expect(updated).toMatchObject({ name: "renamed", description: "prod", maskedValue: "sk-…ABC8" });
+      expect(updated.updatedAt).toBe(clock.toISOString());
+      expect(updated.createdAt).toBe(key.createdAt);
+      expect((await rt.keys.getWithValue(alice, key.id)).value).toBe(OPENAI_2);
+
+      const row = await rt.database.db.selectFrom("api_keys").select(["version"]).where("id", "=", key.id).executeTakeFirstOrThrow();
+      expect(row.version).toBe(2);
+      await expectAppError(rt.keys.update(alice, key.id, { service: "anthropic" } as never), "VALIDATION_ERROR");
+      await expectAppError(rt.keys.update(alice, key.id, { value: "not-a-key" }), "INVALID_KEY_FORMAT");
+      expect((await rt.keys.getWithValue(alice, key.id)).value).toBe(OPENAI_2);
+    });
+
+    it("deletes a key; deleting again is NOT_FOUND", async () => {
+      const key = await rt.keys.create(alice, { name: "to delete", service: "groq", value: "gsk_" + "b".repeat(40) });
+      await rt.keys.remove(alice, key.id);
+      await expectAppError(rt.keys.get(alice, key.id), "NOT_FOUND");
+      await expectAppError(rt.keys.remove(alice, key.id), "NOT_FOUND");
+    });
+
+    it("refuses a bad format without storing anything", async () => {
+      const before = (await rt.keys.list(alice)).length;
+      const err = await expectAppError(rt.keys.create(alice, { name: "bad", service: "openai", value: "pk-123" }), "INVALID_KEY_FORMAT");
+      expect(err.message).toMatch(/^Invalid API key format/);
+      expect((await rt.keys.list(alice)).length).toBe(before);
+    });
+  });
+
+  describe("isolation between owners", () => {
+    it("another owner cannot get, reveal, update or delete a key: NOT_FOUND, like a missing id", async () => {
+      const key = await rt.keys.create(alice, { name: "private", service: "xai", value: "xai-" + "c".repeat(40) });
+      await expectAppError(rt.keys.get(bob, key.id), "NOT_FOUND");
+      await expectAppError(rt.keys.getWithValue(bob, key.id), "NOT_FOUND");
+      await expectAppError(rt.keys.update(bob, key.id, { name: "stolen", isActive: false }), "NOT_FOUND");
+      await expectAppError(rt.keys.remove(bob, key.id), "NOT_FOUND");
+      expect(await rt.keys.findUsableKey(bob, "xai")).toBeUndefined();
+      const still = await rt.keys.get(alice, key.id);
+      expect(still).toMatchObject({ name: "private", isActive: true });
+      const missing = await expectAppError(rt.keys.get(bob, "key_doesnotexist000000"), "NOT_FOUND");
+      const other = await expectAppError(rt.keys.get(bob, key.id), "NOT_FOUND");
+      expect(other.message).toBe(missing.message);
+    });
+
+    it("a team owner with the same id as a user is a different owner", async () => {
+      const team: OwnerRef = { type: "team", id: alice.id };
+      const key = await rt.keys.create(alice, { name: "user only", service: "google", value: "AIza" + "d".repeat(35) });
+      await expectAppError(rt.keys.get(team, key.id), "NOT_FOUND");
+    });
+  });
+
+  describe("expiry, active, default", () => {
+    it("computes isExpired against the server clock and refuses past expiry dates", async () => {
+      const owner: OwnerRef = { type: "user", id: "user_expiry" };
+      const expiresAt = new Date(clock.getTime() + 3_600_000).toISOString();
+      const key = await rt.keys.create(owner, { name: "soon", service: "openai", value: OPENAI, expiresAt });
+      expect(key.isExpired).toBe(false);
+      expect((await rt.keys.findUsableKey(owner, "openai"))?.id).toBe(key.id);
+
+      clock = new Date(clock.getTime() + 2 * 3_600_000);
+      expect((await rt.keys.get(owner, key.id)).isExpired).toBe(true);
+      expect(await rt.keys.findUsableKey(owner, "openai")).toBeUndefined();
+
+      await expectAppError(rt.keys.create(owner, { name: "past", service: "openai", value: OPENAI, expiresAt: "2020-01-01T00:00:00Z" }), "VALIDATION_ERROR");
+      await expectAppError(rt.keys.create(owner, { name: "nodate", service: "openai", value: OPENAI, expiresAt: "tomorrow" }), "VALIDATION_ERROR");
+      const cleared = await rt.keys.update(owner, key.id, { expiresAt: null });
+      expect(cleared).toMatchObject({ isExpired: false, expiresAt: null });
+    });
+
+    it("stores the active flag; inactive keys are never usable", async () => {
+      const owner: OwnerRef = { type: "user", id: "user_active" };
+      const key = await rt.keys.create(owner, { name: "switch", service: "anthropic", value: "sk-ant-api03-" + "e".repeat(40) });
+      const off = await rt.keys.update(owner, key.id, { isActive: false });
+      expect(off.isActive).toBe(false);
+      expect(await rt.keys.findUsableKey(owner, "anthropic")).toBeUndefined();
+      await rt.keys.update(owner, key.id, { isActive: true });
+      expect((await rt.keys.findUsableKey(owner, "anthropic"))?.value).toBe("sk-ant-api03-" + "e".repeat(40));
+    });
+
+    it("keeps at most one default per owner and service; default beats most recent", async () => {
+      const owner: OwnerRef = { type: "user", id: "user_default" };
+      const a = await rt.keys.create(owner, { name: "a", service: "openai", value: OPENAI, isDefault: true });
+      clock = new Date(clock.getTime() + 1000);
+      const b = await rt.keys.create(owner, { name: "b", service: "openai", value: OPENAI_2 });
+      expect((await rt.keys.findUsableKey(owner, "openai"))?.id).toBe(a.id);
+
+      clock = new Date(clock.getTime() + 1000);
+      await rt.keys.update(owner, b.id, { isDefault: true });
+      const keys = await rt.keys.list(owner, { service: "openai" });
+      expect(keys.filter((k) => k.isDefault).map((k) => k.id)).toEqual([b.id]);
+      expect((await rt.keys.findUsableKey(owner, "openai"))?.id).toBe(b.id);
+
+      // Without a default, the most recently updated usable key wins.
+      await rt.keys.update(owner, b.id, { isDefault: false });
+      clock = new Date(clock.getTime() + 1000);
+      await rt.keys.update(owner, a.id, { description: "touched" });
+      expect((await rt.keys.findUsableKey(owner, "openai"))?.id).toBe(a.id);
+    });
+  });
+
+  describe("conflicts", () => {
+    it("a duplicate name for the same owner and service is a CONFLICT; other service or owner is fine", async () => {
+      await rt.keys.create(alice, { name: "dup", service: "openai", value: OPENAI });
+      const err = await expectAppError(rt.keys.create(alice, { name: "dup", service: "openai", value: OPENAI_2 }), "CONFLICT");
+      expect(err.status).toBe(409);
+      await rt.keys.create(alice, { name: "dup", service: "groq", value: "gsk_" + "f".repeat(40) });
+      await rt.keys.create(bob, { name: "dup", service: "openai", value: OPENAI });
+      const other = await rt.keys.create(alice, { name: "other", service: "openai", value: OPENAI });
+      await expectAppError(rt.keys.update(alice, other.id, { name: "dup" }), "CONFLICT");
+    });
+  });
+
+  describe("restart", () => {
+    it("keys written before a restart decrypt after it (same master key)", async () => {
+      const key = await rt.keys.create(alice, { name: "persist", service: "openai", value: OPENAI });
+      const again = await tdb.runtime();
+      expect((await again.keys.getWithValue(alice, key.id)).value).toBe(OPENAI);
+      await again.close();
+    });
+  });
+});
