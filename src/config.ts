@@ -38,6 +38,8 @@ export interface Config {
   /** Hosts a custom endpoint may reach over plain http. */
   allowHttpHosts: string[];
   usageFlushIntervalMs: number;
+  /** Take the client IP from X-Forwarded-For (only behind a proxy you control). */
+  trustProxy: boolean;
   /** The fallback values, read once: variable name → value. */
   fallbackEnv: Record<string, string | undefined>;
 }
@@ -112,6 +114,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       .map((h) => h.trim().toLowerCase())
       .filter(Boolean),
     usageFlushIntervalMs: parseInteger("KEYHAVEN_USAGE_FLUSH_MS", env.KEYHAVEN_USAGE_FLUSH_MS, 1000, 10, 1000),
+    trustProxy: parseBoolean("KEYHAVEN_TRUST_PROXY", env.KEYHAVEN_TRUST_PROXY),
     fallbackEnv,
   };
 }

@@ -1,11 +1,11 @@
 /**
  * Builds a running Keyhaven core from a config: database (migrated), master key (verified
- * against the stored key check), data keys and the key service. Used by the server, the CLI
+ * against the stored key check), data keys, the key service and the usage recorder. Used by the server, the CLI
  * and the library alike, so all three start the same way.
  */
 import type { Config } from "./config.js";
 import { verifyOrRecordKeyCheck, databaseHasEncryptedData } from "./crypto/key-check-store.js";
-import { loadMasterKey } from "./crypto/master-key-loader.js";
+import { loadMasterKey, masterKeyFromEnvironment } from "./crypto/master-key-loader.js";
 import { createMasterKeyring, type MasterKeyring } from "./crypto/master-keyring.js";
 import { createOwnerDataKeys, type OwnerDataKeys } from "./crypto/owner-data-keys.js";
 import { openDatabase, type DatabaseHandle } from "./db/connect.js";
@@ -13,6 +13,8 @@ import { migrateToLatest } from "./db/migrate.js";
 import type { Logger } from "./logger.js";
 import { createKeyService, type KeyService } from "./keys/key-service.js";
 import { createKeyStore } from "./keys/key-store.js";
+import { createUsageRecorder, type UsageRecorder } from "./usage/usage-recorder.js";
+import { resolveAuthSecret } from "./auth/auth.js";
 
 export interface Runtime {
   config: Config;
@@ -21,6 +23,12 @@ export interface Runtime {
   keyring: MasterKeyring;
   dataKeys: OwnerDataKeys;
   keys: KeyService;
+  /** Buffered hand-out counts, written every `usageFlushIntervalMs` and on close(). */
+  usage: UsageRecorder;
+  /** The server clock (injectable in tests): expiry, stats and usage days use it. */
+  now: () => Date;
+  /** Session signing secret: KEYHAVEN_AUTH_SECRET or derived from the master key at start. */
+  authSecret: string;
   /** Flush what is buffered and close the database. Idempotent. */
   close(): Promise<void>;
 }
@@ -31,6 +39,8 @@ export interface RuntimeOptions {
 }
 
 export async function createRuntime(config: Config, logger: Logger, opts: RuntimeOptions = {}): Promise<Runtime> {
+  // A missing or malformed KEYHAVEN_MASTER_KEY is refused before any database is created or migrated.
+  masterKeyFromEnvironment(config);
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgSchema: opts.pgSchema });
   try {
     const applied = await migrateToLatest(database.db);
@@ -48,7 +58,16 @@ export async function createRuntime(config: Config, logger: Logger, opts: Runtim
       allowHttpHosts: config.allowHttpHosts,
     });
 
+    const usage = createUsageRecorder({ db: database.db, logger, intervalMs: config.usageFlushIntervalMs, now: opts.now });
+
     let closing: Promise<void> | undefined;
+    const close = async () => {
+      try {
+        await usage.close();
+      } finally {
+        await database.close();
+      }
+    };
     return {
       config,
       logger,
@@ -56,7 +75,10 @@ export async function createRuntime(config: Config, logger: Logger, opts: Runtim
       keyring,
       dataKeys,
       keys,
-      close: () => (closing ??= database.close()),
+      usage,
+      now: opts.now ?? (() => new Date()),
+      authSecret: resolveAuthSecret(config, master.key),
+      close: () => (closing ??= close()),
     };
   } catch (err) {
     await database.close().catch(() => {});

@@ -22,8 +22,24 @@ function parseOrFail(text: string, what: string): Buffer {
   try {
     return parseMasterKeyBase64(text);
   } catch (err) {
-    throw new StartupError(`${what} ${(err as Error).message}; ${HOW_TO_MAKE}`, EXIT.CONFIG);
+    const reason = (err as Error).message.replace(/^Master key/, "master key");
+    throw new StartupError(`${what}: ${reason}; ${HOW_TO_MAKE}`, EXIT.CONFIG);
   }
+}
+
+/**
+ * The master key checks that need neither the database nor the data dir: KEYHAVEN_MASTER_KEY
+ * well-formed, or present in production. Run before anything is created or migrated.
+ */
+export function masterKeyFromEnvironment(config: Config): Buffer | undefined {
+  if (config.masterKey) return parseOrFail(config.masterKey, "KEYHAVEN_MASTER_KEY is invalid");
+  if (config.isProduction) {
+    throw new StartupError(
+      `KEYHAVEN_MASTER_KEY is required when NODE_ENV=production (base64 of 32 random bytes); ${HOW_TO_MAKE}`,
+      EXIT.CONFIG,
+    );
+  }
+  return undefined;
 }
 
 /**
@@ -31,13 +47,8 @@ function parseOrFail(text: string, what: string): Buffer {
  *   a fresh key could never decrypt what is already stored.
  */
 export function loadMasterKey(config: Config, logger: Logger, databaseHasData: boolean): LoadedMasterKey {
-  if (config.masterKey) return { key: parseOrFail(config.masterKey, "KEYHAVEN_MASTER_KEY"), source: "env" };
-  if (config.isProduction) {
-    throw new StartupError(
-      `KEYHAVEN_MASTER_KEY is required when NODE_ENV=production (base64 of 32 random bytes); ${HOW_TO_MAKE}`,
-      EXIT.CONFIG,
-    );
-  }
+  const fromEnv = masterKeyFromEnvironment(config);
+  if (fromEnv) return { key: fromEnv, source: "env" };
 
   const file = path.join(config.dataDir, MASTER_KEY_FILE_NAME);
   let text: string | undefined;
@@ -50,7 +61,7 @@ export function loadMasterKey(config: Config, logger: Logger, databaseHasData: b
     }
   }
   if (text !== undefined) {
-    return { key: parseOrFail(text, `master key file ${file} is corrupt: it`), source: "file", file };
+    return { key: parseOrFail(text, `master key file ${file} is corrupt`), source: "file", file };
   }
 
   if (databaseHasData) {

@@ -77,6 +77,8 @@ async function openPostgres(opts: OpenDatabaseOptions & { databaseUrl: string })
     connectionString: opts.databaseUrl,
     max: opts.poolSize ?? 10,
     connectionTimeoutMillis: 5000,
+    // Idle connections must not keep a short script (library use) alive.
+    allowExitOnIdle: true,
     types: pgTypes,
     options: opts.pgSchema ? `-c search_path=${opts.pgSchema}` : undefined,
   });

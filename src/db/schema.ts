@@ -63,7 +63,26 @@ export interface UsageDailyTable {
   count: number;
 }
 
+export interface RateLimitsTable {
+  key: string;
+  window_start: number;
+  count: number;
+}
+
+/** better-auth's user table (camelCase columns are better-auth's own). */
+export interface UserTable {
+  id: string;
+  name: string;
+  email: string;
+  emailVerified: unknown;
+  image: string | null;
+  createdAt: unknown;
+  updatedAt: unknown;
+}
+
 export interface Database {
+  rate_limits: RateLimitsTable;
+  user: UserTable;
   master_key_checks: MasterKeyChecksTable;
   data_keys: DataKeysTable;
   api_keys: ApiKeysTable;

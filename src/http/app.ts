@@ -3,20 +3,84 @@
  * The same app serves `@hono/node-server`, `app.request()` in tests, or a fetch handler.
  */
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { authRoutes } from "../auth/auth-routes.js";
+import { createAuth } from "../auth/auth.js";
+import { requireUser } from "../auth/session.js";
+import { AppError } from "../errors.js";
+import { createKeyTester, type KeyTesterOptions } from "../key-test/key-tester.js";
+import { keyRoutes } from "../keys/key-routes.js";
+import { createRateLimiter } from "../rate-limit/rate-limiter.js";
 import type { Runtime } from "../runtime.js";
+import { publicCatalog } from "../services/index.js";
+import { getKeyStats } from "../usage/stats.js";
+import type { AppEnv } from "./app-env.js";
+import { docsRoutes } from "./docs.js";
 import { errorResponse, toAppError } from "./error-response.js";
+import { requestLog } from "./request-log.js";
+import { noStore, requireSameOrigin, securityHeaders } from "./security.js";
+import { serveWebApp } from "./web-app.js";
 
-export function createApp(runtime: Runtime) {
-  const app = new Hono();
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export interface AppOptions {
+  /** Overrides for the key tester (tests shorten the timeout or inject DNS). */
+  keyTester?: Partial<KeyTesterOptions>;
+  /** Directory of the built SPA; defaults to dist/web. */
+  webDir?: string;
+}
+
+export function createApp(runtime: Runtime, opts: AppOptions = {}) {
+  const { config, logger } = runtime;
+  const auth = createAuth({ config, database: runtime.database, secret: runtime.authSecret, logger });
+  const rateLimiter = createRateLimiter(runtime.database.db);
+  const tester = createKeyTester({
+    baseUrlOverrides: config.baseUrlOverrides,
+    allowPrivateEndpoints: config.allowPrivateEndpoints,
+    allowHttpHosts: config.allowHttpHosts,
+    ...opts.keyTester,
+  });
+
+  const app = new Hono<AppEnv>();
+  app.use("*", securityHeaders());
+  app.use("/api/*", requestLog(logger));
+  app.use(
+    "/api/*",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new AppError("PAYLOAD_TOO_LARGE", "Request body is larger than 64 KiB");
+      },
+    }),
+  );
 
   app.get("/api/health", (c) => c.json({ status: "ok", database: runtime.database.dialect }));
+  app.get("/api/services", (c) => c.json(publicCatalog()));
+  app.route("/api", docsRoutes(config.publicUrl));
 
-  app.notFound((c) =>
-    c.req.path.startsWith("/api") ? errorResponse(c, toAppError(new Error("not found"), "NOT_FOUND", `No route ${c.req.method} ${c.req.path}`)) : c.text("Not found", 404),
+  app.use("/api/auth/*", noStore);
+  app.route("/api/auth", authRoutes({ auth, rateLimiter, config }));
+
+  app.use("/api/api-keys/*", noStore, requireSameOrigin(config.publicUrl), requireUser(auth));
+  app.use("/api/api-keys", noStore, requireSameOrigin(config.publicUrl), requireUser(auth));
+  app.route(
+    "/api/api-keys",
+    keyRoutes({
+      keys: runtime.keys,
+      rateLimiter,
+      logger,
+      testKey: (service, value, cfg) => tester.testKey(service, value, cfg),
+      getStats: (owner) => getKeyStats(runtime.database.db, owner, runtime.now()),
+    }),
   );
+
+  app.all("/api/*", (c) => errorResponse(c, new AppError("NOT_FOUND", `No route ${c.req.method} ${c.req.path}`)));
+  serveWebApp(app, opts.webDir);
+
+  app.notFound((c) => c.text("Not found", 404));
   app.onError((err, c) => {
     const appErr = toAppError(err);
-    if (appErr.status >= 500) runtime.logger.error({ err: { message: err.message, name: err.name } }, "unhandled error");
+    if (appErr.status >= 500) logger.error({ err: { name: err.name, message: err.message } }, "unhandled error");
     return errorResponse(c, appErr);
   });
   return app;

@@ -184,6 +184,17 @@ export function createKeyService(deps: KeyServiceDeps) {
       return toApiKey(row, at);
     },
 
+    /** Remember the outcome of a key test (status and message only; no secret). */
+    async recordTestResult(owner: OwnerRef, id: string, result: { status: string; message: string; testedAt: string }): Promise<ApiKey> {
+      const row = await store.update(owner, id, {
+        last_tested_at: result.testedAt,
+        last_test_status: result.status,
+        last_test_message: result.message.slice(0, 500),
+      });
+      if (!row) throw notFound();
+      return toApiKey(row, now());
+    },
+
     async remove(owner: OwnerRef, id: string): Promise<void> {
       if (!(await store.remove(owner, id))) throw notFound();
     },

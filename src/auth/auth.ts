@@ -1,0 +1,51 @@
+/**
+ * better-auth (email + password) on our own database and migrations. Its routes live at
+ * /api/auth/*; we put our rate limits in front (see auth-routes.ts) and turn its own off.
+ */
+import { hkdfSync } from "node:crypto";
+import { betterAuth } from "better-auth";
+import type { Config } from "../config.js";
+import type { DatabaseHandle } from "../db/connect.js";
+import type { Logger } from "../logger.js";
+
+export const PASSWORD_MIN = 8;
+export const PASSWORD_MAX = 128;
+
+/** KEYHAVEN_AUTH_SECRET, else derived from the master key once at start (never per request). */
+export function resolveAuthSecret(config: Config, masterKey: Buffer): string {
+  if (config.authSecret) return config.authSecret;
+  return Buffer.from(hkdfSync("sha256", masterKey, Buffer.alloc(0), "keyhaven auth secret v1", 32)).toString("base64url");
+}
+
+export function createAuth(deps: { config: Config; database: DatabaseHandle; secret: string; logger: Logger }) {
+  const { config, database, logger } = deps;
+  const secure = config.publicUrl.startsWith("https://");
+  return betterAuth({
+    appName: "Keyhaven",
+    baseURL: config.publicUrl,
+    basePath: "/api/auth",
+    secret: deps.secret,
+    trustedOrigins: [config.publicUrl],
+    database: { db: database.db, type: database.dialect },
+    emailAndPassword: {
+      enabled: true,
+      minPasswordLength: PASSWORD_MIN,
+      maxPasswordLength: PASSWORD_MAX,
+      autoSignIn: true,
+    },
+    session: { expiresIn: 60 * 60 * 24 * 7, updateAge: 60 * 60 * 24 },
+    // Ours runs in every mode, per IP and per email, in the database (auth-routes.ts).
+    rateLimit: { enabled: false },
+    telemetry: { enabled: false },
+    advanced: {
+      useSecureCookies: secure,
+      defaultCookieAttributes: { httpOnly: true, sameSite: "lax", secure },
+    },
+    logger: {
+      // Route better-auth's messages through our redacting logger.
+      log: (level, message) => logger[level === "debug" ? "debug" : level]({ source: "better-auth" }, message),
+    },
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;

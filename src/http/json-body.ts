@@ -1,0 +1,40 @@
+/**
+ * Reads a JSON body and validates it with a zod schema. Wrong content type, malformed JSON
+ * and schema failures are all 400s with details — never a 500.
+ */
+import type { Context } from "hono";
+import type { z } from "zod";
+import { AppError, type ErrorDetail } from "../errors.js";
+
+export function zodDetails(error: z.ZodError, root = ""): ErrorDetail[] {
+  return error.issues.map((issue) => ({
+    path: [root, ...issue.path.map(String)].filter(Boolean).join(".") || "body",
+    message: issue.message,
+  }));
+}
+
+export function parseWith<S extends z.ZodType>(schema: S, input: unknown, root = ""): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    const details = zodDetails(result.error, root);
+    throw new AppError("VALIDATION_ERROR", `Invalid request: ${details.map((d) => `${d.path} ${d.message}`).join("; ")}`, { details });
+  }
+  return result.data;
+}
+
+export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+  const type = c.req.header("content-type") ?? "";
+  if (!/^application\/json\b/i.test(type)) {
+    throw new AppError("VALIDATION_ERROR", "Content-Type must be application/json", {
+      details: [{ path: "content-type", message: "must be application/json" }],
+    });
+  }
+  const text = await c.req.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new AppError("VALIDATION_ERROR", "Malformed JSON in request body", { details: [{ path: "body", message: "is not valid JSON" }] });
+  }
+  return parseWith(schema, body);
+}

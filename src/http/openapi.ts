@@ -1,0 +1,155 @@
+/**
+ * The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with
+ * (zod 4's JSON Schema output is draft 2020-12, which OpenAPI 3.1 uses as-is).
+ */
+import { z } from "zod";
+import {
+  apiKeyListSchema,
+  apiKeySchema,
+  apiKeyWithValueSchema,
+  createKeyBodySchema,
+  errorBodySchema,
+  statsSchema,
+  testKeyBodySchema,
+  testResultSchema,
+  updateKeyBodySchema,
+} from "../keys/key-schemas.js";
+import { publicServiceSchema } from "../services/index.js";
+
+const toSchema = (schema: z.ZodType, io: "input" | "output") => {
+  const json = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as Record<string, unknown>;
+  delete json.$schema;
+  return json;
+};
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: object) => ({ content: { "application/json": { schema } } });
+const error = (description: string) => ({ description, ...json(ref("Error")) });
+
+const idParam = { name: "id", in: "path", required: true, schema: { type: "string" }, description: "Key id (`key_…`)" };
+const common = { "401": error("No session"), "403": error("Cookie request from another origin") };
+
+export function buildOpenApiDocument(serverUrl: string) {
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Keyhaven API",
+      version: "0.1.0",
+      description:
+        "Self-hosted API key manager. Sign in with the /api/auth routes (cookie session); state-changing cookie requests need an Origin equal to the public URL. Errors always have the Error shape.",
+    },
+    servers: [{ url: serverUrl }],
+    components: {
+      securitySchemes: { session: { type: "apiKey", in: "cookie", name: "better-auth.session_token" } },
+      schemas: {
+        ApiKey: toSchema(apiKeySchema, "output"),
+        ApiKeyWithValue: toSchema(apiKeyWithValueSchema, "output"),
+        ApiKeyList: toSchema(apiKeyListSchema, "output"),
+        CreateApiKey: toSchema(createKeyBodySchema, "input"),
+        UpdateApiKey: toSchema(updateKeyBodySchema, "input"),
+        TestApiKey: toSchema(testKeyBodySchema, "input"),
+        TestResult: toSchema(testResultSchema, "output"),
+        Stats: toSchema(statsSchema, "output"),
+        Service: toSchema(publicServiceSchema, "output"),
+        Error: toSchema(errorBodySchema, "output"),
+      },
+    },
+    security: [{ session: [] }],
+    paths: {
+      "/api/health": {
+        get: { summary: "Health", security: [], responses: { "200": { description: "Up", ...json({ type: "object" }) } } },
+      },
+      "/api/services": {
+        get: {
+          summary: "The service catalog",
+          security: [],
+          responses: { "200": { description: "Services", ...json({ type: "array", items: ref("Service") }) } },
+        },
+      },
+      "/api/api-keys": {
+        get: {
+          summary: "List your keys (never with values)",
+          parameters: [{ name: "service", in: "query", required: false, schema: { type: "string" } }],
+          responses: { "200": { description: "Keys", ...json(ref("ApiKeyList")) }, "400": error("Unknown service"), ...common },
+        },
+        post: {
+          summary: "Store a key (encrypted at rest)",
+          requestBody: { required: true, ...json(ref("CreateApiKey")) },
+          responses: {
+            "201": { description: "Created", ...json(ref("ApiKey")) },
+            "400": error("Validation error or INVALID_KEY_FORMAT"),
+            "409": error("A key with this name exists for the service"),
+            "413": error("Body over 64 KiB"),
+            ...common,
+          },
+        },
+      },
+      "/api/api-keys/stats": {
+        get: { summary: "Counts and 30 days of usage", responses: { "200": { description: "Stats", ...json(ref("Stats")) }, ...common } },
+      },
+      "/api/api-keys/test": {
+        post: {
+          summary: "Test a saved key ({keyId}) or one before saving ({service, value, config})",
+          requestBody: { required: true, ...json(ref("TestApiKey")) },
+          responses: {
+            "200": { description: "Outcome: valid, invalid or error", ...json(ref("TestResult")) },
+            "400": error("Validation error, bad format, or endpoint refused (SSRF)"),
+            "404": error("No such key"),
+            "429": error("More than 10 tests a minute"),
+            ...common,
+          },
+        },
+      },
+      "/api/api-keys/{id}": {
+        get: {
+          summary: "One key; ?includeValue=true adds the decrypted value",
+          parameters: [idParam, { name: "includeValue", in: "query", required: false, schema: { type: "string", enum: ["true", "false"] } }],
+          responses: {
+            "200": { description: "The key", ...json({ oneOf: [ref("ApiKey"), ref("ApiKeyWithValue")] }) },
+            "404": error("No such key (or another user's)"),
+            ...common,
+          },
+        },
+        put: {
+          summary: "Change name, description, value, isActive, isDefault, expiresAt (null clears) or config",
+          parameters: [idParam],
+          requestBody: { required: true, ...json(ref("UpdateApiKey")) },
+          responses: {
+            "200": { description: "Updated", ...json(ref("ApiKey")) },
+            "400": error("Validation error"),
+            "404": error("No such key"),
+            "409": error("Name taken"),
+            ...common,
+          },
+        },
+        delete: {
+          summary: "Delete a key",
+          parameters: [idParam],
+          responses: { "204": { description: "Deleted" }, "404": error("No such key"), ...common },
+        },
+      },
+      "/api/auth/sign-up/email": {
+        post: {
+          summary: "Create an account (better-auth); sets the session cookie",
+          security: [],
+          requestBody: json({
+            type: "object",
+            required: ["email", "password", "name"],
+            properties: { email: { type: "string" }, password: { type: "string", minLength: 8, maxLength: 128 }, name: { type: "string" } },
+          }),
+          responses: { "200": { description: "Signed up" }, "429": error("Rate limited") },
+        },
+      },
+      "/api/auth/sign-in/email": {
+        post: {
+          summary: "Sign in (better-auth); sets the session cookie",
+          security: [],
+          requestBody: json({ type: "object", required: ["email", "password"], properties: { email: { type: "string" }, password: { type: "string" } } }),
+          responses: { "200": { description: "Signed in" }, "401": { description: "Invalid email or password" }, "429": error("Rate limited") },
+        },
+      },
+      "/api/auth/sign-out": { post: { summary: "Sign out", responses: { "200": { description: "Signed out" } } } },
+      "/api/auth/get-session": { get: { summary: "The current session or null", responses: { "200": { description: "Session" } } } },
+    },
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * /api/api-keys: HTTP in and out for the key store. Validation is the zod schemas of
+ * key-schemas.ts; rules live in key-service.ts. The owner always comes from the session.
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import { AppError } from "../errors.js";
+import type { AppEnv } from "../http/app-env.js";
+import { parseWith, readJson } from "../http/json-body.js";
+import type { Logger } from "../logger.js";
+import { RATE_LIMITS, type RateLimiter } from "../rate-limit/rate-limiter.js";
+import type { ServiceId } from "../services/index.js";
+import { createKeyBodySchema, serviceIdSchema, testKeyBodySchema, updateKeyBodySchema, type KeyStats, type TestResult } from "./key-schemas.js";
+import type { KeyService } from "./key-service.js";
+
+export interface KeyTestOutcome {
+  success: boolean;
+  status: "valid" | "invalid" | "error";
+  message: string;
+  latencyMs: number;
+  testedAt: string;
+}
+
+export interface KeyRoutesDeps {
+  keys: KeyService;
+  rateLimiter: RateLimiter;
+  logger: Logger;
+  testKey: (service: ServiceId, value: unknown, config: unknown) => Promise<KeyTestOutcome>;
+  getStats: (owner: { type: "user" | "team"; id: string }) => Promise<KeyStats>;
+}
+
+const listQuerySchema = z.object({ service: serviceIdSchema.optional() });
+const getQuerySchema = z.object({ includeValue: z.enum(["true", "false"], { error: () => "must be true or false" }).optional() });
+
+export function keyRoutes(deps: KeyRoutesDeps) {
+  const { keys, rateLimiter, logger } = deps;
+  const app = new Hono<AppEnv>();
+
+  app.get("/", async (c) => {
+    const query = parseWith(listQuerySchema, c.req.query(), "query");
+    return c.json({ apiKeys: await keys.list(c.get("owner"), { service: query.service }) });
+  });
+
+  app.post("/", async (c) => {
+    const body = await readJson(c, createKeyBodySchema);
+    return c.json(await keys.create(c.get("owner"), body), 201);
+  });
+
+  app.get("/stats", async (c) => c.json(await deps.getStats(c.get("owner"))));
+
+  app.post("/test", async (c) => {
+    const body = await readJson(c, testKeyBodySchema);
+    const owner = c.get("owner");
+    await rateLimiter.enforce([{ rule: RATE_LIMITS.keyTestPerUser, subject: owner.id }], "Too many key tests (at most 10 per minute)");
+    let result: TestResult;
+    if ("keyId" in body) {
+      const key = await keys.getWithValue(owner, body.keyId);
+      const outcome = await deps.testKey(key.service, key.value, key.config);
+      await keys.recordTestResult(owner, key.id, outcome);
+      result = { keyId: key.id, ...outcome };
+    } else {
+      result = { keyId: null, ...(await deps.testKey(body.service, body.value, body.config ?? {})) };
+    }
+    return c.json(result);
+  });
+
+  app.get("/:id", async (c) => {
+    const owner = c.get("owner");
+    const query = parseWith(getQuerySchema, c.req.query(), "query");
+    if (query.includeValue === "true") {
+      const key = await keys.getWithValue(owner, c.req.param("id"));
+      // Until audit logs land, a reveal leaves a log line (ids only, never the value).
+      logger.info({ event: "key.reveal", keyId: key.id, userId: owner.id }, "key value revealed");
+      return c.json(key);
+    }
+    return c.json(await keys.get(owner, c.req.param("id")));
+  });
+
+  app.put("/:id", async (c) => {
+    const body = await readJson(c, updateKeyBodySchema);
+    if (Object.keys(body).length === 0) {
+      throw new AppError("VALIDATION_ERROR", "Nothing to update: send at least one field", {
+        details: [{ path: "body", message: "must contain at least one of name, description, value, isActive, isDefault, expiresAt, config" }],
+      });
+    }
+    return c.json(await keys.update(c.get("owner"), c.req.param("id"), body));
+  });
+
+  app.delete("/:id", async (c) => {
+    await keys.remove(c.get("owner"), c.req.param("id"));
+    return c.body(null, 204);
+  });
+
+  return app;
+}

@@ -1,0 +1,68 @@
+/**
+ * Fixed-window rate limits kept in the database, so every instance behind a load balancer
+ * shares them. One atomic upsert per check; no state in process memory.
+ */
+import { sql, type Kysely } from "kysely";
+import type { Database } from "../db/schema.js";
+import { AppError } from "../errors.js";
+
+export interface RateLimitRule {
+  /** Names the limit in keys and messages, e.g. "sign-in:ip". */
+  scope: string;
+  max: number;
+  windowMs: number;
+}
+
+export interface RateLimitResult {
+  allowed: boolean;
+  remaining: number;
+  /** Seconds until the window resets. */
+  retryAfter: number;
+}
+
+export function createRateLimiter(db: Kysely<Database>, now: () => number = Date.now) {
+  async function hit(rule: RateLimitRule, subject: string): Promise<RateLimitResult> {
+    const t = now();
+    const windowStart = t - (t % rule.windowMs);
+    const key = `${rule.scope}:${subject}`;
+    const row = await db
+      .insertInto("rate_limits")
+      .values({ key, window_start: windowStart, count: 1 })
+      .onConflict((oc) =>
+        oc.column("key").doUpdateSet({
+          count: sql<number>`case when rate_limits.window_start < ${windowStart} then 1 else rate_limits.count + 1 end`,
+          window_start: sql<number>`case when rate_limits.window_start < ${windowStart} then ${windowStart} else rate_limits.window_start end`,
+        }),
+      )
+      .returning(["count", "window_start"])
+      .executeTakeFirstOrThrow();
+    const count = Number(row.count);
+    const retryAfter = Math.max(1, Math.ceil((Number(row.window_start) + rule.windowMs - t) / 1000));
+    return { allowed: count <= rule.max, remaining: Math.max(0, rule.max - count), retryAfter };
+  }
+
+  return {
+    hit,
+    /** Count one attempt against every rule; throw RATE_LIMITED (with Retry-After) if any is exceeded. */
+    async enforce(checks: { rule: RateLimitRule; subject: string }[], message: string): Promise<void> {
+      let worst: RateLimitResult | undefined;
+      for (const { rule, subject } of checks) {
+        const r = await hit(rule, subject);
+        if (!r.allowed && (!worst || r.retryAfter > worst.retryAfter)) worst = r;
+      }
+      if (worst) throw new AppError("RATE_LIMITED", `${message}; try again in ${worst.retryAfter} s`, { retryAfter: worst.retryAfter });
+    },
+  };
+}
+
+export type RateLimiter = ReturnType<typeof createRateLimiter>;
+
+const MINUTE = 60_000;
+/** The limits, documented in the README. */
+export const RATE_LIMITS = {
+  signInPerIp: { scope: "sign-in:ip", max: 30, windowMs: 5 * MINUTE },
+  signInPerEmail: { scope: "sign-in:email", max: 10, windowMs: 5 * MINUTE },
+  signUpPerIp: { scope: "sign-up:ip", max: 20, windowMs: 60 * MINUTE },
+  signUpPerEmail: { scope: "sign-up:email", max: 5, windowMs: 60 * MINUTE },
+  keyTestPerUser: { scope: "key-test:user", max: 10, windowMs: MINUTE },
+} satisfies Record<string, RateLimitRule>;

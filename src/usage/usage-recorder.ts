@@ -1,0 +1,218 @@
+/**
+ * Counts key hand-outs in memory and writes them in one transaction per interval, on
+ * `flush()` and on `close()`. Counting is a few Map operations: no I/O on the hot path.
+ *
+ * What can be lost: a hard crash (kill -9, power loss) loses the uses counted since the last
+ * flush, at most one interval (`KEYHAVEN_USAGE_FLUSH_MS`, 1 s by default). A failed flush
+ * loses nothing: its counts go back into the buffer and are written by the next attempt.
+ */
+import { sql, type Kysely } from "kysely";
+import type { OwnerRef } from "../crypto/owner.js";
+import type { Database } from "../db/schema.js";
+import type { Logger } from "../logger.js";
+
+export interface KeyUse {
+  keyId: string;
+  owner: OwnerRef;
+  service: string;
+}
+
+export interface UsageRecorder {
+  /** Count one hand-out of a stored key. Synchronous, never throws, never waits. */
+  record(use: KeyUse): void;
+  /** Write everything counted so far. Rejects when the write fails (the counts are kept). */
+  flush(): Promise<void>;
+  /** Stop the timer and flush. Idempotent; uses recorded afterwards are ignored. */
+  close(): Promise<void>;
+  /** Uses counted but not yet written. */
+  pendingUses(): number;
+}
+
+export interface UsageRecorderDeps {
+  db: Kysely<Database>;
+  logger: Pick<Logger, "error" | "warn">;
+  /** Flush period; the timer is unref()ed so it never keeps a process alive. 0 disables it. */
+  intervalMs: number;
+  now?: () => Date;
+}
+
+interface PendingKeyUse {
+  ownerType: string;
+  ownerId: string;
+  service: string;
+  count: number;
+  lastUsedMs: number;
+  /** YYYY-MM-DD (UTC) → uses that day. */
+  byDay: Map<string, number>;
+}
+
+type UseBuffer = Map<string, PendingKeyUse>;
+
+const DAY_MS = 86_400_000;
+/** Keys per UPDATE and rows per INSERT: far below SQLite's and PostgreSQL's parameter limits. */
+const CHUNK = 200;
+const CLOSE_ATTEMPTS = 3;
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Adds `from` into `into` (used to give a failed batch back to the buffer). */
+function mergeInto(into: UseBuffer, from: UseBuffer): void {
+  for (const [keyId, use] of from) {
+    const current = into.get(keyId);
+    if (!current) {
+      into.set(keyId, use);
+      continue;
+    }
+    current.count += use.count;
+    current.lastUsedMs = Math.max(current.lastUsedMs, use.lastUsedMs);
+    for (const [day, n] of use.byDay) current.byDay.set(day, (current.byDay.get(day) ?? 0) + n);
+  }
+}
+
+/** One transaction: api_keys counters and usage_daily rows move together or not at all. */
+async function writeBatch(db: Kysely<Database>, batch: UseBuffer): Promise<void> {
+  // Sorted so two instances flushing the same keys lock rows in the same order (no deadlock).
+  const entries = [...batch].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  await db.transaction().execute(async (trx) => {
+    for (const part of chunks(entries, CHUNK)) {
+      const ids = part.map(([id]) => id);
+      // CAST: PostgreSQL cannot type a bare parameter inside CASE for `bigint + …`.
+      const added = sql.join(part.map(([id, u]) => sql`when ${id} then cast(${u.count} as bigint)`), sql` `);
+      const last = sql.join(part.map(([id, u]) => sql`when ${id} then ${new Date(u.lastUsedMs).toISOString()}`), sql` `);
+      await trx
+        .updateTable("api_keys")
+        .set({
+          usage_count: sql<number>`usage_count + (case id ${added} end)`,
+          // ISO-8601 UTC text sorts like time; keep the later of stored and buffered.
+          last_used_at: sql<string>`case when last_used_at is null or last_used_at < (case id ${last} end) then (case id ${last} end) else last_used_at end`,
+        })
+        .where("id", "in", ids)
+        .execute();
+    }
+
+    const rows = entries.flatMap(([keyId, u]) =>
+      [...u.byDay].map(([day, count]) => ({
+        key_id: keyId,
+        owner_type: u.ownerType,
+        owner_id: u.ownerId,
+        service: u.service,
+        day,
+        count,
+      })),
+    );
+    for (const part of chunks(rows, CHUNK)) {
+      await trx
+        .insertInto("usage_daily")
+        .values(part)
+        .onConflict((oc) =>
+          oc.columns(["key_id", "day"]).doUpdateSet((eb) => ({ count: eb("usage_daily.count", "+", eb.ref("excluded.count")) })),
+        )
+        .execute();
+    }
+  });
+}
+
+export function createUsageRecorder(deps: UsageRecorderDeps): UsageRecorder {
+  const { db, logger } = deps;
+  const now = deps.now ?? (() => new Date());
+  let buffer: UseBuffer = new Map();
+  let pending = 0;
+  let closed = false;
+  let closing: Promise<void> | undefined;
+  /** Flushes run one after another, so close() waits for one already under way. */
+  let tail: Promise<void> = Promise.resolve();
+
+  // The UTC day of the last hand-out, so most calls skip formatting a date.
+  let dayStart = 0;
+  let dayEnd = -1;
+  let dayText = "";
+  function dayOf(ms: number): string {
+    if (ms < dayStart || ms >= dayEnd) {
+      dayStart = ms - (((ms % DAY_MS) + DAY_MS) % DAY_MS);
+      dayEnd = dayStart + DAY_MS;
+      dayText = new Date(dayStart).toISOString().slice(0, 10);
+    }
+    return dayText;
+  }
+
+  async function writeOnce(): Promise<void> {
+    if (buffer.size === 0) return;
+    // Swap before writing: uses counted during the write go to the next batch, never twice.
+    const batch = buffer;
+    const uses = pending;
+    buffer = new Map();
+    pending = 0;
+    try {
+      await writeBatch(db, batch);
+    } catch (err) {
+      mergeInto(buffer, batch);
+      pending += uses;
+      const e = err as { code?: unknown; message?: unknown };
+      // Key ids, counts and days only: usage rows never hold a secret.
+      logger.error(
+        { err: { code: e.code, message: String(e.message ?? err) }, pendingUses: pending, keys: buffer.size },
+        "usage flush failed; the counts are kept for the next attempt",
+      );
+      throw err;
+    }
+  }
+
+  function flush(): Promise<void> {
+    const run = tail.then(writeOnce);
+    tail = run.catch(() => {});
+    return run;
+  }
+
+  const timer =
+    deps.intervalMs > 0
+      ? setInterval(() => {
+          flush().catch(() => {}); // already logged; retried next tick
+        }, deps.intervalMs)
+      : undefined;
+  timer?.unref();
+
+  return {
+    record({ keyId, owner, service }: KeyUse): void {
+      if (closed) return;
+      const ms = now().getTime();
+      const day = dayOf(ms);
+      let use = buffer.get(keyId);
+      if (!use) {
+        use = { ownerType: owner.type, ownerId: owner.id, service, count: 0, lastUsedMs: ms, byDay: new Map() };
+        buffer.set(keyId, use);
+      }
+      use.count++;
+      if (ms > use.lastUsedMs) use.lastUsedMs = ms;
+      use.byDay.set(day, (use.byDay.get(day) ?? 0) + 1);
+      pending++;
+    },
+
+    flush,
+
+    close(): Promise<void> {
+      closing ??= (async () => {
+        closed = true;
+        if (timer) clearInterval(timer);
+        // A brief database hiccup at shutdown should not cost the last interval's counts.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return await flush();
+          } catch (err) {
+            if (attempt >= CLOSE_ATTEMPTS) {
+              logger.error({ pendingUses: pending }, "usage counts could not be written at shutdown and are lost");
+              throw err;
+            }
+            await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+          }
+        }
+      })();
+      return closing;
+    },
+
+    pendingUses: () => pending,
+  };
+}

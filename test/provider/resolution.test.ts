@@ -1,0 +1,359 @@
+/**
+ * Resolution order of apiKeyProvider on real storage: the user's default key, else the most
+ * recently updated usable one, else the environment, else undefined.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { AppError } from "../../src/errors.js";
+import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases.js";
+import { HOUR, keys, manualClock, newUserId, providerOf, userOwner } from "./fixtures.js";
+
+describeEachDatabase("apiKeyProvider resolution", (dialect) => {
+  let db: TestDatabase;
+  beforeAll(() => {
+    db = createTestDatabase(dialect);
+  });
+  afterAll(() => db.drop());
+
+  // Closed after each test: PostgreSQL connections are a shared, limited resource.
+  const opened: { close(): Promise<void> }[] = [];
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((rt) => rt.close()));
+  });
+
+  /** A runtime with its own clock and environment, and a provider on it. */
+  async function open(env: Record<string, string | undefined> = {}, start = "2026-05-01T10:00:00.000Z") {
+    const clock = manualClock(start);
+    const rt = await db.runtime(env, { now: clock.now });
+    opened.push(rt);
+    return { rt, clock, provider: providerOf(rt) };
+  }
+
+  describe("the user's keys", () => {
+    it("hands out the default key even when another is more recently updated", async () => {
+      const { rt, clock, provider } = await open();
+      const user = newUserId();
+      const def = keys.openai();
+      const newer = keys.openai();
+      await rt.keys.create(userOwner(user), { name: "default", service: "openai", value: def, isDefault: true });
+      clock.advance(HOUR);
+      await rt.keys.create(userOwner(user), { name: "newer", service: "openai", value: newer });
+      expect(await provider.getOpenAIApiKey(user)).toBe(def);
+      expect((await provider.getServiceConfig(user, "openai"))?.source).toBe("user");
+    });
+
+    it("hands out the most recently updated key when none is the default", async () => {
+      const { rt, clock, provider } = await open();
+      const user = newUserId();
+      const first = keys.anthropic();
+      const second = keys.anthropic();
+      const a = await rt.keys.create(userOwner(user), { name: "first", service: "anthropic", value: first });
+      clock.advance(HOUR);
+      await rt.keys.create(userOwner(user), { name: "second", service: "anthropic", value: second });
+      expect(await provider.getAnthropicApiKey(user)).toBe(second);
+
+      clock.advance(HOUR);
+      await rt.keys.update(userOwner(user), a.id, { description: "touched" });
+      expect(await provider.getAnthropicApiKey(user)).toBe(first);
+    });
+
+    it("falls back from a switched-off default to the most recent usable key", async () => {
+      const { rt, clock, provider } = await open();
+      const user = newUserId();
+      const older = keys.groq();
+      const def = await rt.keys.create(userOwner(user), { name: "default", service: "groq", value: keys.groq(), isDefault: true });
+      clock.advance(HOUR);
+      await rt.keys.create(userOwner(user), { name: "older", service: "groq", value: older });
+      clock.advance(HOUR);
+      await rt.keys.update(userOwner(user), def.id, { isActive: false });
+      expect(await provider.getGroqApiKey(user)).toBe(older);
+    });
+
+    it("never hands out an inactive key", async () => {
+      const { rt, provider } = await open();
+      const user = newUserId();
+      await rt.keys.create(userOwner(user), { name: "off", service: "xai", value: keys.xai(), isActive: false, isDefault: true });
+      expect(await provider.getXAIApiKey(user)).toBeUndefined();
+      expect(await provider.getServiceConfig(user, "xai")).toBeUndefined();
+      expect(await provider.validateRequiredKeys(user, ["xai"])).toEqual({ valid: false, missing: ["xai"], available: [] });
+    });
+
+    it("never hands out an expired key, and uses the next usable one", async () => {
+      const { rt, clock, provider } = await open();
+      const user = newUserId();
+      const lasting = keys.google();
+      const expiring = keys.google();
+      await rt.keys.create(userOwner(user), { name: "lasting", service: "google", value: lasting });
+      clock.advance(1000);
+      await rt.keys.create(userOwner(user), {
+        name: "expiring",
+        service: "google",
+        value: expiring,
+        isDefault: true,
+        expiresAt: new Date(clock.now().getTime() + HOUR).toISOString(),
+      });
+      expect(await provider.getGoogleApiKey(user)).toBe(expiring);
+      clock.advance(HOUR); // expires_at == now: expired
+      expect(await provider.getGoogleApiKey(user)).toBe(lasting);
+      clock.advance(HOUR);
+      expect(await provider.getGoogleApiKey(user)).toBe(lasting);
+    });
+
+    it("hands out the user's key, not the environment's, when both exist", async () => {
+      const { rt, provider } = await open({ OPENAI_API_KEY: "sk-env-openai-key-000000000" });
+      const user = newUserId();
+      const mine = keys.openai();
+      await rt.keys.create(userOwner(user), { name: "mine", service: "openai", value: mine });
+      expect(await provider.getOpenAIApiKey(user)).toBe(mine);
+      expect(await provider.getOpenAIApiKey(newUserId())).toBe("sk-env-openai-key-000000000");
+    });
+
+    it("never hands one user's key to another user", async () => {
+      const { rt, provider } = await open();
+      const alice = newUserId();
+      await rt.keys.create(userOwner(alice), { name: "alice", service: "openai", value: keys.openai() });
+      expect(await provider.getOpenAIApiKey(newUserId())).toBeUndefined();
+      // A team owner with the same id is another owner.
+      await rt.keys.create({ type: "team", id: "shared-id" }, { name: "team", service: "openai", value: keys.openai() });
+      expect(await provider.getOpenAIApiKey("shared-id")).toBeUndefined();
+    });
+  });
+
+  describe("the environment fallback", () => {
+    const single = [
+      ["openai", "OPENAI_API_KEY", "getOpenAIApiKey"],
+      ["anthropic", "ANTHROPIC_API_KEY", "getAnthropicApiKey"],
+      ["groq", "GROQ_API_KEY", "getGroqApiKey"],
+      ["xai", "XAI_API_KEY", "getXAIApiKey"],
+    ] as const;
+
+    for (const [service, variable, getter] of single) {
+      it(`${service}: ${variable}, only when the user has no usable key`, async () => {
+        const value = `env-${service}-value-123456789`;
+        const { rt, provider } = await open({ [variable]: value });
+        const user = newUserId();
+        expect(await provider[getter](user)).toBe(value);
+        expect(await provider.getApiKey(user, service)).toBe(value);
+        expect((await provider.getServiceConfig(user, service))?.source).toBe("env");
+
+        const k = await rt.keys.create(userOwner(user), { name: "mine", service, value: keys[service]() });
+        expect(await provider[getter](user)).not.toBe(value);
+        await rt.keys.update(userOwner(user), k.id, { isActive: false });
+        expect(await provider[getter](user)).toBe(value);
+      });
+    }
+
+    it("google: GOOGLE_GENERATIVE_AI_API_KEY, then GOOGLE_API_KEY, then GEMINI_API_KEY", async () => {
+      const user = newUserId();
+      const all = { GOOGLE_GENERATIVE_AI_API_KEY: "g-generative", GOOGLE_API_KEY: "g-api", GEMINI_API_KEY: "g-gemini" };
+      expect(await (await open(all)).provider.getGoogleApiKey(user)).toBe("g-generative");
+      expect(await (await open({ ...all, GOOGLE_GENERATIVE_AI_API_KEY: undefined })).provider.getGoogleApiKey(user)).toBe("g-api");
+      expect(await (await open({ GEMINI_API_KEY: "g-gemini" })).provider.getGoogleApiKey(user)).toBe("g-gemini");
+      // Blank counts as unset.
+      expect(await (await open({ GOOGLE_GENERATIVE_AI_API_KEY: "  ", GEMINI_API_KEY: "g-gemini" })).provider.getGoogleApiKey(user)).toBe(
+        "g-gemini",
+      );
+      expect(await (await open()).provider.getGoogleApiKey(user)).toBeUndefined();
+    });
+
+    it("aws: AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY (+ AWS_SESSION_TOKEN, AWS_REGION)", async () => {
+      const user = newUserId();
+      const env = {
+        AWS_ACCESS_KEY_ID: "ASIAENVENVENVENVENV1",
+        AWS_SECRET_ACCESS_KEY: "s".repeat(40),
+        AWS_SESSION_TOKEN: "token-from-env",
+        AWS_REGION: "eu-west-3",
+      };
+      expect(await (await open(env)).provider.getAWSCredentials(user)).toEqual({
+        accessKeyId: "ASIAENVENVENVENVENV1",
+        secretAccessKey: "s".repeat(40),
+        sessionToken: "token-from-env",
+        region: "eu-west-3",
+        source: "env",
+      });
+      expect(
+        await (await open({ ...env, AWS_SESSION_TOKEN: undefined, AWS_REGION: undefined })).provider.getAWSCredentials(user),
+      ).toEqual({ accessKeyId: "ASIAENVENVENVENVENV1", secretAccessKey: "s".repeat(40), region: "us-east-1", source: "env" });
+      // Half a credential is no credential.
+      const half = await open({ AWS_ACCESS_KEY_ID: "AKIAENVENVENVENVENV1", AWS_REGION: "ap-south-1" });
+      expect(await half.provider.getAWSCredentials(user)).toEqual({ region: "ap-south-1", source: "none" });
+      expect(await half.provider.validateRequiredKeys(user, ["aws"])).toEqual({ valid: false, missing: ["aws"], available: [] });
+    });
+
+    it("custom endpoints have no environment fallback", async () => {
+      const { provider } = await open({ OPENAI_API_KEY: "sk-env" });
+      expect(await provider.getCustomApiKey(newUserId())).toBeUndefined();
+      expect(await provider.getServiceConfig(newUserId(), "custom")).toBeUndefined();
+    });
+
+    it("an unknown or empty user id falls back like a user without keys", async () => {
+      const { provider } = await open({ OPENAI_API_KEY: "sk-env-fallback" });
+      expect(await provider.getOpenAIApiKey("no-such-user")).toBe("sk-env-fallback");
+      expect(await provider.getOpenAIApiKey("")).toBe("sk-env-fallback");
+      expect(await provider.getOpenAIApiKey(undefined as unknown as string)).toBe("sk-env-fallback");
+      const none = await open();
+      expect(await none.provider.getOpenAIApiKey("no-such-user")).toBeUndefined();
+      expect(await none.provider.getAWSCredentials("")).toEqual({ region: "us-east-1", source: "none" });
+    });
+  });
+
+  describe("calls", () => {
+    it("refuses an unknown service id with VALIDATION_ERROR", async () => {
+      const { provider } = await open({ OPENAI_API_KEY: "sk-env" });
+      const bad = "openia" as never;
+      for (const call of [
+        () => provider.getApiKey("u", bad),
+        () => provider.getApiKeys("u", ["openai", bad]),
+        () => provider.validateRequiredKeys("u", [bad]),
+        () => provider.getServiceConfig("u", bad),
+      ]) {
+        const err = await call().then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(err).toBeInstanceOf(AppError);
+        expect((err as AppError).code).toBe("VALIDATION_ERROR");
+      }
+    });
+
+    it("getApiKeys resolves each service", async () => {
+      const { rt, provider } = await open({ ANTHROPIC_API_KEY: "sk-ant-env" });
+      const user = newUserId();
+      const openai = keys.openai();
+      await rt.keys.create(userOwner(user), { name: "o", service: "openai", value: openai });
+      expect(await provider.getApiKeys(user, ["openai", "anthropic", "groq", "aws"])).toEqual({
+        openai,
+        anthropic: "sk-ant-env",
+        groq: undefined,
+        aws: undefined, // a credential pair, not one string: getAWSCredentials
+      });
+    });
+
+    it("validateRequiredKeys reports what is available and what is missing", async () => {
+      const { rt, provider } = await open({ GEMINI_API_KEY: "g-gemini" });
+      const user = newUserId();
+      await rt.keys.create(userOwner(user), { name: "o", service: "openai", value: keys.openai() });
+      await rt.keys.create(userOwner(user), { name: "a", service: "aws", value: keys.aws() });
+      await rt.keys.create(userOwner(user), { name: "x", service: "xai", value: keys.xai(), isActive: false });
+      expect(await provider.validateRequiredKeys(user, ["openai", "google", "aws", "xai", "anthropic"])).toEqual({
+        valid: false,
+        available: ["openai", "google", "aws"],
+        missing: ["xai", "anthropic"],
+      });
+      expect(await provider.validateRequiredKeys(user, ["openai", "aws", "openai"])).toEqual({
+        valid: true,
+        available: ["openai", "aws"],
+        missing: [],
+      });
+      expect(await provider.validateRequiredKeys(user, [])).toEqual({ valid: true, available: [], missing: [] });
+    });
+
+    it("getServiceConfig gives each service's base URL and auth headers", async () => {
+      const { rt, provider } = await open();
+      const user = newUserId();
+      const owner = userOwner(user);
+      const v = { openai: keys.openai(), anthropic: keys.anthropic(), google: keys.google(), groq: keys.groq(), xai: keys.xai() };
+      for (const [service, value] of Object.entries(v)) {
+        await rt.keys.create(owner, { name: service, service: service as keyof typeof v, value });
+      }
+      expect(await provider.getServiceConfig(user, "openai")).toEqual({
+        service: "openai",
+        apiKey: v.openai,
+        baseUrl: "https://api.openai.com/v1",
+        headers: { Authorization: `Bearer ${v.openai}` },
+        source: "user",
+      });
+      expect(await provider.getServiceConfig(user, "anthropic")).toEqual({
+        service: "anthropic",
+        apiKey: v.anthropic,
+        baseUrl: "https://api.anthropic.com/v1",
+        headers: { "x-api-key": v.anthropic, "anthropic-version": "2023-06-01" },
+        source: "user",
+      });
+      expect(await provider.getServiceConfig(user, "google")).toEqual({
+        service: "google",
+        apiKey: v.google,
+        baseUrl: "https://generativelanguage.googleapis.com/v1beta",
+        headers: { "x-goog-api-key": v.google },
+        source: "user",
+      });
+      expect(await provider.getServiceConfig(user, "groq")).toMatchObject({
+        baseUrl: "https://api.groq.com/openai/v1",
+        headers: { Authorization: `Bearer ${v.groq}` },
+      });
+      expect(await provider.getServiceConfig(user, "xai")).toMatchObject({
+        baseUrl: "https://api.x.ai/v1",
+        headers: { Authorization: `Bearer ${v.xai}` },
+      });
+    });
+
+    it("getServiceConfig for a custom endpoint uses the key's base URL and header", async () => {
+      const { rt, provider } = await open();
+      const user = newUserId();
+      const value = keys.custom();
+      await rt.keys.create(userOwner(user), {
+        name: "llm",
+        service: "custom",
+        value,
+        config: { baseUrl: "https://llm.example.com/v1/", headerName: "X-Api-Token", headerPrefix: "Token " },
+      });
+      expect(await provider.getServiceConfig(user, "custom")).toEqual({
+        service: "custom",
+        apiKey: value,
+        baseUrl: "https://llm.example.com/v1",
+        headers: { "X-Api-Token": `Token ${value}` },
+        source: "user",
+      });
+      expect(await provider.getCustomApiKey(user)).toBe(value);
+
+      const other = newUserId();
+      const plain = keys.custom();
+      await rt.keys.create(userOwner(other), { name: "llm", service: "custom", value: plain, config: { baseUrl: "https://x.example" } });
+      expect(await provider.getServiceConfig(other, "custom")).toMatchObject({
+        baseUrl: "https://x.example",
+        headers: { Authorization: `Bearer ${plain}` },
+      });
+    });
+
+    it("getServiceConfig honours KEYHAVEN_<SERVICE>_BASE_URL, for user and environment keys", async () => {
+      const { rt, provider } = await open({
+        KEYHAVEN_OPENAI_BASE_URL: "http://127.0.0.1:4010/v1/",
+        KEYHAVEN_ANTHROPIC_BASE_URL: "https://gateway.internal/anthropic",
+        KEYHAVEN_AWS_BASE_URL: "http://127.0.0.1:4566/{region}",
+        ANTHROPIC_API_KEY: "sk-ant-env",
+      });
+      const user = newUserId();
+      await rt.keys.create(userOwner(user), { name: "o", service: "openai", value: keys.openai() });
+      await rt.keys.create(userOwner(user), { name: "a", service: "aws", value: keys.aws(), config: { region: "eu-central-2" } });
+      expect((await provider.getServiceConfig(user, "openai"))?.baseUrl).toBe("http://127.0.0.1:4010/v1");
+      expect(await provider.getServiceConfig(user, "anthropic")).toMatchObject({
+        baseUrl: "https://gateway.internal/anthropic",
+        source: "env",
+      });
+      expect((await provider.getServiceConfig(user, "aws"))?.baseUrl).toBe("http://127.0.0.1:4566/eu-central-2");
+    });
+
+    it("getAWSCredentials and getServiceConfig('aws') from a stored key", async () => {
+      const { rt, provider } = await open({ AWS_REGION: "ap-south-1", AWS_ACCESS_KEY_ID: "AKIAENV", AWS_SECRET_ACCESS_KEY: "x".repeat(40) });
+      const user = newUserId();
+      const creds = keys.aws(true);
+      await rt.keys.create(userOwner(user), { name: "aws", service: "aws", value: creds, config: { region: "eu-west-1" } });
+      expect(await provider.getAWSCredentials(user)).toEqual({ ...creds, region: "eu-west-1", source: "user" });
+      expect(await provider.getServiceConfig(user, "aws")).toEqual({
+        service: "aws",
+        apiKey: creds.accessKeyId,
+        baseUrl: "https://sts.eu-west-1.amazonaws.com",
+        headers: {},
+        source: "user",
+        region: "eu-west-1",
+      });
+      expect(await provider.getApiKey(user, "aws")).toBeUndefined();
+
+      const permanent = newUserId();
+      const long = keys.aws();
+      await rt.keys.create(userOwner(permanent), { name: "aws", service: "aws", value: long });
+      const got = await provider.getAWSCredentials(permanent);
+      expect(got).toEqual({ ...long, region: "us-east-1", source: "user" });
+      expect("sessionToken" in got).toBe(false);
+    });
+  });
+});
