@@ -4,6 +4,7 @@
  */
 import { Hono } from "hono";
 import type { Config } from "../config.js";
+import { AppError, type ErrorCode } from "../errors.js";
 import { clientIp } from "../http/client-ip.js";
 import { RATE_LIMITS, type RateLimiter } from "../rate-limit/rate-limiter.js";
 import type { Auth } from "./auth.js";
@@ -15,6 +16,43 @@ async function emailOf(req: Request): Promise<string> {
   } catch {
     return ""; // better-auth answers malformed bodies itself
   }
+}
+
+const CODE_BY_STATUS: Record<number, ErrorCode> = {
+  400: "VALIDATION_ERROR",
+  401: "UNAUTHORIZED",
+  403: "FORBIDDEN",
+  404: "NOT_FOUND",
+  409: "CONFLICT",
+  413: "PAYLOAD_TOO_LARGE",
+  429: "RATE_LIMITED",
+};
+
+/**
+ * better-auth answers errors as `{ code, message }` (or an empty 404): rewrite them into our
+ * one error shape so every /api answer reads the same. Successful answers pass untouched.
+ */
+async function inOurErrorShape(res: Response, req: Request): Promise<Response> {
+  if (res.status < 400) return res;
+  let reason: { code?: string; message?: string } = {};
+  try {
+    reason = (await res.clone().json()) as typeof reason;
+  } catch {
+    // not JSON (e.g. better-auth's bare 404)
+  }
+  let status = res.status;
+  // "User already exists" is a conflict, not an unprocessable entity.
+  if (status === 422) status = reason.code?.startsWith("USER_ALREADY_EXISTS") ? 409 : 400;
+  const code = CODE_BY_STATUS[status] ?? "INTERNAL";
+  const message =
+    status === 404 && !reason.message
+      ? `No route ${req.method} ${new URL(req.url).pathname}`
+      : (reason.message ?? (code === "INTERNAL" ? "Internal server error" : "Request failed"));
+  const headers = new Headers(res.headers);
+  headers.set("Content-Type", "application/json");
+  headers.delete("Content-Length");
+  const err = new AppError(code, message);
+  return new Response(JSON.stringify({ error: { code: err.code, message: err.message } }), { status: status >= 500 ? 500 : status, headers });
 }
 
 export function authRoutes(deps: { auth: Auth; rateLimiter: RateLimiter; config: Config }) {
@@ -30,7 +68,7 @@ export function authRoutes(deps: { auth: Auth; rateLimiter: RateLimiter; config:
       ],
       "Too many sign-in attempts",
     );
-    return auth.handler(c.req.raw);
+    return inOurErrorShape(await auth.handler(c.req.raw), c.req.raw);
   });
 
   app.post("/sign-up/email", async (c) => {
@@ -42,9 +80,9 @@ export function authRoutes(deps: { auth: Auth; rateLimiter: RateLimiter; config:
       ],
       "Too many sign-up attempts",
     );
-    return auth.handler(c.req.raw);
+    return inOurErrorShape(await auth.handler(c.req.raw), c.req.raw);
   });
 
-  app.on(["GET", "POST"], "/*", (c) => auth.handler(c.req.raw));
+  app.all("/*", async (c) => inOurErrorShape(await auth.handler(c.req.raw), c.req.raw));
   return app;
 }

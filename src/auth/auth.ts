@@ -38,6 +38,9 @@ export function createAuth(deps: { config: Config; database: DatabaseHandle; sec
     rateLimit: { enabled: false },
     telemetry: { enabled: false },
     advanced: {
+      // better-auth skips these checks when NODE_ENV=test; ours must hold in every mode.
+      disableOriginCheck: false,
+      disableCSRFCheck: false,
       useSecureCookies: secure,
       defaultCookieAttributes: { httpOnly: true, sameSite: "lax", secure },
     },

@@ -23,6 +23,11 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown, root =
 }
 
 export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+  return parseWith(schema, await readJsonBody(c));
+}
+
+/** The parsed JSON body, not yet validated. */
+export async function readJsonBody(c: Context): Promise<unknown> {
   const type = c.req.header("content-type") ?? "";
   if (!/^application\/json\b/i.test(type)) {
     throw new AppError("VALIDATION_ERROR", "Content-Type must be application/json", {
@@ -36,5 +41,5 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
   } catch {
     throw new AppError("VALIDATION_ERROR", "Malformed JSON in request body", { details: [{ path: "body", message: "is not valid JSON" }] });
   }
-  return parseWith(schema, body);
+  return body;
 }

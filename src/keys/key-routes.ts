@@ -6,11 +6,11 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { AppError } from "../errors.js";
 import type { AppEnv } from "../http/app-env.js";
-import { parseWith, readJson } from "../http/json-body.js";
+import { parseWith, readJson, readJsonBody } from "../http/json-body.js";
 import type { Logger } from "../logger.js";
 import { RATE_LIMITS, type RateLimiter } from "../rate-limit/rate-limiter.js";
 import type { ServiceId } from "../services/index.js";
-import { createKeyBodySchema, serviceIdSchema, testKeyBodySchema, updateKeyBodySchema, type KeyStats, type TestResult } from "./key-schemas.js";
+import { createKeyBodySchema, serviceIdSchema, testSavedKeyBodySchema, testUnsavedKeyBodySchema, updateKeyBodySchema, type KeyStats, type TestResult } from "./key-schemas.js";
 import type { KeyService } from "./key-service.js";
 
 export interface KeyTestOutcome {
@@ -49,7 +49,10 @@ export function keyRoutes(deps: KeyRoutesDeps) {
   app.get("/stats", async (c) => c.json(await deps.getStats(c.get("owner"))));
 
   app.post("/test", async (c) => {
-    const body = await readJson(c, testKeyBodySchema);
+    const raw = await readJsonBody(c);
+    // Pick the shape by the presence of keyId, so errors name the fields of that shape.
+    const hasKeyId = typeof raw === "object" && raw !== null && "keyId" in raw;
+    const body = hasKeyId ? parseWith(testSavedKeyBodySchema, raw) : parseWith(testUnsavedKeyBodySchema, raw);
     const owner = c.get("owner");
     await rateLimiter.enforce([{ rule: RATE_LIMITS.keyTestPerUser, subject: owner.id }], "Too many key tests (at most 10 per minute)");
     let result: TestResult;

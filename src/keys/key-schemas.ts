@@ -15,16 +15,19 @@ export const awsValueSchema = z.object({
   secretAccessKey: z.string(),
   sessionToken: z.string().optional(),
 });
-export const keyValueSchema = z.union([z.string().max(8192), awsValueSchema]);
+export const keyValueSchema = z.union([z.string().max(8192), awsValueSchema], {
+  error: () => "must be the key as a string (for aws: an object { accessKeyId, secretAccessKey, sessionToken? })",
+});
 
-const isoDateTime = z
-  .string()
-  .refine((s) => !Number.isNaN(Date.parse(s)), { message: "must be a date (ISO 8601)" });
+/** ISO 8601 only ("2027-01-01T00:00:00Z", or a date "2027-01-01" = midnight UTC): no locale guessing. */
+const isoDateTime = z.union([z.iso.datetime({ offset: true }), z.iso.date()], {
+  error: () => "must be a date (ISO 8601, e.g. 2027-01-01T00:00:00Z)",
+});
 
 export const keyConfigSchema = z.record(z.string(), z.unknown());
 
 export const createKeyBodySchema = z.object({
-  name: z.string().trim().min(1, "name is required").max(100),
+  name: z.string().trim().min(1, "is required").max(100),
   service: serviceIdSchema,
   value: keyValueSchema,
   description: z.string().trim().max(500).nullish(),
@@ -36,21 +39,21 @@ export const createKeyBodySchema = z.object({
 
 export const updateKeyBodySchema = z
   .object({
-    name: z.string().trim().min(1, "name is required").max(100),
+    name: z.string().trim().min(1, "is required").max(100),
     description: z.string().trim().max(500).nullable(),
     value: keyValueSchema,
     isActive: z.boolean(),
     isDefault: z.boolean(),
     expiresAt: isoDateTime.nullable(),
     config: keyConfigSchema,
-    service: z.never({ error: () => "service cannot be changed; create a new key instead" }),
+    service: z.never({ error: () => "cannot be changed; create a new key instead" }),
   })
   .partial();
 
-export const testKeyBodySchema = z.union([
-  z.object({ keyId: z.string().min(1) }),
-  z.object({ service: serviceIdSchema, value: keyValueSchema, config: keyConfigSchema.optional() }),
-]);
+export const testSavedKeyBodySchema = z.object({ keyId: z.string().min(1) });
+export const testUnsavedKeyBodySchema = z.object({ service: serviceIdSchema, value: keyValueSchema, config: keyConfigSchema.optional() });
+/** Either a saved key's id, or a key to test before saving. */
+export const testKeyBodySchema = z.union([testSavedKeyBodySchema, testUnsavedKeyBodySchema]);
 
 export const testStatusSchema = z.enum(["valid", "invalid", "error"]);
 

@@ -196,6 +196,8 @@ describeEachDatabase("usage counting", (dialect) => {
     expect(usage.pendingUses()).toBe(50);
     await sql`alter table usage_daily_away rename to usage_daily`.execute(rt.database.db);
     await until(() => usage.pendingUses() === 0);
+    // pendingUses() is 0 as soon as a flush takes the buffer; wait for that write to commit.
+    await usage.flush();
     expect((await storedUsage(rt.database.db, key.id)).usageCount).toBe(50);
     await usage.close();
   });

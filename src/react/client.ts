@@ -1,0 +1,121 @@
+/** Typed fetch client for Keyhaven's REST API and its better-auth routes. No React in here. */
+import { ApiError, apiErrorFromResponse } from "./api-error.js";
+import type {
+  ApiKey,
+  ApiKeyWithValue,
+  CreateKeyBody,
+  KeyStats,
+  Session,
+  ServiceId,
+  ServiceInfo,
+  TestKeyBody,
+  TestResult,
+  UpdateKeyBody,
+} from "./types.js";
+
+export interface KeyhavenClientOptions {
+  /** Origin (and optional path prefix) of the Keyhaven server; `""` means same origin. */
+  baseUrl?: string;
+  /** Defaults to the global fetch; tests can pass `app.request`. */
+  fetch?: (input: string, init: RequestInit) => Promise<Response> | Response;
+  /** `same-origin` by default; use `include` when the server lives on another origin. */
+  credentials?: RequestCredentials;
+}
+
+export interface SignUpBody {
+  email: string;
+  password: string;
+  name: string;
+}
+
+export interface SignInBody {
+  email: string;
+  password: string;
+}
+
+type Method = "GET" | "POST" | "PUT" | "DELETE";
+
+export function createKeyhavenClient(options: KeyhavenClientOptions = {}) {
+  const baseUrl = (options.baseUrl ?? "").replace(/\/+$/, "");
+  const credentials = options.credentials ?? "same-origin";
+  const doFetch = options.fetch ?? ((input: string, init: RequestInit) => globalThis.fetch(input, init));
+
+  async function send(method: Method, path: string, body?: unknown): Promise<Response> {
+    const init: RequestInit = { method, credentials, headers: { accept: "application/json" } };
+    if (body !== undefined) {
+      init.headers = { accept: "application/json", "content-type": "application/json" };
+      init.body = JSON.stringify(body);
+    }
+    let res: Response;
+    try {
+      res = await doFetch(baseUrl + path, init);
+    } catch (err) {
+      throw new ApiError(0, "NETWORK_ERROR", err instanceof Error ? err.message : "Network request failed");
+    }
+    if (!res.ok) throw await apiErrorFromResponse(res);
+    return res;
+  }
+
+  async function json<T>(method: Method, path: string, body?: unknown): Promise<T> {
+    const res = await send(method, path, body);
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  const id = (keyId: string) => encodeURIComponent(keyId);
+
+  return {
+    baseUrl,
+
+    async listApiKeys(params: { service?: ServiceId } = {}): Promise<ApiKey[]> {
+      const query = params.service ? `?service=${encodeURIComponent(params.service)}` : "";
+      const body = await json<{ apiKeys: ApiKey[] }>("GET", `/api/api-keys${query}`);
+      return body.apiKeys;
+    },
+    getApiKey(keyId: string): Promise<ApiKey> {
+      return json("GET", `/api/api-keys/${id(keyId)}`);
+    },
+    /** Fetches the secret too; every call is audited by the server. */
+    revealApiKey(keyId: string): Promise<ApiKeyWithValue> {
+      return json("GET", `/api/api-keys/${id(keyId)}?includeValue=true`);
+    },
+    createApiKey(body: CreateKeyBody): Promise<ApiKey> {
+      return json("POST", "/api/api-keys", body);
+    },
+    updateApiKey(keyId: string, body: UpdateKeyBody): Promise<ApiKey> {
+      return json("PUT", `/api/api-keys/${id(keyId)}`, body);
+    },
+    async deleteApiKey(keyId: string): Promise<void> {
+      await send("DELETE", `/api/api-keys/${id(keyId)}`);
+    },
+    /** `{ keyId }` tests a saved key; `{ service, value, config? }` tests one before saving. */
+    testApiKey(body: TestKeyBody): Promise<TestResult> {
+      return json("POST", "/api/api-keys/test", body);
+    },
+    getStats(): Promise<KeyStats> {
+      return json("GET", "/api/api-keys/stats");
+    },
+    listServices(): Promise<ServiceInfo[]> {
+      return json("GET", "/api/services");
+    },
+
+    auth: {
+      signUp(body: SignUpBody): Promise<unknown> {
+        return json("POST", "/api/auth/sign-up/email", body);
+      },
+      signIn(body: SignInBody): Promise<unknown> {
+        return json("POST", "/api/auth/sign-in/email", body);
+      },
+      async signOut(): Promise<void> {
+        await send("POST", "/api/auth/sign-out", {});
+      },
+      async getSession(): Promise<Session | null> {
+        const session = await json<Session | null>("GET", "/api/auth/get-session");
+        return session && session.user ? session : null;
+      },
+    },
+  };
+}
+
+export type KeyhavenClient = ReturnType<typeof createKeyhavenClient>;

@@ -1,0 +1,47 @@
+/** Shapes spoken by the Keyhaven API, as seen from a browser. Request/response types come from the zod schemas. */
+export type {
+  ApiKey,
+  ApiKeyWithValue,
+  AwsValue,
+  CreateKeyBody,
+  ErrorBody,
+  KeyStats,
+  ServiceIdValue as ServiceId,
+  TestKeyBody,
+  TestResult,
+  UpdateKeyBody,
+} from "../keys/key-schemas.js";
+
+/** One entry of `GET /api/services`. */
+export interface ServiceInfo {
+  id: import("../keys/key-schemas.js").ServiceIdValue;
+  label: string;
+  valueKind: "string" | "aws";
+  formatHint: string;
+  keyPageUrl: string | null;
+  /** Fallback variables in order; for aws one per credential part. */
+  envVars: string[] | Record<string, string>;
+  defaultBaseUrl: string | null;
+  configFields: ServiceConfigField[];
+}
+
+/** A setting a service keeps in `config` (aws: region; custom: baseUrl, headerName, headerPrefix). */
+export interface ServiceConfigField {
+  name: string;
+  label: string;
+  required: boolean;
+  default: string | null;
+  description: string;
+}
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+}
+
+/** `GET /api/auth/get-session`; `null` when signed out. */
+export interface Session {
+  user: SessionUser;
+  session: { id?: string; expiresAt?: string } & Record<string, unknown>;
+}

@@ -1,0 +1,162 @@
+/**
+ * Every /api/api-keys route × { anonymous, another signed-in user, the owner }:
+ * 401 / 404 (or the other user's own, empty data) / success — and nothing of the owner's key
+ * (id, secret, mask, name) in any answer the first two get.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describeEachDatabase } from "../support/databases.js";
+import { fakeBaseUrlOverrides, startFakeProvider, type FakeProvider } from "../support/fake-provider.js";
+import {
+  createHttpApp,
+  expectError,
+  jsonOf,
+  KEY_NOT_FOUND,
+  UNAUTHORIZED,
+  type HttpApp,
+  type RequestOptions,
+  type SignedUpUser,
+} from "../support/http-app.js";
+
+type Actor = "anonymous" | "other" | "owner";
+
+interface Route {
+  name: string;
+  send(cookie: string | undefined): Promise<Response>;
+  /** What the other user gets when it is not a 404. */
+  other?: (res: Response) => Promise<void>;
+  owner: (res: Response) => Promise<void>;
+}
+
+// "valid" makes the fake provider accept it; the rest makes it unique to this run.
+const OWNER_SECRET = "sk-proj-valid-OwnersVerySecretValue0123456789";
+const OWNER_NAME = "Owner's production key";
+const OWNER_MASK = `sk-…${OWNER_SECRET.slice(-4)}`;
+
+describeEachDatabase("authorization matrix /api/api-keys", (dialect) => {
+  let fake: FakeProvider;
+  let h: HttpApp;
+  let owner: SignedUpUser;
+  let other: SignedUpUser;
+  let keyId: string;
+  const leakChecked: string[] = [];
+
+  const send = (method: string, path: string, cookie: string | undefined, opts: RequestOptions = {}) =>
+    h.request(method, path, { cookie, ...opts });
+
+  const routes: Route[] = [
+    {
+      name: "GET /api/api-keys",
+      send: (cookie) => send("GET", "/api/api-keys", cookie),
+      other: async (res) => expect(await jsonOf(res, 200)).toEqual({ apiKeys: [] }),
+      owner: async (res) => {
+        const body = await jsonOf(res, 200);
+        expect(body.apiKeys.map((k: { id: string }) => k.id)).toEqual([keyId]);
+      },
+    },
+    {
+      name: "GET /api/api-keys?service=openai",
+      send: (cookie) => send("GET", "/api/api-keys?service=openai", cookie),
+      other: async (res) => expect(await jsonOf(res, 200)).toEqual({ apiKeys: [] }),
+      owner: async (res) => expect((await jsonOf(res, 200)).apiKeys).toHaveLength(1),
+    },
+    {
+      name: "GET /api/api-keys/stats",
+      send: (cookie) => send("GET", "/api/api-keys/stats", cookie),
+      other: async (res) => {
+        const body = await jsonOf(res, 200);
+        expect(body).toMatchObject({ total: 0, active: 0, inactive: 0, expired: 0, expiringSoon: 0, totalUsage: 0, byService: {} });
+      },
+      owner: async (res) => {
+        const body = await jsonOf(res, 200);
+        expect(body).toMatchObject({ total: 1, active: 1, byService: { openai: { total: 1, active: 1, usageCount: 0 } } });
+      },
+    },
+    {
+      name: "POST /api/api-keys",
+      // Creating is always into one's own store: the other user gets their own key, not the owner's.
+      send: (cookie) => send("POST", "/api/api-keys", cookie, { body: { name: "mine", service: "anthropic", value: "sk-ant-api03-someoneelses0123456789" } }),
+      other: async (res) => expect(await jsonOf(res, 201)).toMatchObject({ name: "mine", service: "anthropic" }),
+      owner: async (res) => expect(await jsonOf(res, 201)).toMatchObject({ name: "mine", service: "anthropic" }),
+    },
+    {
+      name: "GET /api/api-keys/:id",
+      send: (cookie) => send("GET", `/api/api-keys/${keyId}`, cookie),
+      owner: async (res) => {
+        const body = await jsonOf(res, 200);
+        expect(body).toMatchObject({ id: keyId, name: OWNER_NAME, maskedValue: OWNER_MASK });
+        expect(body).not.toHaveProperty("value");
+      },
+    },
+    {
+      name: "GET /api/api-keys/:id?includeValue=true",
+      send: (cookie) => send("GET", `/api/api-keys/${keyId}?includeValue=true`, cookie),
+      owner: async (res) => expect(await jsonOf(res, 200)).toMatchObject({ id: keyId, value: OWNER_SECRET }),
+    },
+    {
+      name: "PUT /api/api-keys/:id",
+      send: (cookie) => send("PUT", `/api/api-keys/${keyId}`, cookie, { body: { description: "changed", isActive: true } }),
+      owner: async (res) => expect(await jsonOf(res, 200)).toMatchObject({ id: keyId, description: "changed" }),
+    },
+    {
+      name: "POST /api/api-keys/test { keyId }",
+      send: (cookie) => send("POST", "/api/api-keys/test", cookie, { body: { keyId } }),
+      owner: async (res) => expect(await jsonOf(res, 200)).toMatchObject({ keyId, success: true, status: "valid" }),
+    },
+    {
+      name: "DELETE /api/api-keys/:id",
+      send: (cookie) => send("DELETE", `/api/api-keys/${keyId}`, cookie),
+      owner: async (res) => {
+        expect(res.status).toBe(204);
+        expect(await res.text()).toBe("");
+      },
+    },
+  ];
+
+  function expectNothingOfTheOwnersKey(text: string) {
+    leakChecked.push(text);
+    for (const secret of [keyId, OWNER_SECRET, OWNER_SECRET.slice(8), OWNER_MASK, OWNER_NAME]) expect(text).not.toContain(secret);
+  }
+
+  async function ownerKeyIsUntouched() {
+    const body = await jsonOf(await send("GET", `/api/api-keys/${keyId}?includeValue=true`, owner.cookie), 200);
+    expect(body).toMatchObject({ id: keyId, name: OWNER_NAME, value: OWNER_SECRET, isActive: true, description: null, lastTestedAt: null });
+  }
+
+  beforeAll(async () => {
+    fake = await startFakeProvider();
+    h = await createHttpApp(dialect, { env: { KEYHAVEN_OPENAI_BASE_URL: fakeBaseUrlOverrides(fake.url).openai } });
+    [owner, other] = [await h.signUp(), await h.signUp()];
+    const key = await jsonOf(await send("POST", "/api/api-keys", owner.cookie, { body: { name: OWNER_NAME, service: "openai", value: OWNER_SECRET } }), 201);
+    keyId = key.id;
+  });
+  afterAll(async () => {
+    await h?.close();
+    await fake?.close();
+  });
+
+  // Order matters: anonymous and the other user first, the owner last (the owner deletes).
+  const actors: Actor[] = ["anonymous", "other", "owner"];
+  for (const actor of actors) {
+    describe(actor, () => {
+      for (const route of routes) {
+        it(route.name, async () => {
+          const cookie = actor === "anonymous" ? undefined : actor === "other" ? other.cookie : owner.cookie;
+          const res = await route.send(cookie);
+          if (actor === "owner") return route.owner(res);
+
+          const text = await res.clone().text();
+          expectNothingOfTheOwnersKey(text);
+          expectNothingOfTheOwnersKey(JSON.stringify([...res.headers.entries()]));
+          if (actor === "anonymous") await expectError(res, 401, UNAUTHORIZED);
+          else if (route.other) await route.other(res);
+          else await expectError(res, 404, KEY_NOT_FOUND);
+          await ownerKeyIsUntouched();
+        });
+      }
+    });
+  }
+
+  it("checked every answer of the anonymous and other user", () => {
+    expect(leakChecked.length).toBe(routes.length * 2 * 2);
+  });
+});

@@ -1,0 +1,67 @@
+/** GET /api/api-keys/stats — one describe per status the route can answer, whole bodies asserted. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describeEachDatabase } from "../support/databases.js";
+import { anthropicKey, createHttpApp, expectError, jsonOf, openaiKey, UNAUTHORIZED, type HttpApp, type SignedUpUser } from "../support/http-app.js";
+
+const DAY_MS = 86_400_000;
+const thirtyDays = () => {
+  const now = Date.now();
+  return Array.from({ length: 30 }, (_, i) => ({ date: new Date(now - (29 - i) * DAY_MS).toISOString().slice(0, 10), count: 0 }));
+};
+
+describeEachDatabase("GET /api/api-keys/stats", (dialect) => {
+  let h: HttpApp;
+  let alice: SignedUpUser;
+  let bob: SignedUpUser;
+
+  beforeAll(async () => {
+    h = await createHttpApp(dialect);
+    [alice, bob] = [await h.signUp(), await h.signUp()];
+    const create = async (body: Record<string, unknown>) =>
+      jsonOf(await h.request("POST", "/api/api-keys", { cookie: alice.cookie, body }), 201);
+    await create({ name: "active", service: "openai", value: openaiKey() });
+    await create({ name: "off", service: "openai", value: openaiKey(), isActive: false });
+    await create({ name: "soon", service: "anthropic", value: anthropicKey(), expiresAt: new Date(Date.now() + 2 * DAY_MS).toISOString() });
+  });
+  afterAll(() => h?.close());
+
+  describe("200", () => {
+    it("counts, per service, and 30 days of usage (oldest first, ending today)", async () => {
+      const res = await h.request("GET", "/api/api-keys/stats", { cookie: alice.cookie });
+      const body = await jsonOf(res, 200);
+      expect(body).toEqual({
+        total: 3,
+        active: 2,
+        inactive: 1,
+        expired: 0,
+        expiringSoon: 1,
+        totalUsage: 0,
+        byService: {
+          anthropic: { total: 1, active: 1, usageCount: 0 },
+          openai: { total: 2, active: 1, usageCount: 0 },
+        },
+        usageByDay: thirtyDays(),
+      });
+      expect(res.headers.get("cache-control")).toBe("no-store");
+    });
+
+    it("another user gets only their own (empty) stats", async () => {
+      expect(await jsonOf(await h.request("GET", "/api/api-keys/stats", { cookie: bob.cookie }), 200)).toEqual({
+        total: 0,
+        active: 0,
+        inactive: 0,
+        expired: 0,
+        expiringSoon: 0,
+        totalUsage: 0,
+        byService: {},
+        usageByDay: thirtyDays(),
+      });
+    });
+  });
+
+  describe("401", () => {
+    it("without a session", async () => {
+      await expectError(await h.request("GET", "/api/api-keys/stats"), 401, UNAUTHORIZED);
+    });
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * An in-memory stand-in for /api/api-keys, enough for hook tests to watch the cache refresh.
+ * The real server is covered by the backend's own route tests.
+ */
+import type { ApiKey, CreateKeyBody, UpdateKeyBody } from "../../src/react/index.js";
+
+export function createFakeApi() {
+  const keys = new Map<string, ApiKey>();
+  let seq = 0;
+  const calls: string[] = [];
+  const json = (status: number, body?: unknown) =>
+    new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+
+  async function fetch(url: string, init: RequestInit): Promise<Response> {
+    const { pathname } = new URL(url, "http://fake.test");
+    const method = init.method ?? "GET";
+    calls.push(`${method} ${pathname}`);
+    const body = init.body ? JSON.parse(String(init.body)) : undefined;
+    if (pathname === "/api/api-keys" && method === "GET") return json(200, { apiKeys: [...keys.values()] });
+    if (pathname === "/api/api-keys" && method === "POST") {
+      const b = body as CreateKeyBody;
+      if (typeof b.value === "string" && !b.value.startsWith("sk-")) return json(400, { error: { code: "INVALID_KEY_FORMAT", message: "Invalid API key format" } });
+      const now = new Date().toISOString();
+      const key: ApiKey = {
+        id: `key_${++seq}`,
+        name: b.name,
+        service: b.service,
+        description: b.description ?? null,
+        maskedValue: "sk-…abcd",
+        isActive: true,
+        isDefault: false,
+        isExpired: false,
+        expiresAt: b.expiresAt ?? null,
+        config: b.config ?? {},
+        usageCount: 0,
+        lastUsedAt: null,
+        lastTestedAt: null,
+        lastTestStatus: null,
+        createdAt: now,
+        updatedAt: now,
+      };
+      keys.set(key.id, key);
+      return json(201, key);
+    }
+    if (pathname === "/api/api-keys/test" && method === "POST") {
+      const testedAt = new Date().toISOString();
+      if (body.keyId) {
+        const key = keys.get(body.keyId);
+        if (!key) return json(404, { error: { code: "NOT_FOUND", message: "API key not found" } });
+        keys.set(key.id, { ...key, lastTestStatus: "valid", lastTestedAt: testedAt });
+      }
+      return json(200, { keyId: body.keyId ?? null, success: true, status: "valid", message: "ok", latencyMs: 1, testedAt });
+    }
+    const m = /^\/api\/api-keys\/([^/]+)$/.exec(pathname);
+    const key = m ? keys.get(decodeURIComponent(m[1])) : undefined;
+    if (m && !key) return json(404, { error: { code: "NOT_FOUND", message: "API key not found" } });
+    if (key && method === "PUT") {
+      const next = { ...key, ...(body as UpdateKeyBody), updatedAt: new Date().toISOString() } as ApiKey;
+      keys.set(key.id, next);
+      return json(200, next);
+    }
+    if (key && method === "DELETE") {
+      keys.delete(key.id);
+      return json(204);
+    }
+    return json(404, { error: { code: "NOT_FOUND", message: `No route ${method} ${pathname}` } });
+  }
+
+  /** Changes made behind the hook's back, as another tab or a script would. */
+  function seed(key: Partial<ApiKey> & Pick<ApiKey, "id" | "name" | "service">) {
+    const now = new Date().toISOString();
+    keys.set(key.id, {
+      description: null, maskedValue: "sk-…seed", isActive: true, isDefault: false, isExpired: false, expiresAt: null, config: {},
+      usageCount: 0, lastUsedAt: null, lastTestedAt: null, lastTestStatus: null, createdAt: now, updatedAt: now, ...key,
+    });
+  }
+
+  return { fetch, seed, calls, keys };
+}

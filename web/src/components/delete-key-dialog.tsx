@@ -1,0 +1,69 @@
+import { Trash2 } from "lucide-react";
+import { AlertDialog } from "radix-ui";
+import { useRef, useState } from "react";
+import { errorMessage, useApiKeys, type ApiKey } from "../keyhaven";
+import { FormError } from "./form-error";
+import { Spinner } from "./spinner";
+
+interface Props {
+  apiKey: ApiKey;
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  onDeleted?: (name: string) => void;
+}
+
+/** Asks before deleting; Cancel has the focus, so Enter never deletes by accident. */
+export function DeleteKeyDialog({ apiKey, open, onOpenChange, onDeleted }: Props) {
+  const { deleteApiKey } = useApiKeys();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const deleted = useRef(false);
+
+  async function confirm() {
+    setBusy(true);
+    setError(null);
+    try {
+      await deleteApiKey(apiKey.id);
+      deleted.current = true;
+      onOpenChange(false);
+      onDeleted?.(apiKey.name);
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <AlertDialog.Root open={open} onOpenChange={(next) => { setError(null); onOpenChange(next); }}>
+      <AlertDialog.Portal>
+        <AlertDialog.Overlay className="overlay" />
+        <AlertDialog.Content
+          className="modal modal--small"
+          onCloseAutoFocus={(event) => {
+            // The Delete button that opened this is gone with its card: land on the page instead.
+            if (!deleted.current) return;
+            event.preventDefault();
+            document.getElementById("main")?.focus();
+          }}
+        >
+          <div className="modal__body">
+            <AlertDialog.Title className="modal__title">Delete “{apiKey.name}”?</AlertDialog.Title>
+            <AlertDialog.Description className="modal__description">
+              Applications asking for this key will fall back to another key or the environment. This can’t be undone.
+            </AlertDialog.Description>
+            <FormError message={error} />
+            <div className="form-actions">
+              <span className="form-actions__spacer" />
+              <AlertDialog.Cancel className="btn btn--ghost">Cancel</AlertDialog.Cancel>
+              <button type="button" className="btn btn--danger" onClick={confirm} disabled={busy}>
+                {busy ? <Spinner /> : <Trash2 size={16} aria-hidden="true" />}
+                Delete
+              </button>
+            </div>
+          </div>
+        </AlertDialog.Content>
+      </AlertDialog.Portal>
+    </AlertDialog.Root>
+  );
+}

@@ -1,0 +1,36 @@
+import { useApiKeys, type ApiKey } from "../keyhaven";
+import { useServices } from "../hooks/use-services";
+import { buildUpdateBody } from "../lib/key-draft";
+import { KeyForm } from "./key-form";
+import { Modal } from "./modal";
+
+interface Props {
+  apiKey: ApiKey;
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  onSaved?: (name: string) => void;
+}
+
+export function EditKeyDialog({ apiKey, open, onOpenChange, onSaved }: Props) {
+  const { updateApiKey, testApiKey } = useApiKeys();
+  const services = useServices();
+  return (
+    <Modal open={open} onOpenChange={onOpenChange} title="Edit key" description={`Change the name, description, expiry or secret of “${apiKey.name}”.`}>
+      {open && (
+        <KeyForm
+          mode="edit"
+          initial={apiKey}
+          services={services}
+          onTest={testApiKey}
+          onCancel={() => onOpenChange(false)}
+          onSubmit={async (draft) => {
+            const body = buildUpdateBody(draft, apiKey);
+            const saved = Object.keys(body).length ? await updateApiKey(apiKey.id, body) : apiKey;
+            onOpenChange(false);
+            onSaved?.(saved.name);
+          }}
+        />
+      )}
+    </Modal>
+  );
+}

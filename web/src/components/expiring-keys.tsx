@@ -1,0 +1,47 @@
+import { CalendarClock } from "lucide-react";
+import type { ApiKey } from "../keyhaven";
+import { formatDate, formatRelative } from "../lib/format-date";
+import { keysExpiringSoon } from "../lib/key-status";
+import { serviceLabel } from "../lib/services";
+import { AppLink } from "./app-link";
+import { ServiceIcon } from "./service-icon";
+
+/** Keys that stop working within 7 days, soonest first. */
+export function ExpiringKeys({ apiKeys }: { apiKeys: ApiKey[] }) {
+  const soon = keysExpiringSoon(apiKeys);
+  return (
+    <section className="panel" aria-labelledby="expiring-title">
+      <header className="panel__header">
+        <h2 className="panel__title" id="expiring-title">
+          Expiring soon
+        </h2>
+        <p className="panel__meta">Next 7 days</p>
+      </header>
+      {soon.length === 0 ? (
+        <p className="muted panel__empty">
+          <CalendarClock size={16} aria-hidden="true" /> Nothing expires in the next 7 days.
+        </p>
+      ) : (
+        <ul className="expiring" data-testid="expiring-keys">
+          {soon.map((k) => (
+            <li key={k.id} className="expiring__item">
+              <ServiceIcon service={k.service} size="sm" />
+              <span className="expiring__name">
+                {k.name}
+                <span className="muted"> · {serviceLabel(k.service)}</span>
+              </span>
+              <span className="expiring__when" title={formatDate(k.expiresAt)}>
+                {formatRelative(k.expiresAt)}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {soon.length > 0 && (
+        <p className="panel__footer">
+          <AppLink to="/keys" className="link">Renew or extend them on the keys page</AppLink>
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,145 @@
+import { Eye, FlaskConical, Pencil, Star, Trash2 } from "lucide-react";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { errorMessage, useApiKeys, useKeyhavenClient, type ApiKey, type ApiKeyWithValue, type TestResult } from "../keyhaven";
+import { keyStatus } from "../lib/key-status";
+import { serviceLabel } from "../lib/services";
+import { ActiveSwitch } from "./active-switch";
+import { DeleteKeyDialog } from "./delete-key-dialog";
+import { EditKeyDialog } from "./edit-key-dialog";
+import { KeyMeta } from "./key-meta";
+import { RevealedValue } from "./revealed-value";
+import { ServiceIcon } from "./service-icon";
+import { Spinner } from "./spinner";
+import { StatusBadge } from "./status-badge";
+import { TestResultView } from "./test-result-view";
+
+type Outcome = Pick<TestResult, "status" | "message"> & { latencyMs?: number };
+
+/** One saved key: what it is, how it is doing, and everything you can do with it. */
+export function KeyCard({ apiKey, onNotice }: { apiKey: ApiKey; onNotice: (message: string) => void }) {
+  const { updateApiKey, testApiKey } = useApiKeys();
+  const client = useKeyhavenClient();
+  const [testing, setTesting] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [toggling, setToggling] = useState(false);
+  const [revealing, setRevealing] = useState(false);
+  const [revealed, setRevealed] = useState<ApiKeyWithValue["value"] | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const [editing, setEditing] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  const nameId = `key-${apiKey.id}-name`;
+  const status = keyStatus(apiKey);
+  const revealButton = useRef<HTMLButtonElement>(null);
+  const refocusReveal = useRef(false);
+  const hide = useCallback((reason: "button" | "timeout") => {
+    refocusReveal.current = reason === "button";
+    setRevealed(null);
+  }, []);
+  useEffect(() => {
+    if (revealed === null && refocusReveal.current) {
+      refocusReveal.current = false;
+      revealButton.current?.focus();
+    }
+  }, [revealed]);
+
+  async function runTest() {
+    setTesting(true);
+    setOutcome(null);
+    try {
+      setOutcome(await testApiKey(apiKey.id));
+    } catch (err) {
+      setOutcome({ status: "error", message: errorMessage(err) });
+    } finally {
+      setTesting(false);
+    }
+  }
+
+  async function toggle(isActive: boolean) {
+    setToggling(true);
+    setActionError(null);
+    try {
+      await updateApiKey(apiKey.id, { isActive });
+      onNotice(`${apiKey.name} is now ${isActive ? "active" : "inactive"}`);
+    } catch (err) {
+      setActionError(errorMessage(err));
+    } finally {
+      setToggling(false);
+    }
+  }
+
+  async function reveal() {
+    setRevealing(true);
+    setActionError(null);
+    try {
+      const withValue = await client.revealApiKey(apiKey.id);
+      setRevealed(withValue.value);
+    } catch (err) {
+      setActionError(errorMessage(err));
+    } finally {
+      setRevealing(false);
+    }
+  }
+
+  return (
+    <li className="key-card-item">
+      <article className={`key-card key-card--${status}`} aria-labelledby={nameId} data-testid="key-card" data-key-id={apiKey.id}>
+        <div className="key-card__identity">
+          <ServiceIcon service={apiKey.service} />
+          <div className="key-card__titles">
+            <h3 className="key-card__name" id={nameId}>
+              {apiKey.name}
+              {apiKey.isDefault && (
+                <span className="key-card__default" title="Default key for this service">
+                  <Star size={12} aria-hidden="true" /> Default
+                </span>
+              )}
+            </h3>
+            <p className="key-card__service">
+              {serviceLabel(apiKey.service)}
+              <span className="sep" aria-hidden="true">·</span>
+              <code className="masked" data-testid="masked-value">{apiKey.maskedValue}</code>
+            </p>
+            {apiKey.description && <p className="key-card__description">{apiKey.description}</p>}
+          </div>
+          <StatusBadge status={status} />
+        </div>
+
+        <KeyMeta apiKey={apiKey} />
+
+        <div className="key-card__actions">
+          <ActiveSwitch checked={apiKey.isActive} disabled={toggling} onChange={toggle} />
+          <span className="key-card__spacer" />
+          <button type="button" className="btn btn--ghost btn--sm" onClick={runTest} disabled={testing}>
+            {testing ? <Spinner size={14} /> : <FlaskConical size={14} aria-hidden="true" />}
+            Test
+          </button>
+          {!revealed && (
+            <button ref={revealButton} type="button" className="btn btn--ghost btn--sm" onClick={reveal} disabled={revealing}>
+              {revealing ? <Spinner size={14} /> : <Eye size={14} aria-hidden="true" />}
+              Reveal
+            </button>
+          )}
+          <button type="button" className="btn btn--ghost btn--sm" onClick={() => setEditing(true)}>
+            <Pencil size={14} aria-hidden="true" />
+            Edit
+          </button>
+          <button type="button" className="btn btn--ghost btn--sm btn--danger-text" onClick={() => setDeleting(true)}>
+            <Trash2 size={14} aria-hidden="true" />
+            Delete
+          </button>
+        </div>
+
+        {actionError && (
+          <p className="key-card__error" role="alert">
+            {actionError}
+          </p>
+        )}
+        {outcome && <TestResultView result={outcome} />}
+        {revealed !== null && <RevealedValue value={revealed} onHide={hide} />}
+      </article>
+
+      <EditKeyDialog apiKey={apiKey} open={editing} onOpenChange={setEditing} onSaved={(name) => { setOutcome(null); onNotice(`Saved ${name}`); }} />
+      <DeleteKeyDialog apiKey={apiKey} open={deleting} onOpenChange={setDeleting} onDeleted={(name) => onNotice(`Deleted ${name}`)} />
+    </li>
+  );
+}

@@ -1,0 +1,214 @@
+import { FlaskConical, Save } from "lucide-react";
+import { useId, useState, type FormEvent } from "react";
+import { errorMessage, type ApiKey, type ServiceId, type TestKeyBody, type TestResult } from "../keyhaven";
+import { todayDateInput } from "../lib/format-date";
+import {
+  buildTestBody,
+  draftFromKey,
+  emptyDraft,
+  formatFeedbackFor,
+  validateDraft,
+  type DraftErrors,
+  type KeyDraftState,
+} from "../lib/key-draft";
+import type { ServiceMeta } from "../lib/services";
+import { AwsFields } from "./aws-fields";
+import { CustomFields } from "./custom-fields";
+import { describedBy, Field } from "./field";
+import { FormError } from "./form-error";
+import { FormatFeedback } from "./format-feedback";
+import { SecretInput } from "./secret-input";
+import { Spinner } from "./spinner";
+import { TestResultView } from "./test-result-view";
+
+export interface KeyFormProps {
+  mode: "create" | "edit";
+  services: ServiceMeta[];
+  /** The saved key, in edit mode. */
+  initial?: ApiKey;
+  onSubmit: (draft: KeyDraftState) => Promise<void>;
+  onTest: (body: TestKeyBody) => Promise<TestResult>;
+  onCancel: () => void;
+}
+
+type TestOutcome = Pick<TestResult, "status" | "message"> & { latencyMs?: number };
+
+/** Add or edit one key: fields per service, live format feedback, "Test" before "Save". */
+export function KeyForm({ mode, services, initial, onSubmit, onTest, onCancel }: KeyFormProps) {
+  const uid = useId();
+  const ids = {
+    name: `${uid}-name`,
+    service: `${uid}-service`,
+    value: `${uid}-value`,
+    description: `${uid}-description`,
+    expiration: `${uid}-expiration`,
+    feedback: `${uid}-feedback`,
+  };
+  const [draft, setDraft] = useState<KeyDraftState>(() => (initial ? draftFromKey(initial) : emptyDraft()));
+  const [errors, setErrors] = useState<DraftErrors>({});
+  const [submitError, setSubmitError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [testing, setTesting] = useState(false);
+  const [testOutcome, setTestOutcome] = useState<TestOutcome | null>(null);
+
+  const service = services.find((s) => s.id === draft.service) ?? services[0];
+  const feedback = formatFeedbackFor(draft);
+
+  function update(patch: Partial<KeyDraftState>) {
+    setDraft((d) => ({ ...d, ...patch }));
+    setTestOutcome(null);
+    setSubmitError(null);
+    setErrors((e) => {
+      const next = { ...e };
+      for (const k of Object.keys(patch) as (keyof KeyDraftState)[]) delete next[k];
+      return next;
+    });
+  }
+
+  async function handleTest() {
+    const body = buildTestBody(draft, initial);
+    if (!body) {
+      setTestOutcome({ status: "error", message: "Enter a key first, then test it" });
+      return;
+    }
+    setTesting(true);
+    setTestOutcome(null);
+    try {
+      setTestOutcome(await onTest(body));
+    } catch (err) {
+      setTestOutcome({ status: "error", message: errorMessage(err) });
+    } finally {
+      setTesting(false);
+    }
+  }
+
+  async function handleSubmit(event: FormEvent) {
+    event.preventDefault();
+    const found = validateDraft(draft, mode, initial);
+    setErrors(found);
+    if (Object.keys(found).length) {
+      const first = Object.keys(found)[0] as keyof KeyDraftState;
+      document.getElementById(`${uid}-${first}`)?.focus();
+      return;
+    }
+    setSaving(true);
+    setSubmitError(null);
+    try {
+      await onSubmit(draft);
+    } catch (err) {
+      setSubmitError(errorMessage(err));
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  const feedbackView = service && <FormatFeedback id={ids.feedback} service={service} feedback={feedback} />;
+  const valueHint = mode === "edit" && initial ? `Current key: ${initial.maskedValue}. Leave empty to keep it.` : undefined;
+
+  return (
+    <form className="key-form" onSubmit={handleSubmit} noValidate aria-busy={saving}>
+      <Field id={ids.name} label="Name" error={errors.name}>
+        <input
+          id={ids.name}
+          className="input"
+          value={draft.name}
+          onChange={(e) => update({ name: e.target.value })}
+          placeholder="e.g. Production OpenAI"
+          maxLength={100}
+          autoComplete="off"
+          aria-invalid={Boolean(errors.name)}
+          aria-describedby={describedBy(ids.name, { error: Boolean(errors.name) })}
+        />
+      </Field>
+
+      <Field id={ids.service} label="Service" hint={mode === "edit" ? "A key's service can't change; add a new key instead." : undefined}>
+        <select
+          id={ids.service}
+          className="input select"
+          value={draft.service}
+          disabled={mode === "edit"}
+          onChange={(e) => update({ service: e.target.value as ServiceId })}
+          aria-describedby={describedBy(ids.service, { hint: mode === "edit" })}
+        >
+          {services.map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.label}
+            </option>
+          ))}
+        </select>
+      </Field>
+
+      {draft.service === "aws" ? (
+        <AwsFields uid={uid} draft={draft} errors={errors} feedbackId={ids.feedback} editing={mode === "edit"} feedback={feedbackView} onChange={update} />
+      ) : (
+        <Field id={ids.value} label="API Key" error={errors.value} optional={mode === "edit"}>
+          <SecretInput
+            id={ids.value}
+            value={draft.value}
+            onChange={(e) => update({ value: e.target.value })}
+            placeholder={mode === "edit" ? "Enter a new key to replace it" : "Paste the key"}
+            aria-invalid={Boolean(errors.value) || feedback.state === "error"}
+            aria-describedby={[ids.feedback, errors.value ? `${ids.value}-error` : "", valueHint ? `${ids.value}-note` : ""].filter(Boolean).join(" ")}
+          />
+          {valueHint && (
+            <p className="field__hint" id={`${ids.value}-note`}>
+              {valueHint}
+            </p>
+          )}
+        </Field>
+      )}
+      {draft.service !== "aws" && feedbackView}
+
+      {draft.service === "custom" && <CustomFields uid={uid} draft={draft} errors={errors} onChange={update} />}
+
+      <Field id={ids.description} label="Description" optional>
+        <textarea
+          id={ids.description}
+          className="input textarea"
+          rows={2}
+          maxLength={500}
+          value={draft.description}
+          onChange={(e) => update({ description: e.target.value })}
+          placeholder="What uses this key?"
+        />
+      </Field>
+
+      <Field
+        id={ids.expiration}
+        label="Expiration"
+        optional
+        hint="The key stops being handed out after this day. Leave empty for no expiry."
+        error={errors.expiration}
+      >
+        <input
+          id={ids.expiration}
+          type="date"
+          className="input input--date"
+          value={draft.expiration}
+          min={mode === "create" ? todayDateInput() : undefined}
+          onChange={(e) => update({ expiration: e.target.value })}
+          aria-invalid={Boolean(errors.expiration)}
+          aria-describedby={describedBy(ids.expiration, { hint: true, error: Boolean(errors.expiration) })}
+        />
+      </Field>
+
+      {testOutcome && <TestResultView result={testOutcome} />}
+      <FormError message={submitError} />
+
+      <div className="form-actions">
+        <button type="button" className="btn btn--secondary" onClick={handleTest} disabled={testing || saving}>
+          {testing ? <Spinner /> : <FlaskConical size={16} aria-hidden="true" />}
+          Test
+        </button>
+        <span className="form-actions__spacer" />
+        <button type="button" className="btn btn--ghost" onClick={onCancel}>
+          Cancel
+        </button>
+        <button type="submit" className="btn btn--primary" disabled={saving}>
+          {saving ? <Spinner /> : <Save size={16} aria-hidden="true" />}
+          Save
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,64 @@
+import { ChartColumn, KeyRound, Menu, X } from "lucide-react";
+import { useEffect, useState } from "react";
+import type { SessionUser } from "../keyhaven";
+import { useLocation } from "../router";
+import { AppLink } from "./app-link";
+import { Brand } from "./brand";
+import { UserPanel } from "./user-panel";
+
+const NAV = [
+  { to: "/keys", label: "API Keys", Icon: KeyRound },
+  { to: "/usage", label: "Usage", Icon: ChartColumn },
+];
+
+/** Side navigation; below 768 px it folds into a top bar with a Menu button. */
+export function Sidebar({ user }: { user: SessionUser }) {
+  const { pathname } = useLocation();
+  const [open, setOpen] = useState(false);
+
+  useEffect(() => setOpen(false), [pathname]);
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => e.key === "Escape" && setOpen(false);
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [open]);
+
+  return (
+    <aside className={`sidebar${open ? " sidebar--open" : ""}`}>
+      <div className="sidebar__top">
+        <AppLink to="/keys" className="sidebar__brand" aria-label="Keyhaven home">
+          <Brand />
+        </AppLink>
+        <button
+          type="button"
+          className="icon-btn sidebar__toggle"
+          aria-expanded={open}
+          aria-controls="sidebar-panel"
+          aria-label="Menu"
+          onClick={() => setOpen((o) => !o)}
+        >
+          {open ? <X size={20} aria-hidden="true" /> : <Menu size={20} aria-hidden="true" />}
+        </button>
+      </div>
+      <div className="sidebar__panel" id="sidebar-panel">
+        <nav aria-label="Main">
+          <ul className="nav">
+            {NAV.map(({ to, label, Icon }) => {
+              const current = pathname === to;
+              return (
+                <li key={to}>
+                  <AppLink to={to} className={`nav__link${current ? " nav__link--current" : ""}`} aria-current={current ? "page" : undefined}>
+                    <Icon size={18} aria-hidden="true" />
+                    {label}
+                  </AppLink>
+                </li>
+              );
+            })}
+          </ul>
+        </nav>
+        <UserPanel user={user} />
+      </div>
+    </aside>
+  );
+}

@@ -1,0 +1,61 @@
+import { KeyRound, Plus } from "lucide-react";
+import { useEffect, useState } from "react";
+import { AddKeyDialog } from "../components/add-key-dialog";
+import { EmptyState } from "../components/empty-state";
+import { ErrorState } from "../components/error-state";
+import { KeyCard } from "../components/key-card";
+import { LoadingState } from "../components/loading-state";
+import { PageHeader } from "../components/page-header";
+import { useApiKeys } from "../keyhaven";
+
+export function KeysPage() {
+  const { apiKeys, isLoading, error, refreshApiKeys } = useApiKeys();
+  const [adding, setAdding] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (!notice) return;
+    const timer = window.setTimeout(() => setNotice(null), 4000);
+    return () => window.clearTimeout(timer);
+  }, [notice]);
+
+  const addButton = (
+    <button type="button" className="btn btn--primary" onClick={() => setAdding(true)}>
+      <Plus size={16} aria-hidden="true" />
+      Add API Key
+    </button>
+  );
+
+  let body;
+  if (isLoading) body = <LoadingState label="Loading your keys…" />;
+  else if (error && apiKeys.length === 0) body = <ErrorState title="Couldn't load your keys" error={error} onRetry={() => void refreshApiKeys()} />;
+  else if (apiKeys.length === 0)
+    body = (
+      <EmptyState icon={<KeyRound size={28} />} title="No API keys yet">
+        <p className="state__text">Add a key for OpenAI, Anthropic, Google AI, Groq, xAI, AWS or your own endpoint. Your apps fetch it at call time.</p>
+      </EmptyState>
+    );
+  else
+    body = (
+      <ul className="key-list">
+        {apiKeys.map((key) => (
+          <KeyCard key={key.id} apiKey={key} onNotice={setNotice} />
+        ))}
+      </ul>
+    );
+
+  return (
+    <>
+      <PageHeader
+        title="API Keys"
+        description={apiKeys.length ? `${apiKeys.length} key${apiKeys.length === 1 ? "" : "s"}, encrypted at rest.` : "Keys for the AI services your apps call."}
+        actions={addButton}
+      />
+      <p className="notice" role="status" aria-live="polite" data-testid="notice">
+        {notice}
+      </p>
+      {body}
+      <AddKeyDialog open={adding} onOpenChange={setAdding} onSaved={(name) => setNotice(`Added ${name}`)} />
+    </>
+  );
+}

@@ -1,0 +1,87 @@
+import { UserPlus } from "lucide-react";
+import { useState, type FormEvent } from "react";
+import { AppLink } from "../components/app-link";
+import { AuthLayout } from "../components/auth-layout";
+import { describedBy, Field } from "../components/field";
+import { FormError } from "../components/form-error";
+import { SecretInput } from "../components/secret-input";
+import { Spinner } from "../components/spinner";
+import { useAuthActions } from "../hooks/use-session";
+import { errorMessage } from "../keyhaven";
+import { checkAccount, MIN_PASSWORD, type AccountErrors } from "../lib/account-fields";
+import { navigate, safeNext, useLocation } from "../router";
+
+export function SignUpPage() {
+  const { signUp } = useAuthActions();
+  const { search } = useLocation();
+  const [name, setName] = useState("");
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [errors, setErrors] = useState<AccountErrors>({});
+  const next = safeNext(search.get("next"));
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const found = checkAccount({ name, email, password }, "sign-up");
+    setErrors(found);
+    const first = (["name", "email", "password"] as const).find((f) => found[f]);
+    if (first) {
+      document.getElementById(`sign-up-${first}`)?.focus();
+      return;
+    }
+    signUp.mutate({ name: name.trim(), email: email.trim(), password }, { onSuccess: () => navigate(next, { replace: true }) });
+  }
+
+  return (
+    <AuthLayout
+      title="Create your account"
+      subtitle="Keep your AI keys encrypted, tested and out of .env files."
+      footer={
+        <>
+          Already have an account? <AppLink to="/sign-in" className="link">Sign in</AppLink>
+        </>
+      }
+    >
+      <form className="auth__form" onSubmit={submit} noValidate aria-busy={signUp.isPending}>
+        <Field id="sign-up-name" label="Name" error={errors.name}>
+          <input
+            id="sign-up-name"
+            className="input"
+            autoComplete="name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            aria-invalid={Boolean(errors.name)}
+            aria-describedby={describedBy("sign-up-name", { error: Boolean(errors.name) })}
+          />
+        </Field>
+        <Field id="sign-up-email" label="Email" error={errors.email}>
+          <input
+            id="sign-up-email"
+            className="input"
+            type="email"
+            autoComplete="email"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            aria-invalid={Boolean(errors.email)}
+            aria-describedby={describedBy("sign-up-email", { error: Boolean(errors.email) })}
+          />
+        </Field>
+        <Field id="sign-up-password" label="Password" hint={`At least ${MIN_PASSWORD} characters.`} error={errors.password}>
+          <SecretInput
+            id="sign-up-password"
+            autoComplete="new-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            aria-invalid={Boolean(errors.password)}
+            aria-describedby={describedBy("sign-up-password", { hint: true, error: Boolean(errors.password) })}
+          />
+        </Field>
+        <FormError message={signUp.error ? errorMessage(signUp.error) : null} />
+        <button type="submit" className="btn btn--primary btn--block" disabled={signUp.isPending}>
+          {signUp.isPending ? <Spinner /> : <UserPlus size={16} aria-hidden="true" />}
+          Create account
+        </button>
+      </form>
+    </AuthLayout>
+  );
+}
