@@ -25,6 +25,12 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   INTERNAL: 500,
 };
 
+/** The code an error status stands for (the first listed, for 400: VALIDATION_ERROR). */
+export function codeForStatus(status: number): ErrorCode {
+  const found = (Object.keys(STATUS_BY_CODE) as ErrorCode[]).find((code) => STATUS_BY_CODE[code] === status);
+  return found ?? "INTERNAL";
+}
+
 export interface ErrorDetail {
   path: string;
   message: string;

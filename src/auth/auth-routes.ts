@@ -4,7 +4,7 @@
  */
 import { Hono } from "hono";
 import type { Config } from "../config.js";
-import { AppError, type ErrorCode } from "../errors.js";
+import { AppError, codeForStatus } from "../errors.js";
 import { clientIp } from "../http/client-ip.js";
 import { RATE_LIMITS, type RateLimiter } from "../rate-limit/rate-limiter.js";
 import type { Auth } from "./auth.js";
@@ -17,16 +17,6 @@ async function emailOf(req: Request): Promise<string> {
     return ""; // better-auth answers malformed bodies itself
   }
 }
-
-const CODE_BY_STATUS: Record<number, ErrorCode> = {
-  400: "VALIDATION_ERROR",
-  401: "UNAUTHORIZED",
-  403: "FORBIDDEN",
-  404: "NOT_FOUND",
-  409: "CONFLICT",
-  413: "PAYLOAD_TOO_LARGE",
-  429: "RATE_LIMITED",
-};
 
 /**
  * better-auth answers errors as `{ code, message }` (or an empty 404): rewrite them into our
@@ -43,7 +33,7 @@ async function inOurErrorShape(res: Response, req: Request): Promise<Response> {
   let status = res.status;
   // "User already exists" is a conflict, not an unprocessable entity.
   if (status === 422) status = reason.code?.startsWith("USER_ALREADY_EXISTS") ? 409 : 400;
-  const code = CODE_BY_STATUS[status] ?? "INTERNAL";
+  const code = codeForStatus(status);
   const message =
     status === 404 && !reason.message
       ? `No route ${req.method} ${new URL(req.url).pathname}`

@@ -1,3 +1,4 @@
+import { codeForStatus } from "../errors.js";
 /** The one error the client throws: an HTTP answer that was not 2xx, or no answer at all (status 0). */
 export interface ApiErrorDetail {
   path: string;
@@ -21,15 +22,11 @@ export class ApiError extends Error {
   }
 }
 
-const CODE_BY_STATUS: Record<number, string> = {
-  400: "VALIDATION_ERROR",
-  401: "UNAUTHORIZED",
-  403: "FORBIDDEN",
-  404: "NOT_FOUND",
-  409: "CONFLICT",
-  413: "PAYLOAD_TOO_LARGE",
-  429: "RATE_LIMITED",
-};
+/** Our code for a status without a body we understand; "HTTP_ERROR" for statuses we never send. */
+function fallbackCode(status: number): string {
+  const code = codeForStatus(status);
+  return code === "INTERNAL" && status < 500 ? "HTTP_ERROR" : code;
+}
 
 /** Seconds from a `Retry-After` value: delta-seconds or an HTTP date. */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
@@ -53,7 +50,7 @@ export async function apiErrorFromResponse(res: Response): Promise<ApiError> {
   } catch {
     body = undefined;
   }
-  let code = CODE_BY_STATUS[res.status] ?? (res.status >= 500 ? "INTERNAL" : "HTTP_ERROR");
+  let code = fallbackCode(res.status);
   let message = res.statusText || `Request failed with status ${res.status}`;
   let details: ApiErrorDetail[] | undefined;
   if (body && typeof body === "object") {
