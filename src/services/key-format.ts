@@ -1,6 +1,29 @@
 import { AppError } from "../errors.js";
 import { getService } from "./catalog.js";
+import {
+  AWS_SESSION_TOKEN,
+  LOOKALIKE_LABELS,
+  MAX_AWS_SESSION_TOKEN_LENGTH,
+  MAX_CUSTOM_KEY_LENGTH,
+  MIN_PREFIXED_KEY_LENGTH,
+  PREFIXED_KEY_SHAPES,
+  awsAccessKeyIdProblem,
+  awsSecretAccessKeyProblem,
+  awsSessionTokenPairingProblem,
+  customKeyProblem,
+  prefixedKeyProblem,
+  withArticle,
+  type PrefixedKeyProblem,
+  type PrefixedServiceId,
+} from "./key-shapes.js";
 import type { ServiceId, StringServiceId } from "./service-ids.js";
+
+export {
+  MAX_AWS_SESSION_TOKEN_LENGTH,
+  MAX_CUSTOM_KEY_LENGTH,
+  MAX_PREFIXED_KEY_LENGTH,
+  MIN_PREFIXED_KEY_LENGTH,
+} from "./key-shapes.js";
 
 export interface AwsCredentialValue {
   accessKeyId: string;
@@ -11,121 +34,83 @@ export interface AwsCredentialValue {
 
 export type KeyValue = string | AwsCredentialValue;
 
-/** Shortest and longest key Keyhaven accepts for a prefixed service; real keys are 50–200 characters. */
-export const MIN_PREFIXED_KEY_LENGTH = 20;
-export const MAX_PREFIXED_KEY_LENGTH = 1024;
-export const MAX_CUSTOM_KEY_LENGTH = 4096;
-export const MAX_AWS_SESSION_TOKEN_LENGTH = 8192;
-
-type PrefixedServiceId = Exclude<StringServiceId, "custom">;
-
-interface PrefixRule {
-  prefix: string;
-  /** Exact number of characters after the prefix, for formats that fix it (Google). */
-  bodyLength?: number;
-  expects: string;
-}
-
-const BODY_CHARS = /^[A-Za-z0-9_-]+$/;
 const BODY_CHARS_TEXT = 'letters, digits, "-" and "_"';
 
-const PREFIX_RULES: Record<PrefixedServiceId, PrefixRule> = {
-  openai: {
-    prefix: "sk-",
-    expects: `OpenAI keys start with "sk-" followed by ${BODY_CHARS_TEXT}, at least ${MIN_PREFIXED_KEY_LENGTH} characters in all`,
-  },
-  anthropic: {
-    prefix: "sk-ant-",
-    expects: `Anthropic keys start with "sk-ant-" followed by ${BODY_CHARS_TEXT}, at least ${MIN_PREFIXED_KEY_LENGTH} characters in all`,
-  },
-  google: {
-    prefix: "AIza",
-    bodyLength: 35,
-    expects: `Google AI keys are "AIza" followed by exactly 35 ${BODY_CHARS_TEXT} (39 characters in all)`,
-  },
-  groq: {
-    prefix: "gsk_",
-    expects: `Groq keys start with "gsk_" followed by ${BODY_CHARS_TEXT}, at least ${MIN_PREFIXED_KEY_LENGTH} characters in all`,
-  },
-  xai: {
-    prefix: "xai-",
-    expects: `xAI keys start with "xai-" followed by ${BODY_CHARS_TEXT}, at least ${MIN_PREFIXED_KEY_LENGTH} characters in all`,
-  },
-};
+/** What a prefixed service's keys look like, in words, from its shape. */
+function prefixedExpects(service: PrefixedServiceId): string {
+  const { prefix, label, bodyLength } = PREFIXED_KEY_SHAPES[service];
+  if (bodyLength !== undefined) {
+    return `${label} keys are "${prefix}" followed by exactly ${bodyLength} ${BODY_CHARS_TEXT} (${prefix.length + bodyLength} characters in all)`;
+  }
+  return `${label} keys start with "${prefix}" followed by ${BODY_CHARS_TEXT}, at least ${MIN_PREFIXED_KEY_LENGTH} characters in all`;
+}
 
-const AWS_ACCESS_KEY_ID = /^(AKIA|ASIA)[A-Z0-9]{16}$/;
-const AWS_SECRET_ACCESS_KEY = /^[A-Za-z0-9/+=]{40}$/;
-const AWS_FIELDS: ReadonlySet<string> = new Set(["accessKeyId", "secretAccessKey", "sessionToken"]);
+function prefixedReason(service: PrefixedServiceId, found: PrefixedKeyProblem): string {
+  switch (found.problem) {
+    case "empty":
+      return "the value is empty";
+    case "whitespace":
+      return "it contains whitespace";
+    case "other-service": {
+      const label = LOOKALIKE_LABELS[found.service];
+      return `this looks like ${withArticle(label)} key; add it under ${label}`;
+    }
+    case "prefix":
+      return `it does not start with "${PREFIXED_KEY_SHAPES[service].prefix}"`;
+    case "body-chars":
+      return `it contains characters other than ${BODY_CHARS_TEXT}`;
+    case "too-short":
+      return "it is too short";
+    case "too-long":
+      return "it is too long";
+  }
+}
+
 const AWS_SHAPE = "AWS credentials are an object { accessKeyId, secretAccessKey, sessionToken? }";
+const AWS_FIELDS: ReadonlySet<string> = new Set(["accessKeyId", "secretAccessKey", "sessionToken"]);
 const AWS_ID_TEXT = 'AWS access key IDs are "AKIA" or "ASIA" followed by 16 uppercase letters or digits';
 const AWS_SECRET_TEXT = 'AWS secret access keys are exactly 40 letters, digits, "/", "+" or "="';
-
-/** Printable ASCII and space: what an HTTP header value can carry without surprises. */
-const HEADER_SAFE = /^[\x20-\x7e]+$/;
+const AWS_TOKEN_TEXT = `AWS session tokens are printable text without whitespace, at most ${MAX_AWS_SESSION_TOKEN_LENGTH} characters`;
 const CUSTOM_TEXT = `Custom endpoint keys are non-empty printable text without line breaks, at most ${MAX_CUSTOM_KEY_LENGTH} characters`;
 
 /** Every message starts with "Invalid API key format" and never quotes the submitted value. */
-function invalid(expects: string, reason?: string): AppError {
-  return new AppError("INVALID_KEY_FORMAT", `Invalid API key format: ${expects}${reason ? ` (${reason})` : ""}`);
-}
-
-/** Which other service a value seems to belong to, from its prefix alone. */
-function looksLike(value: string): ServiceId | undefined {
-  if (value.startsWith("sk-ant-")) return "anthropic";
-  if (value.startsWith("sk-")) return "openai";
-  if (value.startsWith("AIza")) return "google";
-  if (value.startsWith("gsk_")) return "groq";
-  if (value.startsWith("xai-")) return "xai";
-  if (/^A[KS]IA/.test(value)) return "aws";
-  return undefined;
-}
-
-function wrongServiceReason(value: string, service: ServiceId): string | undefined {
-  const other = looksLike(value);
-  if (!other || other === service) return undefined;
-  const label = getService(other).label;
-  return `this looks like ${/^[AEIOUx]/.test(label) ? "an" : "a"} ${label} key; add it under ${label}`;
+function fail(expects: string, reason?: string): never {
+  throw new AppError("INVALID_KEY_FORMAT", `Invalid API key format: ${expects}${reason ? ` (${reason})` : ""}`);
 }
 
 function normalizePrefixed(service: PrefixedServiceId, raw: unknown): string {
-  const rule = PREFIX_RULES[service];
-  if (typeof raw !== "string") fail(rule.expects, "the value must be a string");
+  const expects = prefixedExpects(service);
+  if (typeof raw !== "string") fail(expects, "the value must be a string");
   const value = raw.trim();
-  if (value.length === 0) fail(rule.expects, "the value is empty");
-  if (/\s/.test(value)) fail(rule.expects, "it contains whitespace");
-  // `sk-ant-…` also starts with OpenAI's `sk-`, so it is recognised before the prefix check.
-  const otherService = wrongServiceReason(value, service);
-  if (otherService) fail(rule.expects, otherService);
-  if (!value.startsWith(rule.prefix)) fail(rule.expects, `it does not start with "${rule.prefix}"`);
-  const body = value.slice(rule.prefix.length);
-  if (body.length > 0 && !BODY_CHARS.test(body)) fail(rule.expects, `it contains characters other than ${BODY_CHARS_TEXT}`);
-  if (rule.bodyLength !== undefined) {
-    if (body.length < rule.bodyLength) fail(rule.expects, "it is too short");
-    if (body.length > rule.bodyLength) fail(rule.expects, "it is too long");
-  } else {
-    if (value.length < MIN_PREFIXED_KEY_LENGTH) fail(rule.expects, "it is too short");
-    if (value.length > MAX_PREFIXED_KEY_LENGTH) fail(rule.expects, "it is too long");
-  }
+  const found = prefixedKeyProblem(service, value);
+  if (found) fail(expects, prefixedReason(service, found));
   return value;
 }
 
-function fail(expects: string, reason?: string): never {
-  throw invalid(expects, reason);
-}
+const CUSTOM_REASONS = {
+  empty: "the value is empty",
+  "too-long": "it is too long",
+  chars: "it contains line breaks, control or non-ASCII characters",
+} as const;
 
 function normalizeCustom(raw: unknown): string {
   if (typeof raw !== "string") fail(CUSTOM_TEXT, "the value must be a string");
   const value = raw.trim();
-  if (value.length === 0) fail(CUSTOM_TEXT, "the value is empty");
-  if (value.length > MAX_CUSTOM_KEY_LENGTH) fail(CUSTOM_TEXT, "it is too long");
-  // It goes into an HTTP header: a line break there would inject headers.
-  if (!HEADER_SAFE.test(value)) fail(CUSTOM_TEXT, "it contains line breaks, control or non-ASCII characters");
+  const found = customKeyProblem(value);
+  if (found) fail(CUSTOM_TEXT, CUSTOM_REASONS[found]);
   return value;
 }
 
 function isPlainObject(x: unknown): x is Record<string, unknown> {
   return typeof x === "object" && x !== null && !Array.isArray(x);
 }
+
+const AWS_SECRET_REASONS = {
+  empty: "secretAccessKey is empty",
+  "too-short": "it is too short",
+  "too-long": "it is too long",
+  chars: "it contains other characters",
+} as const;
 
 function normalizeAws(raw: unknown): AwsCredentialValue {
   if (typeof raw === "string") {
@@ -140,35 +125,28 @@ function normalizeAws(raw: unknown): AwsCredentialValue {
 
   if (typeof raw.accessKeyId !== "string") fail(AWS_SHAPE, "accessKeyId must be a string");
   const accessKeyId = raw.accessKeyId.trim();
-  if (accessKeyId.length === 0) fail(AWS_ID_TEXT, "accessKeyId is empty");
-  if (!AWS_ACCESS_KEY_ID.test(accessKeyId)) fail(AWS_ID_TEXT);
+  const idProblem = awsAccessKeyIdProblem(accessKeyId);
+  if (idProblem) fail(AWS_ID_TEXT, idProblem === "empty" ? "accessKeyId is empty" : undefined);
 
   if (typeof raw.secretAccessKey !== "string") fail(AWS_SHAPE, "secretAccessKey must be a string");
   const secretAccessKey = raw.secretAccessKey.trim();
-  if (secretAccessKey.length === 0) fail(AWS_SECRET_TEXT, "secretAccessKey is empty");
-  if (!AWS_SECRET_ACCESS_KEY.test(secretAccessKey)) {
-    if (/^[A-Za-z0-9/+=]+$/.test(secretAccessKey)) {
-      fail(AWS_SECRET_TEXT, secretAccessKey.length < 40 ? "it is too short" : "it is too long");
-    }
-    fail(AWS_SECRET_TEXT, "it contains other characters");
-  }
+  const secretProblem = awsSecretAccessKeyProblem(secretAccessKey);
+  if (secretProblem) fail(AWS_SECRET_TEXT, AWS_SECRET_REASONS[secretProblem]);
 
   let sessionToken: string | undefined;
   if (raw.sessionToken !== undefined && raw.sessionToken !== null) {
     if (typeof raw.sessionToken !== "string") fail(AWS_SHAPE, "sessionToken must be a string");
     sessionToken = raw.sessionToken.trim() || undefined;
   }
-  const temporary = accessKeyId.startsWith("ASIA");
-  if (temporary && !sessionToken) {
-    fail('temporary AWS credentials (access key ID starting with "ASIA") need a sessionToken', "it is missing");
-  }
-  if (!temporary && sessionToken) {
-    fail('a sessionToken goes only with temporary access key IDs starting with "ASIA"', 'this one starts with "AKIA"');
+  switch (awsSessionTokenPairingProblem(accessKeyId, sessionToken)) {
+    case "missing":
+      fail('temporary AWS credentials (access key ID starting with "ASIA") need a sessionToken', "it is missing");
+    case "unexpected":
+      fail('a sessionToken goes only with temporary access key IDs starting with "ASIA"', 'this one starts with "AKIA"');
   }
   if (sessionToken !== undefined) {
-    const tokenText = `AWS session tokens are printable text without whitespace, at most ${MAX_AWS_SESSION_TOKEN_LENGTH} characters`;
-    if (sessionToken.length > MAX_AWS_SESSION_TOKEN_LENGTH) fail(tokenText, "it is too long");
-    if (!/^[\x21-\x7e]+$/.test(sessionToken)) fail(tokenText, "it contains whitespace or other characters");
+    if (sessionToken.length > MAX_AWS_SESSION_TOKEN_LENGTH) fail(AWS_TOKEN_TEXT, "it is too long");
+    if (!AWS_SESSION_TOKEN.test(sessionToken)) fail(AWS_TOKEN_TEXT, "it contains whitespace or other characters");
     return { accessKeyId, secretAccessKey, sessionToken };
   }
   return { accessKeyId, secretAccessKey };
@@ -188,7 +166,7 @@ export function normalizeKeyValue(service: ServiceId, value: unknown): KeyValue 
     case "custom":
       return normalizeCustom(value);
     default:
-      getService(service); // refuses an unknown id before PREFIX_RULES is indexed with it
+      getService(service); // refuses an unknown id before PREFIXED_KEY_SHAPES is indexed with it
       return normalizePrefixed(service, value);
   }
 }

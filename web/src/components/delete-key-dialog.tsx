@@ -1,6 +1,7 @@
 import { Trash2 } from "lucide-react";
 import { AlertDialog } from "radix-ui";
-import { useRef, useState } from "react";
+import { useState } from "react";
+import { useReturnFocus } from "./use-return-focus";
 import { errorMessage, useApiKeys, type ApiKey } from "../keyhaven";
 import { FormError } from "./form-error";
 import { Spinner } from "./spinner";
@@ -17,14 +18,13 @@ export function DeleteKeyDialog({ apiKey, open, onOpenChange, onDeleted }: Props
   const { deleteApiKey } = useApiKeys();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const deleted = useRef(false);
+  const returnFocus = useReturnFocus(open);
 
   async function confirm() {
     setBusy(true);
     setError(null);
     try {
       await deleteApiKey(apiKey.id);
-      deleted.current = true;
       onOpenChange(false);
       onDeleted?.(apiKey.name);
     } catch (err) {
@@ -40,12 +40,8 @@ export function DeleteKeyDialog({ apiKey, open, onOpenChange, onDeleted }: Props
         <AlertDialog.Overlay className="overlay" />
         <AlertDialog.Content
           className="modal modal--small"
-          onCloseAutoFocus={(event) => {
-            // The Delete button that opened this is gone with its card: land on the page instead.
-            if (!deleted.current) return;
-            event.preventDefault();
-            document.getElementById("main")?.focus();
-          }}
+          // Back to the Delete button on cancel; once the card is gone, to the page.
+          onCloseAutoFocus={returnFocus}
         >
           <div className="modal__body">
             <AlertDialog.Title className="modal__title">Delete “{apiKey.name}”?</AlertDialog.Title>

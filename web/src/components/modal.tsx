@@ -1,6 +1,7 @@
 import { X } from "lucide-react";
 import { Dialog } from "radix-ui";
 import type { ReactNode } from "react";
+import { useReturnFocus } from "./use-return-focus";
 
 interface ModalProps {
   open: boolean;
@@ -12,11 +13,12 @@ interface ModalProps {
 
 /** Dialog shell: focus trapped, Escape closes, title and description wired for screen readers. */
 export function Modal({ open, onOpenChange, title, description, children }: ModalProps) {
+  const returnFocus = useReturnFocus(open);
   return (
     <Dialog.Root open={open} onOpenChange={onOpenChange}>
       <Dialog.Portal>
         <Dialog.Overlay className="overlay" />
-        <Dialog.Content className="modal">
+        <Dialog.Content className="modal" onCloseAutoFocus={returnFocus}>
           <header className="modal__header">
             <div>
               <Dialog.Title className="modal__title">{title}</Dialog.Title>

@@ -1,0 +1,107 @@
+/**
+ * Every page at 1280 and 375 px, written to test-results/screenshots/<page>-<width>.png for a
+ * person to look at: sign-in, sign-up, keys-empty, add-dialog, keys (with keys), usage (with uses),
+ * and at 375 px the open menu. Each width is its own user in its own browser context.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { fakeKey } from "../support/fake-provider.js";
+import { failureScreenshot, PASSWORD, screenshot, sessionUserId, startHarness, uniqueEmail, WIDTHS, type Harness } from "./support/harness.js";
+
+const DAY = 86_400_000;
+
+describe("web app: screenshots of every page", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  /** More keys through the REST API, so the list shows each status and several services. */
+  async function addKeysViaApi(page: Page, base: string): Promise<void> {
+    const post = async (body: object) => {
+      const res = await page.request.post("/api/api-keys", { data: body, headers: { origin: base } });
+      expect(res.status(), await res.text()).toBe(201);
+      return (await res.json()) as { id: string };
+    };
+    await post({
+      name: "Claude for the support bot",
+      service: "anthropic",
+      value: fakeKey("anthropic", "valid"),
+      description: "Used by the helpdesk summariser in production.",
+    });
+    await post({ name: "Groq staging", service: "groq", value: fakeKey("groq", "valid"), expiresAt: new Date(Date.now() + 3 * DAY).toISOString() });
+    const google = await post({ name: "Gemini experiments", service: "google", value: fakeKey("google", "valid") });
+    const off = await page.request.put(`/api/api-keys/${google.id}`, { data: { isActive: false }, headers: { origin: base } });
+    expect(off.status()).toBe(200);
+    await post({ name: "AWS Bedrock", service: "aws", value: fakeKey("aws", "valid"), config: { region: "eu-west-1" } });
+  }
+
+  for (const width of WIDTHS) {
+    it(`renders every page at ${width} px`, async () => {
+      const { context, page } = await h.newPage(width);
+      try {
+        await page.goto("/keys");
+        await page.waitForURL(/\/sign-in/);
+        await page.getByRole("button", { name: "Sign in" }).waitFor();
+        await screenshot(page, "sign-in", width);
+
+        await page.getByRole("link", { name: "Create an account" }).click();
+        await page.waitForURL(/\/sign-up/);
+        await page.getByLabel("Name").fill("Ada Lovelace");
+        await page.getByLabel("Email").fill(uniqueEmail(`ada${width}`));
+        await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+        await screenshot(page, "sign-up", width);
+        await page.getByRole("button", { name: "Create account" }).click();
+        await page.waitForURL(/\/keys$/);
+        await page.getByText("No API keys yet").waitFor();
+        await screenshot(page, "keys-empty", width);
+
+        if (width < 768) {
+          await page.getByRole("button", { name: "Menu" }).click();
+          await page.getByRole("navigation").getByRole("link", { name: "Usage" }).waitFor({ state: "visible" });
+          await screenshot(page, "menu", width, { fullPage: false });
+          await page.getByRole("button", { name: "Menu" }).click();
+        }
+
+        await page.getByRole("button", { name: "Add API Key" }).click();
+        const dialog = page.getByRole("dialog");
+        await dialog.getByLabel("Name").fill("My OpenAI Key");
+        await dialog.getByLabel("API Key").fill(fakeKey("openai", "valid"));
+        await dialog.getByLabel("Description").fill("Chat completions for the web app");
+        await dialog.getByRole("button", { name: "Test" }).click();
+        await dialog.getByTestId("test-result").waitFor();
+        await screenshot(page, "add-dialog", width, { fullPage: false });
+        await dialog.getByRole("button", { name: "Save" }).click();
+        await dialog.waitFor({ state: "detached" });
+
+        await addKeysViaApi(page, h.base);
+        const userId = await sessionUserId(page);
+        for (let i = 0; i < 5; i++) await h.provider.getOpenAIApiKey(userId);
+        for (let i = 0; i < 3; i++) await h.provider.getAnthropicApiKey(userId);
+        await h.provider.getAWSCredentials(userId);
+        await h.rt.usage.flush();
+
+        await page.reload();
+        await expect.poll(() => page.getByRole("article").count()).toBe(5);
+        await page.getByRole("article", { name: "My OpenAI Key" }).getByRole("button", { name: "Test" }).click();
+        await page.getByRole("article", { name: "My OpenAI Key" }).getByTestId("test-result").waitFor();
+        await screenshot(page, "keys", width);
+
+        if (width < 768) await page.getByRole("button", { name: "Menu" }).click();
+        await page.getByRole("navigation").getByRole("link", { name: "Usage" }).click();
+        await page.waitForURL(/\/usage$/);
+        await page.getByTestId("usage-chart").locator("svg").first().waitFor();
+        await page.waitForTimeout(600); // recharts animates its bars in
+        await screenshot(page, "usage", width);
+      } catch (err) {
+        await failureScreenshot(page, `screenshots-${width}`);
+        throw err;
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});
