@@ -26,7 +26,9 @@ export function useApiKeys(): UseApiKeysResult {
   const { client, queryClient } = useKeyhaven();
   const listKey = keyhavenQueryKeys.apiKeys(client.baseUrl);
 
-  const query = useQuery({ queryKey: listKey, queryFn: () => client.listApiKeys() }, queryClient);
+  // Use counts change server-side as applications fetch keys: refetch whenever a page
+  // that shows the list mounts, rather than trusting a cache a few seconds old.
+  const query = useQuery({ queryKey: listKey, queryFn: () => client.listApiKeys(), staleTime: 0 }, queryClient);
 
   const invalidate = useCallback(async () => {
     await Promise.all([
