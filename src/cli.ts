@@ -35,7 +35,8 @@ async function serveCommand(): Promise<void> {
 
   const shutdown = (signal: string) => {
     logger.info(`${signal} received, shutting down`);
-    const force = setTimeout(() => process.exit(1), 10_000);
+    // Longer than a key test's 10 s timeout, so in-flight answers and the usage flush can finish.
+    const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
     server.stop().then(
       () => process.exit(0),

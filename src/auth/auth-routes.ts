@@ -1,6 +1,7 @@
 /**
  * Mounts better-auth at /api/auth/* behind our rate limits: sign-in and sign-up are limited
- * per client IP and per email, in every mode, with 429 + Retry-After.
+ * per client IP and per email, every other state-changing auth route per IP, in every mode,
+ * with 429 + Retry-After.
  */
 import { Hono } from "hono";
 import type { Config } from "../config.js";
@@ -9,7 +10,16 @@ import { clientIp } from "../http/client-ip.js";
 import { RATE_LIMITS, type RateLimiter } from "../rate-limit/rate-limiter.js";
 import type { Auth } from "./auth.js";
 
+/**
+ * The email of a sign-in/sign-up body. Only JSON is accepted on these routes: better-auth also
+ * takes form bodies, which would otherwise slip past the per-email limit.
+ */
 async function emailOf(req: Request): Promise<string> {
+  if (!/^application\/json\b/i.test(req.headers.get("content-type") ?? "")) {
+    throw new AppError("VALIDATION_ERROR", "Content-Type must be application/json", {
+      details: [{ path: "content-type", message: "must be application/json" }],
+    });
+  }
   try {
     const body = (await req.clone().json()) as { email?: unknown };
     return typeof body.email === "string" ? body.email.trim().toLowerCase() : "";
@@ -31,13 +41,16 @@ async function inOurErrorShape(res: Response, req: Request): Promise<Response> {
     // not JSON (e.g. better-auth's bare 404)
   }
   let status = res.status;
-  // "User already exists" is a conflict, not an unprocessable entity.
+  // "User already exists" is a conflict, not an unprocessable entity; other 4xx we never send are 400s.
   if (status === 422) status = reason.code?.startsWith("USER_ALREADY_EXISTS") ? 409 : 400;
+  if (status < 500 && codeForStatus(status) === "INTERNAL") status = 400;
   const code = codeForStatus(status);
   const message =
-    status === 404 && !reason.message
-      ? `No route ${req.method} ${new URL(req.url).pathname}`
-      : (reason.message ?? (code === "INTERNAL" ? "Internal server error" : "Request failed"));
+    status >= 500
+      ? "Internal server error" // never pass a library's internal message through
+      : status === 404 && !reason.message
+        ? `No route ${req.method} ${new URL(req.url).pathname}`
+        : (reason.message ?? "Request failed");
   const headers = new Headers(res.headers);
   headers.set("Content-Type", "application/json");
   headers.delete("Content-Length");
@@ -73,6 +86,12 @@ export function authRoutes(deps: { auth: Auth; rateLimiter: RateLimiter; config:
     return inOurErrorShape(await auth.handler(c.req.raw), c.req.raw);
   });
 
-  app.all("/*", async (c) => inOurErrorShape(await auth.handler(c.req.raw), c.req.raw));
+  // Everything else that changes state (sign-out, password change, …): per IP.
+  app.all("/*", async (c) => {
+    if (c.req.method !== "GET" && c.req.method !== "HEAD") {
+      await rateLimiter.enforce([{ rule: RATE_LIMITS.authOtherPerIp, subject: clientIp(c, config.trustProxy) }], "Too many requests");
+    }
+    return inOurErrorShape(await auth.handler(c.req.raw), c.req.raw);
+  });
   return app;
 }

@@ -19,7 +19,7 @@ export function resolveAuthSecret(config: Config, masterKey: Buffer): string {
 
 export function createAuth(deps: { config: Config; database: DatabaseHandle; secret: string; logger: Logger }) {
   const { config, database, logger } = deps;
-  const secure = config.publicUrl.startsWith("https://");
+  const secure = new URL(config.publicUrl).protocol === "https:";
   return betterAuth({
     appName: "Keyhaven",
     baseURL: config.publicUrl,

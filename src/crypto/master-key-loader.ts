@@ -66,7 +66,7 @@ export function loadMasterKey(config: Config, logger: Logger, databaseHasData: b
 
   if (databaseHasData) {
     throw new StartupError(
-      `the database already holds encrypted keys but no master key was found: ${file} is missing and KEYHAVEN_MASTER_KEY is unset; restore the master key from your backup`,
+      `the database was set up with a master key, but none was found: ${file} is missing and KEYHAVEN_MASTER_KEY is unset; restore the master key from your backup`,
       EXIT.CONFIG,
     );
   }

@@ -61,8 +61,8 @@ export function createApp(runtime: Runtime, opts: AppOptions = {}) {
   app.use("/api/auth/*", noStore);
   app.route("/api/auth", authRoutes({ auth, rateLimiter, config }));
 
+  // "/api/api-keys/*" also matches "/api/api-keys" itself: one registration, one session lookup.
   app.use("/api/api-keys/*", noStore, requireSameOrigin(config.publicUrl), requireUser(auth));
-  app.use("/api/api-keys", noStore, requireSameOrigin(config.publicUrl), requireUser(auth));
   app.route(
     "/api/api-keys",
     keyRoutes({

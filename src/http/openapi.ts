@@ -40,7 +40,10 @@ export function buildOpenApiDocument(serverUrl: string) {
     },
     servers: [{ url: serverUrl }],
     components: {
-      securitySchemes: { session: { type: "apiKey", in: "cookie", name: "better-auth.session_token" } },
+      securitySchemes: {
+        // better-auth prefixes the cookie with __Secure- when served over https.
+        session: { type: "apiKey", in: "cookie", name: `${serverUrl.toLowerCase().startsWith("https:") ? "__Secure-" : ""}better-auth.session_token` },
+      },
       schemas: {
         ApiKey: toSchema(apiKeySchema, "output"),
         ApiKeyWithValue: toSchema(apiKeyWithValueSchema, "output"),

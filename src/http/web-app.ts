@@ -32,7 +32,8 @@ export function serveWebApp(app: Hono<AppEnv>, webDir = defaultWebDir()): void {
     if (!fs.existsSync(indexFile)) {
       return c.text("The web app is not built yet: run `npm run build` (npm start does it for you).", 503);
     }
-    const requested = path.resolve(root, "." + decodeURIComponent(c.req.path));
+    // c.req.path is already decoded by Hono; decoding again would turn %25 into a new escape.
+    const requested = path.resolve(root, "." + c.req.path);
     // Never serve outside the web dir.
     const inside = requested === root || requested.startsWith(root + path.sep);
     const ext = path.extname(requested);

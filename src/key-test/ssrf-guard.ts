@@ -35,6 +35,7 @@ const BLOCKED_RANGES: ReadonlyArray<[BlockedAddressKind, ReadonlyArray<[string, 
       ["192.168.0.0", 16, "ipv4"],
       ["fc00::", 7, "ipv6"],
       ["fec0::", 10, "ipv6"], // deprecated site-local, still private where it is used
+      ["64:ff9b:1::", 48, "ipv6"], // local-use NAT64 (RFC 8215): reaches this network's IPv4
     ],
   ],
   ["link-local", [["169.254.0.0", 16, "ipv4"], ["fe80::", 10, "ipv6"]]],
@@ -85,16 +86,20 @@ function ipv6Groups(address: string): number[] {
 
 /**
  * The IPv4 address an IPv6 address carries and hands to IPv4 routing: IPv4-mapped
- * (`::ffff:a.b.c.d`), IPv4-compatible (`::a.b.c.d`) and NAT64 (`64:ff9b::a.b.c.d`).
+ * (`::ffff:a.b.c.d`), IPv4-translated (`::ffff:0:a.b.c.d`), IPv4-compatible (`::a.b.c.d`),
+ * NAT64 (`64:ff9b::a.b.c.d`) and 6to4 (`2002:aabb:ccdd::`). The local-use NAT64 prefix is blocked whole.
  */
 function embeddedIpv4(address: string): string | undefined {
   const g = ipv6Groups(address);
-  const firstFiveZero = g.slice(0, 5).every((x) => x === 0);
-  const mapped = firstFiveZero && g[5] === 0xffff;
-  const compatible = firstFiveZero && g[5] === 0 && (g[6] !== 0 || g[7] > 1); // not :: or ::1
-  const nat64 = g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0);
-  if (!mapped && !compatible && !nat64) return undefined;
-  return [g[6] >> 8, g[6] & 0xff, g[7] >> 8, g[7] & 0xff].join(".");
+  const v4 = (hi: number, lo: number) => [hi >> 8, hi & 0xff, lo >> 8, lo & 0xff].join(".");
+  const zero = (from: number, to: number) => g.slice(from, to).every((x) => x === 0);
+  const mapped = zero(0, 5) && g[5] === 0xffff;
+  const translated = zero(0, 4) && g[4] === 0xffff && g[5] === 0;
+  const compatible = zero(0, 5) && g[5] === 0 && (g[6] !== 0 || g[7] > 1); // not :: or ::1
+  const nat64 = g[0] === 0x64 && g[1] === 0xff9b && zero(2, 6);
+  if (mapped || translated || compatible || nat64) return v4(g[6], g[7]);
+  if (g[0] === 0x2002) return v4(g[1], g[2]); // 6to4
+  return undefined;
 }
 
 /** Why an IP address must not be reached from the server, or undefined when it is public. */

@@ -12,20 +12,13 @@ import { RATE_LIMITS, type RateLimiter } from "../rate-limit/rate-limiter.js";
 import type { ServiceId } from "../services/index.js";
 import { createKeyBodySchema, serviceIdSchema, testSavedKeyBodySchema, testUnsavedKeyBodySchema, updateKeyBodySchema, type KeyStats, type TestResult } from "./key-schemas.js";
 import type { KeyService } from "./key-service.js";
-
-export interface KeyTestOutcome {
-  success: boolean;
-  status: "valid" | "invalid" | "error";
-  message: string;
-  latencyMs: number;
-  testedAt: string;
-}
+import type { KeyTestResult } from "../key-test/key-tester.js";
 
 export interface KeyRoutesDeps {
   keys: KeyService;
   rateLimiter: RateLimiter;
   logger: Logger;
-  testKey: (service: ServiceId, value: unknown, config: unknown) => Promise<KeyTestOutcome>;
+  testKey: (service: ServiceId, value: unknown, config: unknown) => Promise<KeyTestResult>;
   getStats: (owner: { type: "user" | "team"; id: string }) => Promise<KeyStats>;
 }
 

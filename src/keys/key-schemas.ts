@@ -4,11 +4,10 @@
  * Kept free of server-only imports so the browser bundle can use it.
  */
 import { z } from "zod";
-import { SERVICE_IDS, serviceIdSchema } from "../services/service-ids.js";
+import { serviceIdSchema } from "../services/service-ids.js";
 
 export { serviceIdSchema };
 
-export const SERVICE_ID_VALUES = SERVICE_IDS;
 
 export const awsValueSchema = z.object({
   accessKeyId: z.string(),
@@ -26,11 +25,16 @@ const isoDateTime = z.union([z.iso.datetime({ offset: true }), z.iso.date()], {
 
 export const keyConfigSchema = z.record(z.string(), z.unknown());
 
+// PostgreSQL cannot store NUL in text, and control characters have no place in a label.
+const noControlChars = (s: string) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(s);
+const label = (max: number) =>
+  z.string().trim().max(max).refine(noControlChars, { message: "must not contain control characters" });
+
 export const createKeyBodySchema = z.object({
-  name: z.string().trim().min(1, "is required").max(100),
+  name: label(100).pipe(z.string().min(1, "is required")),
   service: serviceIdSchema,
   value: keyValueSchema,
-  description: z.string().trim().max(500).nullish(),
+  description: label(500).nullish(),
   expiresAt: isoDateTime.nullish(),
   config: keyConfigSchema.optional(),
   isActive: z.boolean().optional(),
@@ -39,8 +43,8 @@ export const createKeyBodySchema = z.object({
 
 export const updateKeyBodySchema = z
   .object({
-    name: z.string().trim().min(1, "is required").max(100),
-    description: z.string().trim().max(500).nullable(),
+    name: label(100).pipe(z.string().min(1, "is required")),
+    description: label(500).nullable(),
     value: keyValueSchema,
     isActive: z.boolean(),
     isDefault: z.boolean(),

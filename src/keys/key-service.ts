@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import type { OwnerRef } from "../crypto/owner.js";
 import type { OwnerDataKeys } from "../crypto/owner-data-keys.js";
 import type { SecretBinding } from "../crypto/secret-box.js";
-import { isUniqueViolation } from "../db/unique-violation.js";
+import { isDefaultViolation, isUniqueViolation } from "../db/unique-violation.js";
 import type { ApiKeyRowUpdate } from "../db/schema.js";
 import { AppError, conflict, notFound, validationError } from "../errors.js";
 import { maskKeyValue, normalizeKeyValue, normalizeServiceConfig, type KeyValue } from "../services/index.js";
@@ -67,12 +67,14 @@ export function createKeyService(deps: KeyServiceDeps) {
     return conflict(`An API key named "${name}" already exists for ${service}`);
   }
 
+  /** Turn a UNIQUE violation into a 409 naming what collided: the name, or a racing default. */
   async function withConflictMapping<T>(name: string | undefined, service: string, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (err) {
       if (isUniqueViolation(err)) {
-        throw name ? nameConflict(name, service) : conflict(`Another ${service} key was made the default at the same time; try again`);
+        if (isDefaultViolation(err) || !name) throw conflict(`Another ${service} key was made the default at the same time; try again`);
+        throw nameConflict(name, service);
       }
       throw err;
     }
@@ -94,7 +96,7 @@ export function createKeyService(deps: KeyServiceDeps) {
       const iso = at.toISOString();
       const row = await withConflictMapping(name, input.service, () =>
         store.transaction(async (tx) => {
-          if (input.isDefault) await tx.clearDefault(owner, input.service, iso);
+          if (input.isDefault) await tx.clearDefault(owner, input.service);
           return tx.insert({
             id,
             owner_type: owner.type,
@@ -171,13 +173,12 @@ export function createKeyService(deps: KeyServiceDeps) {
         patch.data_key_id = sealed.dataKeyId;
         patch.encrypted_value = sealed.ciphertext;
         patch.masked_value = maskKeyValue(current.service as ServiceId, value);
-        patch.version = current.version + 1;
       }
 
       const row = await withConflictMapping(patch.name, current.service, () =>
         store.transaction(async (tx) => {
-          if (input.isDefault) await tx.clearDefault(owner, current.service, iso);
-          return tx.update(owner, id, patch);
+          if (input.isDefault) await tx.clearDefault(owner, current.service);
+          return tx.update(owner, id, patch, { bumpVersion: input.value !== undefined });
         }),
       );
       if (!row) throw notFound();
@@ -214,4 +215,3 @@ export function createKeyService(deps: KeyServiceDeps) {
 }
 
 export type KeyService = ReturnType<typeof createKeyService>;
-export { AppError };

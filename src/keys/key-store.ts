@@ -22,9 +22,10 @@ export interface KeyStore {
   insert(row: NewApiKeyRow): Promise<ApiKeyRow>;
   find(owner: OwnerRef, id: string): Promise<ApiKeyRow | undefined>;
   list(owner: OwnerRef, service?: string): Promise<ApiKeyRow[]>;
-  update(owner: OwnerRef, id: string, patch: ApiKeyRowUpdate): Promise<ApiKeyRow | undefined>;
+  /** `bumpVersion` increments `version` in the same statement (a new value was stored). */
+  update(owner: OwnerRef, id: string, patch: ApiKeyRowUpdate, opts?: { bumpVersion?: boolean }): Promise<ApiKeyRow | undefined>;
   remove(owner: OwnerRef, id: string): Promise<boolean>;
-  clearDefault(owner: OwnerRef, service: string, updatedAt: string): Promise<void>;
+  clearDefault(owner: OwnerRef, service: string): Promise<void>;
   findUsable(owner: OwnerRef, service: string, nowIso: string): Promise<UsableKeyRow | undefined>;
 }
 
@@ -57,10 +58,11 @@ export function createKeyStore(db: Db): KeyStore {
       return q.orderBy("service").orderBy("created_at", "desc").orderBy("id").execute();
     },
 
-    async update(owner: OwnerRef, id: string, patch: ApiKeyRowUpdate): Promise<ApiKeyRow | undefined> {
+    async update(owner: OwnerRef, id: string, patch: ApiKeyRowUpdate, opts = {} as { bumpVersion?: boolean }): Promise<ApiKeyRow | undefined> {
       await db
         .updateTable("api_keys")
         .set(patch)
+        .$if(Boolean(opts.bumpVersion), (q) => q.set((eb) => ({ version: eb("version", "+", 1) })))
         .where("owner_type", "=", owner.type)
         .where("owner_id", "=", owner.id)
         .where("id", "=", id)
@@ -78,10 +80,11 @@ export function createKeyStore(db: Db): KeyStore {
       return Number(res.numDeletedRows) > 0;
     },
 
-    async clearDefault(owner: OwnerRef, service: string, updatedAt: string): Promise<void> {
+    // Leaves updated_at alone: losing the default flag must not make a key "most recently updated".
+    async clearDefault(owner: OwnerRef, service: string): Promise<void> {
       await db
         .updateTable("api_keys")
-        .set({ is_default: 0, updated_at: updatedAt })
+        .set({ is_default: 0 })
         .where("owner_type", "=", owner.type)
         .where("owner_id", "=", owner.id)
         .where("service", "=", service)

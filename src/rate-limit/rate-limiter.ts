@@ -2,6 +2,8 @@
  * Fixed-window rate limits kept in the database, so every instance behind a load balancer
  * shares them. One atomic upsert per check; no state in process memory.
  */
+import { createHash } from "node:crypto";
+import { isIP } from "node:net";
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
 import { AppError } from "../errors.js";
@@ -20,11 +22,35 @@ export interface RateLimitResult {
   retryAfter: number;
 }
 
+/** Rows older than this are deleted now and then, so the table stays small. */
+const PURGE_AFTER_MS = 24 * 60 * 60_000;
+const PURGE_EVERY_HITS = 1000;
+
+/**
+ * What a limit counts against: IPv6 clients by their /64 (one host usually owns the whole
+ * prefix), and every subject hashed so an email of any length is a fixed-size key.
+ */
+export function rateLimitSubject(subject: string): string {
+  let s = subject.trim().toLowerCase();
+  if (isIP(s) === 6 && !s.startsWith("::ffff:")) {
+    const [head, tail = ""] = s.split("::");
+    const h = head ? head.split(":") : [];
+    const t = tail ? tail.split(":") : [];
+    const groups = s.includes("::") ? [...h, ...Array(8 - h.length - t.length).fill("0"), ...t] : h;
+    s = groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, "")).join(":") + "::/64";
+  }
+  return createHash("sha256").update(s).digest("base64url").slice(0, 32);
+}
+
 export function createRateLimiter(db: Kysely<Database>, now: () => number = Date.now) {
+  let hits = 0;
   async function hit(rule: RateLimitRule, subject: string): Promise<RateLimitResult> {
     const t = now();
     const windowStart = t - (t % rule.windowMs);
-    const key = `${rule.scope}:${subject}`;
+    const key = `${rule.scope}:${rateLimitSubject(subject)}`;
+    if (++hits % PURGE_EVERY_HITS === 0) {
+      await db.deleteFrom("rate_limits").where("window_start", "<", t - PURGE_AFTER_MS).execute();
+    }
     const row = await db
       .insertInto("rate_limits")
       .values({ key, window_start: windowStart, count: 1 })
@@ -64,5 +90,6 @@ export const RATE_LIMITS = {
   signInPerEmail: { scope: "sign-in:email", max: 10, windowMs: 5 * MINUTE },
   signUpPerIp: { scope: "sign-up:ip", max: 20, windowMs: 60 * MINUTE },
   signUpPerEmail: { scope: "sign-up:email", max: 5, windowMs: 60 * MINUTE },
+  authOtherPerIp: { scope: "auth:ip", max: 60, windowMs: 5 * MINUTE },
   keyTestPerUser: { scope: "key-test:user", max: 10, windowMs: MINUTE },
 } satisfies Record<string, RateLimitRule>;

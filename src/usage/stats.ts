@@ -14,27 +14,15 @@
 import { sql, type Kysely } from "kysely";
 import type { OwnerRef } from "../crypto/owner.js";
 import type { Database } from "../db/schema.js";
+import type { KeyStats } from "../keys/key-schemas.js";
 
 export const STATS_DAYS = 30;
 export const EXPIRING_SOON_DAYS = 7;
 const DAY_MS = 86_400_000;
 
-export interface ServiceStats {
-  total: number;
-  active: number;
-  usageCount: number;
-}
-
-export interface KeyStats {
-  total: number;
-  active: number;
-  inactive: number;
-  expired: number;
-  expiringSoon: number;
-  totalUsage: number;
-  byService: Record<string, ServiceStats>;
-  usageByDay: { date: string; count: number }[];
-}
+/** The answer's shape comes from the zod schema the route and the client share. */
+export type { KeyStats };
+export type ServiceStats = KeyStats["byService"][string];
 
 const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 

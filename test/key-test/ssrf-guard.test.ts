@@ -61,6 +61,10 @@ describe("classifyAddress", () => {
     ["255.255.255.255", "reserved"],
     // IPv4 carried in IPv6: mapped, compatible, NAT64, in both spellings.
     ["::ffff:127.0.0.1", "loopback"],
+    ["::ffff:0:7f00:1", "loopback"], // IPv4-translated
+    ["2002:7f00:1::", "loopback"], // 6to4 carrying 127.0.0.1
+    ["2002:a9fe:a9fe::1", "metadata"], // 6to4 carrying 169.254.169.254
+    ["64:ff9b:1::a9fe:a9fe", "private"], // local-use NAT64
     ["::ffff:7f00:1", "loopback"],
     ["::ffff:10.1.2.3", "private"],
     ["::ffff:a9fe:a9fe", "metadata"],

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeEachDatabase, createTestDatabase, type TestDatabase } from "../support/databases.js";
 import type { Runtime } from "../../src/runtime.js";
 import { AppError } from "../../src/errors.js";
+import { isDefaultViolation, isUniqueViolation } from "../../src/db/unique-violation.js";
 import type { OwnerRef } from "../../src/crypto/owner.js";
 
 const alice: OwnerRef = { type: "user", id: "user_alice" };
@@ -179,6 +180,41 @@ describeEachDatabase("key store", (dialect) => {
       clock = new Date(clock.getTime() + 1000);
       await rt.keys.update(owner, a.id, { description: "touched" });
       expect((await rt.keys.findUsableKey(owner, "openai"))?.id).toBe(a.id);
+    });
+  });
+
+  describe("defaults and versions under contention", () => {
+    it("the database itself refuses a second default, and the error is told apart from a name clash", async () => {
+      const owner: OwnerRef = { type: "user", id: "user_race" };
+      const a = await rt.keys.create(owner, { name: "first", service: "openai", value: OPENAI, isDefault: true });
+      const row = await rt.database.db.selectFrom("api_keys").selectAll().where("id", "=", a.id).executeTakeFirstOrThrow();
+      const insertCopy = (changes: Partial<typeof row>) =>
+        rt.database.db.insertInto("api_keys").values({ ...row, id: `key_copy${Math.random().toString(36).slice(2, 14)}`, ...changes }).execute();
+      const defaultClash = await insertCopy({ name: "second" }).then(() => undefined, (e) => e);
+      const nameClash = await insertCopy({ is_default: 0 }).then(() => undefined, (e) => e);
+      expect(isUniqueViolation(defaultClash) && isDefaultViolation(defaultClash)).toBe(true);
+      expect(isUniqueViolation(nameClash) && !isDefaultViolation(nameClash)).toBe(true);
+    });
+
+    it("moving the default does not make the old default the most recently updated key", async () => {
+      const owner: OwnerRef = { type: "user", id: "user_move_default" };
+      const a = await rt.keys.create(owner, { name: "a", service: "groq", value: "gsk_" + "a".repeat(40), isDefault: true });
+      clock = new Date(clock.getTime() + 1000);
+      const b = await rt.keys.create(owner, { name: "b", service: "groq", value: "gsk_" + "b".repeat(40) });
+      clock = new Date(clock.getTime() + 1000);
+      await rt.keys.update(owner, b.id, { isDefault: true });
+      expect((await rt.keys.get(owner, a.id)).updatedAt).toBe(a.updatedAt);
+      // With b switched off, the fallback order is still by real edits: b was edited last, but is off; a remains.
+      await rt.keys.update(owner, b.id, { isActive: false });
+      expect((await rt.keys.findUsableKey(owner, "groq"))?.id).toBe(a.id);
+    });
+
+    it("concurrent value updates each bump the version", async () => {
+      const owner: OwnerRef = { type: "user", id: "user_versions" };
+      const k = await rt.keys.create(owner, { name: "v", service: "openai", value: OPENAI });
+      await Promise.all([OPENAI_2, OPENAI, OPENAI_2, OPENAI].map((value) => rt.keys.update(owner, k.id, { value })));
+      const row = await rt.database.db.selectFrom("api_keys").select("version").where("id", "=", k.id).executeTakeFirstOrThrow();
+      expect(row.version).toBe(5);
     });
   });
 
