@@ -143,7 +143,7 @@ describe.concurrent("keyhaven serve", () => {
 
     fs.rmSync(keyFile);
     const result = await runCli(["serve"], { cwd: dir, env });
-    expectStartupFailure(result, EXIT.CONFIG, /database already holds encrypted keys but no master key was found/);
+    expectStartupFailure(result, EXIT.CONFIG, /database was set up with a master key, but none was found/);
     expect(result.stderr).toContain(keyFile);
     expect(fs.existsSync(keyFile)).toBe(false);
     expect(result.stdout).not.toContain(GENERATED_WARNING);
