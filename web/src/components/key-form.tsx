@@ -17,9 +17,9 @@ import { CustomFields } from "./custom-fields";
 import { describedBy, Field } from "./field";
 import { FormError } from "./form-error";
 import { FormatFeedback } from "./format-feedback";
-import { SecretInput } from "./secret-input";
 import { Spinner } from "./spinner";
 import { TestResultView } from "./test-result-view";
+import { TextField } from "./text-field";
 
 export interface KeyFormProps {
   mode: "create" | "edit";
@@ -107,19 +107,16 @@ export function KeyForm({ mode, services, initial, onSubmit, onTest, onCancel }:
 
   return (
     <form className="key-form" onSubmit={handleSubmit} noValidate aria-busy={saving}>
-      <Field id={ids.name} label="Name" error={errors.name}>
-        <input
-          id={ids.name}
-          className="input"
-          value={draft.name}
-          onChange={(e) => update({ name: e.target.value })}
-          placeholder="e.g. Production OpenAI"
-          maxLength={100}
-          autoComplete="off"
-          aria-invalid={Boolean(errors.name)}
-          aria-describedby={describedBy(ids.name, { error: Boolean(errors.name) })}
-        />
-      </Field>
+      <TextField
+        id={ids.name}
+        label="Name"
+        error={errors.name}
+        value={draft.name}
+        onValueChange={(name) => update({ name })}
+        placeholder="e.g. Production OpenAI"
+        maxLength={100}
+        autoComplete="off"
+      />
 
       <Field id={ids.service} label="Service" hint={mode === "edit" ? "A key's service can't change; add a new key instead." : undefined}>
         <select
@@ -141,21 +138,19 @@ export function KeyForm({ mode, services, initial, onSubmit, onTest, onCancel }:
       {draft.service === "aws" ? (
         <AwsFields uid={uid} draft={draft} errors={errors} feedbackId={ids.feedback} editing={mode === "edit"} feedback={feedbackView} onChange={update} />
       ) : (
-        <Field id={ids.value} label="API Key" error={errors.value} optional={mode === "edit"}>
-          <SecretInput
-            id={ids.value}
-            value={draft.value}
-            onChange={(e) => update({ value: e.target.value })}
-            placeholder={mode === "edit" ? "Enter a new key to replace it" : "Paste the key"}
-            aria-invalid={Boolean(errors.value) || feedback.state === "error"}
-            aria-describedby={[ids.feedback, errors.value ? `${ids.value}-error` : "", valueHint ? `${ids.value}-note` : ""].filter(Boolean).join(" ")}
-          />
-          {valueHint && (
-            <p className="field__hint" id={`${ids.value}-note`}>
-              {valueHint}
-            </p>
-          )}
-        </Field>
+        <TextField
+          id={ids.value}
+          label="API Key"
+          error={errors.value}
+          optional={mode === "edit"}
+          note={valueHint}
+          secret
+          value={draft.value}
+          onValueChange={(value) => update({ value })}
+          placeholder={mode === "edit" ? "Enter a new key to replace it" : "Paste the key"}
+          aria-invalid={feedback.state === "error"}
+          aria-describedby={ids.feedback}
+        />
       )}
       {draft.service !== "aws" && feedbackView}
 
@@ -173,24 +168,18 @@ export function KeyForm({ mode, services, initial, onSubmit, onTest, onCancel }:
         />
       </Field>
 
-      <Field
+      <TextField
         id={ids.expiration}
         label="Expiration"
         optional
         hint="The key stops being handed out after this day. Leave empty for no expiry."
         error={errors.expiration}
-      >
-        <input
-          id={ids.expiration}
-          type="date"
-          className="input input--date"
-          value={draft.expiration}
-          min={mode === "create" ? todayDateInput() : undefined}
-          onChange={(e) => update({ expiration: e.target.value })}
-          aria-invalid={Boolean(errors.expiration)}
-          aria-describedby={describedBy(ids.expiration, { hint: true, error: Boolean(errors.expiration) })}
-        />
-      </Field>
+        type="date"
+        className="input--date"
+        value={draft.expiration}
+        min={mode === "create" ? todayDateInput() : undefined}
+        onValueChange={(expiration) => update({ expiration })}
+      />
 
       {testOutcome && <TestResultView result={testOutcome} />}
       <FormError message={submitError} />

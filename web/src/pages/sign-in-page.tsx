@@ -2,10 +2,9 @@ import { LogIn } from "lucide-react";
 import { useState, type FormEvent } from "react";
 import { AppLink } from "../components/app-link";
 import { AuthLayout } from "../components/auth-layout";
-import { describedBy, Field } from "../components/field";
 import { FormError } from "../components/form-error";
-import { SecretInput } from "../components/secret-input";
 import { Spinner } from "../components/spinner";
+import { TextField } from "../components/text-field";
 import { useAuthActions } from "../hooks/use-session";
 import { errorMessage } from "../keyhaven";
 import { checkAccount, type AccountErrors } from "../lib/account-fields";
@@ -43,28 +42,16 @@ export function SignInPage() {
       }
     >
       <form className="auth__form" onSubmit={submit} noValidate aria-busy={signIn.isPending}>
-        <Field id="sign-in-email" label="Email" error={errors.email}>
-          <input
-            id="sign-in-email"
-            className="input"
-            type="email"
-            autoComplete="email"
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            aria-invalid={Boolean(errors.email)}
-            aria-describedby={describedBy("sign-in-email", { error: Boolean(errors.email) })}
-          />
-        </Field>
-        <Field id="sign-in-password" label="Password" error={errors.password}>
-          <SecretInput
-            id="sign-in-password"
-            autoComplete="current-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            aria-invalid={Boolean(errors.password)}
-            aria-describedby={describedBy("sign-in-password", { error: Boolean(errors.password) })}
-          />
-        </Field>
+        <TextField id="sign-in-email" label="Email" error={errors.email} type="email" autoComplete="email" value={email} onValueChange={setEmail} />
+        <TextField
+          id="sign-in-password"
+          label="Password"
+          error={errors.password}
+          secret
+          autoComplete="current-password"
+          value={password}
+          onValueChange={setPassword}
+        />
         <FormError message={signIn.error ? errorMessage(signIn.error) : null} />
         <button type="submit" className="btn btn--primary btn--block" disabled={signIn.isPending}>
           {signIn.isPending ? <Spinner /> : <LogIn size={16} aria-hidden="true" />}

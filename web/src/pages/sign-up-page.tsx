@@ -2,10 +2,9 @@ import { UserPlus } from "lucide-react";
 import { useState, type FormEvent } from "react";
 import { AppLink } from "../components/app-link";
 import { AuthLayout } from "../components/auth-layout";
-import { describedBy, Field } from "../components/field";
 import { FormError } from "../components/form-error";
-import { SecretInput } from "../components/secret-input";
 import { Spinner } from "../components/spinner";
+import { TextField } from "../components/text-field";
 import { useAuthActions } from "../hooks/use-session";
 import { errorMessage } from "../keyhaven";
 import { checkAccount, MIN_PASSWORD, type AccountErrors } from "../lib/account-fields";
@@ -43,39 +42,18 @@ export function SignUpPage() {
       }
     >
       <form className="auth__form" onSubmit={submit} noValidate aria-busy={signUp.isPending}>
-        <Field id="sign-up-name" label="Name" error={errors.name}>
-          <input
-            id="sign-up-name"
-            className="input"
-            autoComplete="name"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            aria-invalid={Boolean(errors.name)}
-            aria-describedby={describedBy("sign-up-name", { error: Boolean(errors.name) })}
-          />
-        </Field>
-        <Field id="sign-up-email" label="Email" error={errors.email}>
-          <input
-            id="sign-up-email"
-            className="input"
-            type="email"
-            autoComplete="email"
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            aria-invalid={Boolean(errors.email)}
-            aria-describedby={describedBy("sign-up-email", { error: Boolean(errors.email) })}
-          />
-        </Field>
-        <Field id="sign-up-password" label="Password" hint={`At least ${MIN_PASSWORD} characters.`} error={errors.password}>
-          <SecretInput
-            id="sign-up-password"
-            autoComplete="new-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            aria-invalid={Boolean(errors.password)}
-            aria-describedby={describedBy("sign-up-password", { hint: true, error: Boolean(errors.password) })}
-          />
-        </Field>
+        <TextField id="sign-up-name" label="Name" error={errors.name} autoComplete="name" value={name} onValueChange={setName} />
+        <TextField id="sign-up-email" label="Email" error={errors.email} type="email" autoComplete="email" value={email} onValueChange={setEmail} />
+        <TextField
+          id="sign-up-password"
+          label="Password"
+          hint={`At least ${MIN_PASSWORD} characters.`}
+          error={errors.password}
+          secret
+          autoComplete="new-password"
+          value={password}
+          onValueChange={setPassword}
+        />
         <FormError message={signUp.error ? errorMessage(signUp.error) : null} />
         <button type="submit" className="btn btn--primary btn--block" disabled={signUp.isPending}>
           {signUp.isPending ? <Spinner /> : <UserPlus size={16} aria-hidden="true" />}
