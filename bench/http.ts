@@ -1,0 +1,327 @@
+/**
+ * HTTP benchmark: autocannon against an authenticated `GET /api/api-keys` (a user with 10 keys,
+ * signed up through the real auth route, keys created through the real API) on the real server
+ * (`bin/keyhaven.mjs serve`), versus a bare `node:http` server returning the same JSON bytes —
+ * same run, same connections, same duration, alternating.
+ *
+ *   npx tsx bench/http.ts [--db sqlite|postgres|both] [--keys 1000000] [--quick]
+ *       [--connections 10] [--seconds 10] [--rounds 2] [--layers] [--pg-url postgres://…]
+ *
+ * Processes: each server runs in a child process, autocannon in this (parent) process — the
+ * 2-core machine is shared by the load generator and the server under test, for both servers
+ * alike. With --keys N, N keys (100,000+ other users) are seeded into the same database before
+ * the server starts, and the server's peak RSS during the run is printed.
+ * The last line is the throughput ratio keyhaven/bare (target ≥ 0.5; --quick: not enforced).
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+// @ts-expect-error autocannon ships no types
+import autocannon from "autocannon";
+import {
+  createBenchDatabase,
+  dropOnSignal,
+  fmtInt,
+  intFlag,
+  machineLine,
+  parseFlags,
+  ratioLine,
+  type BenchDatabase,
+  type BenchDialect,
+  type Verdict,
+} from "./lib/common.js";
+import { fmtMiB, freePort, procCpuSeconds, sampleRss, startChild, type ChildServer } from "./lib/servers.js";
+import { seedKeys } from "./seed.js";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+interface CannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; average: number };
+  duration: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+
+function cannon(url: string, opts: { connections: number; seconds: number; headers?: Record<string, string> }): Promise<CannonResult> {
+  return new Promise((resolve, reject) => {
+    autocannon({ url, connections: opts.connections, duration: opts.seconds, pipelining: 1, headers: opts.headers }, (err: Error | null, res: CannonResult) =>
+      err ? reject(err) : resolve(res),
+    );
+  });
+}
+
+interface Totals {
+  requests: number;
+  seconds: number;
+  /** Server CPU seconds (user + system) spent during the measured runs. */
+  cpu: number;
+  p50s: number[];
+  p99s: number[];
+  bad: number;
+}
+const emptyTotals = (): Totals => ({ requests: 0, seconds: 0, cpu: 0, p50s: [], p99s: [], bad: 0 });
+function add(t: Totals, r: CannonResult, cpu: number): void {
+  t.cpu += cpu;
+  t.requests += r.requests.total;
+  t.seconds += r.duration;
+  t.p50s.push(r.latency.p50);
+  t.p99s.push(r.latency.p99);
+  t.bad += r.non2xx + r.errors + r.timeouts;
+}
+const rps = (t: Totals) => t.requests / t.seconds;
+const worst = (xs: number[]) => Math.max(...xs);
+/** autocannon records whole milliseconds: 0 means "under 1 ms". */
+const ms = (v: number) => (v < 1 ? "<1 ms" : `${v.toFixed(0)} ms`);
+
+// 10 keys: two per service, in the formats the API checks.
+const rand = (n: number) => Buffer.from(Array.from({ length: n }, () => Math.floor(Math.random() * 256))).toString("base64url");
+const KEYS = [
+  ...["openai", "anthropic", "google", "groq", "xai"].flatMap((service) =>
+    [1, 2].map((i) => ({
+      name: `${service} key ${i}`,
+      service,
+      value:
+        service === "openai"
+          ? `sk-proj-${rand(36)}`
+          : service === "anthropic"
+            ? `sk-ant-api03-${rand(36)}`
+            : service === "google"
+              ? `AIza${rand(27).slice(0, 35)}`
+              : service === "groq"
+                ? `gsk_${rand(36)}`
+                : `xai-${rand(36)}`,
+      description: i === 1 ? "production" : null,
+      ...(i === 1 ? { isDefault: true } : {}),
+    })),
+  ),
+];
+
+async function signUpWithKeys(base: string, origin: string): Promise<{ cookie: string; body: Buffer }> {
+  const email = `bench-${rand(6)}@example.com`.toLowerCase();
+  const res = await fetch(`${base}/api/auth/sign-up/email`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin },
+    body: JSON.stringify({ email, password: "correct horse battery staple", name: "Bench User" }),
+  });
+  if (!res.ok) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`);
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+  if (!cookie) throw new Error("sign-up set no session cookie");
+  for (const key of KEYS) {
+    const r = await fetch(`${base}/api/api-keys`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin, cookie },
+      body: JSON.stringify(key),
+    });
+    if (r.status !== 201) throw new Error(`creating a key failed: ${r.status} ${await r.text()}`);
+  }
+  const list = await fetch(`${base}/api/api-keys`, { headers: { cookie } });
+  const body = Buffer.from(await list.arrayBuffer());
+  const parsed = JSON.parse(body.toString()) as { apiKeys: unknown[] };
+  if (list.status !== 200 || parsed.apiKeys.length !== KEYS.length) throw new Error(`GET /api/api-keys answered ${list.status} with ${parsed.apiKeys?.length} keys`);
+  return { cookie, body };
+}
+
+interface Target {
+  name: string;
+  label: string;
+  url: string;
+  pid: number;
+}
+
+interface Measured {
+  target: Target;
+  totals: Totals;
+  mem: { peakRss: number; hwm: number };
+}
+
+interface CaseResult {
+  dialect: BenchDialect;
+  keys: number;
+  byName: Map<string, Measured>;
+  bodyBytes: number;
+}
+
+async function runCase(
+  dialect: BenchDialect,
+  opts: {
+    pgUrl: string;
+    keys: number;
+    connections: number;
+    seconds: number;
+    warmSeconds: number;
+    rounds: number;
+    layers: boolean;
+    fromSource: boolean;
+    track: (d?: BenchDatabase) => void;
+  },
+): Promise<CaseResult> {
+  const db = await createBenchDatabase(dialect, opts.pgUrl, "http");
+  opts.track(db);
+  const servers: ChildServer[] = [];
+  try {
+    if (opts.keys > 0) {
+      const rt = await db.runtime();
+      await seedKeys({ db, runtime: rt, keys: opts.keys, targetUsers: 10, label: `${dialect} ${fmtInt(opts.keys)}` });
+      await rt.close();
+    }
+    const port = await freePort();
+    const origin = `http://127.0.0.1:${port}`;
+    const env: Record<string, string | undefined> = { ...process.env, DATABASE_URL: undefined };
+    const keyhaven = await startChild({
+      args: [path.join(ROOT, "bin/keyhaven.mjs"), "serve"],
+      // The real CLI (dist/ when built and current, else the source through tsx), production
+      // mode, default log level (info: one line per request, written to /dev/null here).
+      env: {
+        ...env,
+        ...db.env({ PORT: String(port), HOST: "127.0.0.1", KEYHAVEN_PUBLIC_URL: origin, ...(opts.fromSource ? { KEYHAVEN_FROM_SOURCE: "1" } : {}) }),
+      },
+      port,
+      healthPath: "/api/health",
+      cwd: ROOT,
+    });
+    servers.push(keyhaven);
+    const { cookie, body } = await signUpWithKeys(keyhaven.url, origin);
+    const bodyFile = path.join(db.dataDir, "api-keys.json");
+    fs.writeFileSync(bodyFile, body);
+    const reference = async (script: string) => {
+      const srv = await startChild({ args: ["--import", "tsx", path.join(ROOT, "bench", script), bodyFile], env, healthPath: "/", cwd: ROOT });
+      servers.push(srv);
+      const got = Buffer.from(await (await fetch(srv.url + "/api/api-keys")).arrayBuffer());
+      if (!got.equals(body)) throw new Error(`${script} does not answer the same bytes`);
+      return srv;
+    };
+    const [bare, hono] = await Promise.all([reference("bare-server.ts"), reference("hono-server.ts")]);
+
+    const targets: Target[] = [
+      { name: "keyhaven", label: "keyhaven GET /api/api-keys", url: `${keyhaven.url}/api/api-keys`, pid: keyhaven.pid },
+      { name: "bare", label: "bare node:http, same bytes", url: `${bare.url}/api/api-keys`, pid: bare.pid },
+      { name: "hono", label: "minimal Hono app, same bytes (info)", url: `${hono.url}/api/api-keys`, pid: hono.pid },
+    ];
+    if (opts.layers) {
+      targets.push(
+        { name: "health", label: "keyhaven GET /api/health (info)", url: `${keyhaven.url}/api/health`, pid: keyhaven.pid },
+        { name: "session", label: "keyhaven GET /api/auth/get-session (info)", url: `${keyhaven.url}/api/auth/get-session`, pid: keyhaven.pid },
+      );
+    }
+    const headers = { cookie };
+    const conn = opts.connections;
+    console.log(
+      `\n${dialect} · ${opts.keys ? `${fmtInt(opts.keys)} other keys stored + ` : ""}1 user with 10 keys · GET /api/api-keys → ${fmtInt(body.length)} bytes · ` +
+        `${conn} connections, ${opts.rounds} × ${opts.seconds} s per server, alternating (after ${opts.warmSeconds} s warm-up each)`,
+    );
+    for (const t of targets) await cannon(t.url, { connections: conn, seconds: opts.warmSeconds, headers });
+
+    const totals = new Map(targets.map((t) => [t.name, emptyTotals()]));
+    const samplers = new Map(servers.map((s) => [s.pid, sampleRss(s.pid)]));
+    for (let r = 0; r < opts.rounds; r++) {
+      const order = r % 2 === 0 ? targets : [...targets].reverse();
+      for (const t of order) {
+        const cpu0 = procCpuSeconds(t.pid);
+        const res = await cannon(t.url, { connections: conn, seconds: opts.seconds, headers });
+        add(totals.get(t.name)!, res, procCpuSeconds(t.pid) - cpu0);
+      }
+    }
+    const mem = new Map([...samplers].map(([pid, s]) => [pid, s.stop()]));
+    const byName = new Map<string, Measured>();
+    for (const t of targets) {
+      const tot = totals.get(t.name)!;
+      if (tot.bad) throw new Error(`${t.label}: ${tot.bad} non-2xx answers or errors`);
+      byName.set(t.name, { target: t, totals: tot, mem: mem.get(t.pid)! });
+      console.log(
+        `  ${t.label.padEnd(42)} ${fmtInt(rps(tot)).padStart(7)} req/s   p50 ${ms(worst(tot.p50s)).padStart(6)}   p99 ${ms(worst(tot.p99s)).padStart(6)}   server CPU ${fmtInt((tot.cpu / tot.requests) * 1e6).padStart(5)} µs/req   ${fmtInt(tot.requests).padStart(9)} requests   peak RSS ${fmtMiB(
+          mem.get(t.pid)!.peakRss,
+        )}`,
+      );
+    }
+    return { dialect, keys: opts.keys, byName, bodyBytes: body.length };
+  } finally {
+    for (const s of servers) await s.stop().catch(() => {});
+    await db.drop();
+    opts.track(undefined);
+  }
+}
+
+/** Use dist/ only when it exists and no source file is newer than it (a stale build would measure old code). */
+function distState(): { use: boolean; why: string } {
+  if (process.env.KEYHAVEN_FROM_SOURCE === "1") return { use: false, why: "KEYHAVEN_FROM_SOURCE=1" };
+  const cli = path.join(ROOT, "dist/src/cli.js");
+  if (!fs.existsSync(cli)) return { use: false, why: "no dist/ build" };
+  const built = fs.statSync(cli).mtimeMs;
+  const newer = (dir: string): boolean =>
+    fs.readdirSync(dir, { withFileTypes: true }).some((e) => {
+      const p = path.join(dir, e.name);
+      return e.isDirectory() ? newer(p) : /\.tsx?$/.test(e.name) && fs.statSync(p).mtimeMs > built;
+    });
+  return newer(path.join(ROOT, "src")) ? { use: false, why: "dist/ is older than src/" } : { use: true, why: "" };
+}
+
+async function main() {
+  const flags = parseFlags(process.argv.slice(2), { db: "sqlite" });
+  const quick = flags.quick;
+  const keys = intFlag(flags, "keys", 0);
+  const opts = {
+    pgUrl: flags.pgUrl,
+    keys,
+    connections: intFlag(flags, "connections", 10),
+    seconds: quick ? 0.5 : intFlag(flags, "seconds", 10),
+    warmSeconds: quick ? 0.3 : 3,
+    rounds: intFlag(flags, "rounds", quick ? 1 : 2),
+    layers: flags.raw.get("layers") === "true",
+    fromSource: !distState().use,
+  };
+  let current: BenchDatabase | undefined;
+  dropOnSignal(() => (current ? [current] : []));
+  console.log(`HTTP benchmark${quick ? " (--quick)" : ""} · ${machineLine()}`);
+  const dist = distState();
+  console.log(
+    `servers: child processes — keyhaven: bin/keyhaven.mjs serve (${dist.use ? "the dist/ build" : `from source via tsx (${dist.why}; tsx adds ~50 MiB RSS)`}), ` +
+      "NODE_ENV=production; references: bench/bare-server.ts, bench/hono-server.ts (via tsx). Load generator: autocannon in this (parent) process.",
+  );
+
+  const results: CaseResult[] = [];
+  for (const dialect of flags.dbs) results.push(await runCase(dialect, { ...opts, track: (d) => (current = d) }));
+
+  console.log("");
+  const verdicts: Verdict[] = [];
+  for (const r of results) {
+    const kh = r.byName.get("keyhaven")!;
+    const bare = r.byName.get("bare")!;
+    const hono = r.byName.get("hono")!;
+    const stored = r.keys ? ` with ${fmtInt(r.keys)} keys stored` : "";
+    console.log(
+      `MEMORY ${r.dialect}${stored}: keyhaven server peak RSS ${fmtMiB(kh.mem.peakRss)} (VmHWM ${fmtMiB(kh.mem.hwm)}); ` +
+        `bare ${fmtMiB(bare.mem.peakRss)}, minimal Hono ${fmtMiB(hono.mem.peakRss)}`,
+    );
+    console.log(`P99 ${r.dialect}${stored}: keyhaven ${ms(worst(kh.totals.p99s))}, bare ${ms(worst(bare.totals.p99s))}, minimal Hono ${ms(worst(hono.totals.p99s))}`);
+    verdicts.push(ratioLine(`throughput minimal-Hono/bare ${r.dialect}${stored}`, rps(hono.totals) / rps(bare.totals), undefined, quick));
+    // Server CPU per request does not depend on how busy the rest of the box is: bare/keyhaven is
+    // the throughput ratio to expect when both servers have a core to themselves.
+    verdicts.push(
+      ratioLine(
+        `server CPU per request bare/keyhaven ${r.dialect}${stored}`,
+        bare.totals.cpu / bare.totals.requests / (kh.totals.cpu / kh.totals.requests),
+        undefined,
+        quick,
+        3,
+      ),
+    );
+  }
+  for (const r of results) {
+    const stored = r.keys ? ` with ${fmtInt(r.keys)} keys stored` : "";
+    verdicts.push(
+      ratioLine(`throughput keyhaven/bare GET /api/api-keys ${r.dialect}${stored}`, rps(r.byName.get("keyhaven")!.totals) / rps(r.byName.get("bare")!.totals), { op: ">=", value: 0.5 }, quick),
+    );
+  }
+  for (const v of verdicts) console.log(v.line);
+  if (verdicts.some((v) => v.failed)) process.exitCode = 1;
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(2);
+});

@@ -1,0 +1,85 @@
+/**
+ * Benchmark smoke check: every bench script runs end to end in its --quick mode (small sizes,
+ * about a second per measurement, thresholds NOT enforced) and ends with its ratio lines.
+ * PostgreSQL variants run only when TEST_DATABASE_URL is set (the scripts then use it).
+ * Full-size runs and their figures: bench/README.md.
+ */
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const WITH_PG = Boolean(process.env.TEST_DATABASE_URL);
+const DB = WITH_PG ? "both" : "sqlite";
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runBench(script: string, args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join("bench", script), "--quick", ...args], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: undefined },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.once("error", reject);
+    child.once("exit", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** The trailing block of RATIO lines (the scripts print them last). */
+function ratioLines(stdout: string): string[] {
+  const lines = stdout.trimEnd().split("\n");
+  const out: string[] = [];
+  for (let i = lines.length - 1; i >= 0 && lines[i].startsWith("RATIO "); i--) out.unshift(lines[i]);
+  return out;
+}
+
+const explain = (r: Run) => `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr.slice(-3000)}`;
+
+describe(`bench --quick smoke (${WITH_PG ? "SQLite + PostgreSQL" : "SQLite only: TEST_DATABASE_URL unset"})`, () => {
+  // Concurrent: each is mostly child-process start-up; nothing is judged on speed here.
+  it.concurrent("seed.ts seeds through the real schema and encryption and reports its rate", async () => {
+    const r = await runBench("seed.ts", ["--keys", "5000", "--db", DB]);
+    expect(r.code, explain(r)).toBe(0);
+    expect(r.stdout).toMatch(/sqlite: 5,000 keys over 500 users in [\d.]+ s/);
+    if (WITH_PG) expect(r.stdout).toMatch(/postgres: 5,000 keys over 500 users/);
+    expect(r.stderr).toMatch(/seeding sqlite: 5,000 keys in/); // the progress line
+  }, 60_000);
+
+  it.concurrent("handout.ts measures getApiKey against its floor and ends with its ratio lines", async () => {
+    const r = await runBench("handout.ts", ["--db", DB]);
+    expect(r.code, explain(r)).toBe(0);
+    const ratios = ratioLines(r.stdout);
+    expect(ratios.some((l) => /^RATIO throughput getApiKey\/floor sqlite \S+ sequential: [\d.]+ /.test(l)), explain(r)).toBe(true);
+    expect(ratios.some((l) => /^RATIO p99 getApiKey sqlite \S+: [\d.]+ ms/.test(l)), explain(r)).toBe(true);
+    expect(ratios.some((l) => /^RATIO time\(\S+\)\/time\(\S+\) getApiKey sqlite: [\d.]+/.test(l)), explain(r)).toBe(true);
+    if (WITH_PG) {
+      expect(ratios.some((l) => /^RATIO throughput getApiKey\/floor postgres \S+ sequential/.test(l)), explain(r)).toBe(true);
+      expect(ratios.some((l) => /^RATIO throughput getApiKey\/floor postgres \S+ 16 concurrent/.test(l)), explain(r)).toBe(true);
+      expect(ratios.some((l) => /^RATIO time\(\S+\)\/time\(\S+\) getApiKey postgres/.test(l)), explain(r)).toBe(true);
+    }
+    // --quick never judges: no PASS/FAIL verdicts.
+    expect(ratios.every((l) => !/ (PASS|FAIL)$/.test(l)), explain(r)).toBe(true);
+    expect(r.stdout).toMatch(/usage counted \(batched, flushed on close\): ([\d,]+) of \1 hand-outs/);
+  }, 90_000);
+
+  it.concurrent("http.ts runs autocannon against the real server and the bare floor and ends with the throughput ratio", async () => {
+    const r = await runBench("http.ts", ["--db", DB]);
+    expect(r.code, explain(r)).toBe(0);
+    const ratios = ratioLines(r.stdout);
+    expect(ratios.at(-1), explain(r)).toMatch(/^RATIO throughput keyhaven\/bare GET \/api\/api-keys \w+: [\d.]+ \(target >= 0.5\) n\/a \(quick/);
+    expect(ratios.some((l) => l.includes("keyhaven/bare GET /api/api-keys sqlite")), explain(r)).toBe(true);
+    if (WITH_PG) expect(ratios.some((l) => l.includes("keyhaven/bare GET /api/api-keys postgres")), explain(r)).toBe(true);
+    expect(r.stdout).toMatch(/^P99 sqlite: keyhaven (<1|\d+) ms, bare (<1|\d+) ms/m);
+    expect(r.stdout).toMatch(/^MEMORY sqlite: keyhaven server peak RSS \d+ MiB/m);
+  }, 90_000);
+});
