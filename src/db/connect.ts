@@ -18,6 +18,11 @@ export interface DatabaseHandle {
   dialect: DialectName;
   /** Where the data lives, for messages: a file path or host:port/db. */
   location: string;
+  /**
+   * SQLite only: a synchronous read on a separate read-only connection, for the hand-out hot
+   * path. WAL readers see committed rows only, exactly like a query through Kysely.
+   */
+  readOneSync?: <T>(sql: string, parameters: readonly unknown[]) => T | undefined;
   close(): Promise<void>;
 }
 
@@ -61,8 +66,50 @@ function openSqlite(dataDir: string): DatabaseHandle {
       (err as NodeJS.ErrnoException).code === "SQLITE_CANTOPEN" ? EXIT.DATA_DIR_NOT_WRITABLE : EXIT.DATABASE_UNAVAILABLE,
     );
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, dialect: "sqlite", location: file, close: () => db.destroy() };
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  // Opened on first use, after migrations have created the tables.
+  let reader: ReturnType<typeof withStatementCache> | undefined;
+  const readOneSync = <T>(sql: string, parameters: readonly unknown[]): T | undefined => {
+    if (!reader) {
+      const conn = new SQLite(file, { readonly: true, fileMustExist: true });
+      conn.pragma("busy_timeout = 5000");
+      reader = withStatementCache(conn);
+    }
+    return reader.prepare(sql).get(parameters as unknown[]) as T | undefined;
+  };
+  return {
+    db,
+    dialect: "sqlite",
+    location: file,
+    readOneSync,
+    close: async () => {
+      reader?.close();
+      await db.destroy();
+    },
+  };
+}
+
+const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * Kysely prepares every query anew; with better-sqlite3 that preparation costs more than the
+ * hand-out's indexed lookup itself. Reuse prepared statements by SQL text (they re-prepare
+ * themselves after schema changes; Kysely runs one query at a time on the connection).
+ */
+function withStatementCache(sqlite: SQLite.Database): { close(): void; prepare(sql: string): SQLite.Statement } {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string) {
+      let stmt = cache.get(sql);
+      if (!stmt) {
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+        stmt = sqlite.prepare(sql);
+        cache.set(sql, stmt);
+      }
+      return stmt;
+    },
+  };
 }
 
 // BIGINT (oid 20) as a JS number: counters stay far below 2^53.

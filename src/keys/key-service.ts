@@ -204,11 +204,10 @@ export function createKeyService(deps: KeyServiceDeps) {
     async findUsableKey(owner: OwnerRef, service: ServiceId): Promise<{ id: string; value: KeyValue; config: Record<string, unknown> } | undefined> {
       const row = await store.findUsable(owner, service, now().toISOString());
       if (!row) return undefined;
-      const plaintext = await dataKeys.decrypt(
-        binding(owner, row.id, row.service),
-        { dataKeyId: row.data_key_id, ciphertext: row.encrypted_value },
-        row.wrapped_key,
-      );
+      const plaintext = await dataKeys.decrypt(binding(owner, row.id, row.service), {
+        dataKeyId: row.data_key_id,
+        ciphertext: row.encrypted_value,
+      });
       return { id: row.id, value: deserialize(row.service, plaintext), config: JSON.parse(row.config) };
     },
   };

@@ -2,7 +2,7 @@
  * Data access for api_keys. Every query starts from `owned(owner)`, so a row of another
  * owner can never be read, changed or deleted: isolation holds by construction.
  */
-import type { Kysely, Transaction } from "kysely";
+import { sql, type CompiledQuery, type Kysely, type Transaction } from "kysely";
 import type { OwnerRef } from "../crypto/owner.js";
 import type { ApiKeyRow, ApiKeyRowUpdate, Database, NewApiKeyRow } from "../db/schema.js";
 
@@ -14,7 +14,6 @@ export interface UsableKeyRow {
   data_key_id: string;
   encrypted_value: string;
   config: string;
-  wrapped_key: string;
 }
 
 export interface KeyStore {
@@ -29,7 +28,41 @@ export interface KeyStore {
   findUsable(owner: OwnerRef, service: string, nowIso: string): Promise<UsableKeyRow | undefined>;
 }
 
-export function createKeyStore(db: Db): KeyStore {
+// Placeholders for the precompiled hand-out query; replaced by position at each call.
+const P_OWNER_TYPE = "\u0000owner_type";
+const P_OWNER_ID = "\u0000owner_id";
+const P_SERVICE = "\u0000service";
+const P_NOW = "\u0000now";
+
+/**
+ * The hand-out lookup: the owner's active, unexpired key for a service, the default first,
+ * else the most recently updated. No join to data_keys: the unwrapped data key is almost
+ * always cached, and on a miss it is read once by id. `limit 1` is a literal so SQLite can use
+ * its top-1 plan.
+ */
+function handOutQuery(db: Db) {
+  return db
+    .selectFrom("api_keys as k")
+    .select(["k.id", "k.service", "k.data_key_id", "k.encrypted_value", "k.config"])
+    .where("k.owner_type", "=", P_OWNER_TYPE)
+    .where("k.owner_id", "=", P_OWNER_ID)
+    .where("k.service", "=", P_SERVICE)
+    .where("k.is_active", "=", 1)
+    .where((eb) => eb.or([eb("k.expires_at", "is", null), eb("k.expires_at", ">", P_NOW)]))
+    .orderBy("k.is_default", "desc")
+    .orderBy("k.updated_at", "desc")
+    .orderBy("k.id", "desc")
+    .limit(sql.lit(1));
+}
+
+export interface KeyStoreOptions {
+  /** SQLite's synchronous read-only connection (DatabaseHandle.readOneSync) for the hand-out. */
+  readOneSync?: <T>(sql: string, parameters: readonly unknown[]) => T | undefined;
+}
+
+export function createKeyStore(db: Db, opts: KeyStoreOptions = {}): KeyStore {
+  // Built once per store: rebuilding the query for every hand-out cost more than running it.
+  let handOut: CompiledQuery<UsableKeyRow> | undefined;
   const owned = (owner: OwnerRef) =>
     db.selectFrom("api_keys").where("owner_type", "=", owner.type).where("owner_id", "=", owner.id);
 
@@ -92,25 +125,19 @@ export function createKeyStore(db: Db): KeyStore {
         .execute();
     },
 
-    /**
-     * The hand-out lookup: the owner's active, unexpired key for a service, the default first,
-     * else the most recently updated; the wrapped data key comes in the same round trip.
-     */
-    findUsable(owner: OwnerRef, service: string, nowIso: string): Promise<UsableKeyRow | undefined> {
-      return db
-        .selectFrom("api_keys as k")
-        .innerJoin("data_keys as d", "d.id", "k.data_key_id")
-        .select(["k.id", "k.service", "k.data_key_id", "k.encrypted_value", "k.config", "d.wrapped_key"])
-        .where("k.owner_type", "=", owner.type)
-        .where("k.owner_id", "=", owner.id)
-        .where("k.service", "=", service)
-        .where("k.is_active", "=", 1)
-        .where((eb) => eb.or([eb("k.expires_at", "is", null), eb("k.expires_at", ">", nowIso)]))
-        .orderBy("k.is_default", "desc")
-        .orderBy("k.updated_at", "desc")
-        .orderBy("k.id", "desc")
-        .limit(1)
-        .executeTakeFirst();
+    async findUsable(owner: OwnerRef, service: string, nowIso: string): Promise<UsableKeyRow | undefined> {
+      handOut ??= handOutQuery(db).compile() as CompiledQuery<UsableKeyRow>;
+      const values = new Map<unknown, unknown>([
+        [P_OWNER_TYPE, owner.type],
+        [P_OWNER_ID, owner.id],
+        [P_SERVICE, service],
+        [P_NOW, nowIso],
+      ]);
+      const parameters = handOut.parameters.map((p) => (values.has(p) ? values.get(p) : p));
+      // Outside a transaction, SQLite reads synchronously on its reader connection: no async hop.
+      if (opts.readOneSync && !db.isTransaction) return opts.readOneSync<UsableKeyRow>(handOut.sql, parameters);
+      const result = await db.executeQuery<UsableKeyRow>({ ...handOut, parameters });
+      return result.rows[0];
     },
   };
 }
