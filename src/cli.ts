@@ -22,7 +22,7 @@ commands:
 
 async function serveCommand(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, config.logFormat);
   const runtime = await createRuntime(config, logger);
   let server;
   try {

@@ -32,6 +32,8 @@ export interface Config {
   publicUrl: string;
   authSecret?: string;
   logLevel: string;
+  /** "pretty" (one readable line per event) or "json" (one JSON object per line, for collectors). */
+  logFormat: "pretty" | "json";
   /** KEYHAVEN_<SERVICE>_BASE_URL overrides for the built-in services. */
   baseUrlOverrides: Partial<Record<(typeof BUILT_IN_BASE_URL_SERVICES)[number], string>>;
   allowPrivateEndpoints: boolean;
@@ -75,7 +77,13 @@ function parseUrl(name: string, raw: string, protocols: string[]): string {
   return raw.replace(/\/+$/, "");
 }
 
-export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+function parseLogFormat(raw: string | undefined, preferJson: boolean): Config["logFormat"] {
+  if (raw === undefined || raw.trim() === "") return preferJson ? "json" : "pretty";
+  if (raw === "json" || raw === "pretty") return raw;
+  throw configError(`LOG_FORMAT must be json or pretty (got "${raw}")`);
+}
+
+export function loadConfig(env: Env = process.env, cwd = process.cwd(), stdoutIsTerminal = Boolean(process.stdout.isTTY)): Config {
   const nodeEnv = env.NODE_ENV ?? "development";
   const port = parseInteger("PORT", env.PORT, 3000, 0, 65535);
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
@@ -107,6 +115,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       : `http://localhost:${port}`,
     authSecret: env.KEYHAVEN_AUTH_SECRET?.trim() || undefined,
     logLevel: env.LOG_LEVEL?.trim() || (nodeEnv === "test" ? "silent" : "info"),
+    logFormat: parseLogFormat(env.LOG_FORMAT, nodeEnv === "production" || !stdoutIsTerminal),
     baseUrlOverrides,
     allowPrivateEndpoints: parseBoolean("KEYHAVEN_ALLOW_PRIVATE_ENDPOINTS", env.KEYHAVEN_ALLOW_PRIVATE_ENDPOINTS),
     allowHttpHosts: (env.KEYHAVEN_ALLOW_HTTP_HOSTS ?? "")

@@ -57,7 +57,7 @@ function configFrom(options: KeyhavenOptions): Config {
  */
 export async function createKeyhaven(options: KeyhavenOptions = {}): Promise<Keyhaven> {
   const config = configFrom(options);
-  const runtime = await createRuntime(config, createLogger(config.logLevel));
+  const runtime = await createRuntime(config, createLogger(config.logLevel, undefined, config.logFormat));
   return {
     apiKeyProvider: createApiKeyProvider({ keys: runtime.keys, usage: runtime.usage, config: runtime.config }),
     close: () => runtime.close(),
