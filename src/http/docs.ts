@@ -4,7 +4,7 @@ import { buildOpenApiDocument } from "./openapi.js";
 
 const PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Keyhaven API</title><link rel="stylesheet" href="/api/docs/docs.css"></head>
+<title>Keyhaven API</title><link rel="icon" href="/api/docs/favicon.svg" type="image/svg+xml"><link rel="stylesheet" href="/api/docs/docs.css"></head>
 <body><main id="docs"><h1>Keyhaven API</h1><p>Loading <a href="/api/openapi.json">openapi.json</a>…</p></main>
 <script src="/api/docs/docs.js"></script></body></html>`;
 
@@ -43,6 +43,9 @@ const JS = `(async () => {
   }
 })();`;
 
+// A key on the brand colour; served here so the page needs nothing outside /api/docs.
+const ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#4f46e5"/><circle cx="12" cy="14" r="5" fill="none" stroke="#fff" stroke-width="2.5"/><path d="M16 17l8 8m-3-3l2-2" stroke="#fff" stroke-width="2.5" stroke-linecap="round"/></svg>`;
+
 export function docsRoutes(publicUrl: string) {
   const app = new Hono();
   let cached: string | undefined;
@@ -52,6 +55,7 @@ export function docsRoutes(publicUrl: string) {
   });
   app.get("/docs", (c) => c.html(PAGE));
   app.get("/docs/docs.js", (c) => c.body(JS, 200, { "Content-Type": "text/javascript; charset=utf-8" }));
+  app.get("/docs/favicon.svg", (c) => c.body(ICON, 200, { "Content-Type": "image/svg+xml" }));
   app.get("/docs/docs.css", (c) => c.body(CSS, 200, { "Content-Type": "text/css; charset=utf-8" }));
   return app;
 }
