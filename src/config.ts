@@ -4,20 +4,14 @@
  */
 import path from "node:path";
 import { EXIT, StartupError } from "./errors.js";
+import { listServices } from "./services/catalog.js";
+import type { ServiceId } from "./services/service-ids.js";
 
 export type Env = Record<string, string | undefined>;
 
-export const BUILT_IN_BASE_URL_SERVICES = ["openai", "anthropic", "google", "groq", "xai", "aws"] as const;
-
-/** The environment fallback: variable names per service, in the order they are tried. */
-export const FALLBACK_ENV_VARS = {
-  openai: ["OPENAI_API_KEY"],
-  anthropic: ["ANTHROPIC_API_KEY"],
-  google: ["GOOGLE_GENERATIVE_AI_API_KEY", "GOOGLE_API_KEY", "GEMINI_API_KEY"],
-  groq: ["GROQ_API_KEY"],
-  xai: ["XAI_API_KEY"],
-  aws: ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION"],
-} as const;
+/** Every environment-fallback variable name, from the service catalog (the one place they are listed). */
+const fallbackEnvNames = (): string[] =>
+  listServices().flatMap((s): string[] => (Array.isArray(s.envVars) ? [...s.envVars] : Object.values(s.envVars)));
 
 export interface Config {
   nodeEnv: string;
@@ -35,7 +29,7 @@ export interface Config {
   /** "pretty" (one readable line per event) or "json" (one JSON object per line, for collectors). */
   logFormat: "pretty" | "json";
   /** KEYHAVEN_<SERVICE>_BASE_URL overrides for the built-in services. */
-  baseUrlOverrides: Partial<Record<(typeof BUILT_IN_BASE_URL_SERVICES)[number], string>>;
+  baseUrlOverrides: Partial<Record<ServiceId, string>>;
   allowPrivateEndpoints: boolean;
   /** Hosts a custom endpoint may reach over plain http. */
   allowHttpHosts: string[];
@@ -90,16 +84,13 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), stdoutIs
   if (databaseUrl) parseUrl("DATABASE_URL", databaseUrl, ["postgres:", "postgresql:"]);
 
   const baseUrlOverrides: Config["baseUrlOverrides"] = {};
-  for (const service of BUILT_IN_BASE_URL_SERVICES) {
-    const name = `KEYHAVEN_${service.toUpperCase()}_BASE_URL`;
-    const raw = env[name]?.trim();
-    if (raw) baseUrlOverrides[service] = parseUrl(name, raw, ["https:", "http:"]);
+  for (const { id, baseUrlEnvVar } of listServices()) {
+    const raw = baseUrlEnvVar ? env[baseUrlEnvVar]?.trim() : undefined;
+    if (baseUrlEnvVar && raw) baseUrlOverrides[id] = parseUrl(baseUrlEnvVar, raw, ["https:", "http:"]);
   }
 
   const fallbackEnv: Record<string, string | undefined> = {};
-  for (const names of Object.values(FALLBACK_ENV_VARS)) {
-    for (const name of names) fallbackEnv[name] = env[name]?.trim() || undefined;
-  }
+  for (const name of fallbackEnvNames()) fallbackEnv[name] = env[name]?.trim() || undefined;
 
   return {
     nodeEnv,

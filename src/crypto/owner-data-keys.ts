@@ -26,8 +26,8 @@ export interface SealedSecret {
 export interface OwnerDataKeys {
   /** Encrypt a secret under its owner's data key (created on first use). */
   encrypt(binding: SecretBinding, plaintext: string): Promise<SealedSecret>;
-  /** Decrypt; pass `wrappedKey` when the caller already selected it (saves a round trip). */
-  decrypt(binding: SecretBinding, sealed: SealedSecret, wrappedKey?: string): Promise<string>;
+  /** Decrypt with the owner's data key: cached after its first unwrap, read by id on a miss. */
+  decrypt(binding: SecretBinding, sealed: SealedSecret): Promise<string>;
 }
 
 export function createOwnerDataKeys(deps: { db: Kysely<Database>; keyring: MasterKeyring; cacheSize?: number }): OwnerDataKeys {
@@ -112,8 +112,8 @@ export function createOwnerDataKeys(deps: { db: Kysely<Database>; keyring: Maste
       const { id, dek } = await currentDataKey(binding.owner);
       return { dataKeyId: id, ciphertext: encryptSecret(dek, binding, plaintext) };
     },
-    async decrypt(binding, sealed, wrappedKey) {
-      const dek = await dekFor(binding.owner, sealed.dataKeyId, wrappedKey);
+    async decrypt(binding, sealed) {
+      const dek = await dekFor(binding.owner, sealed.dataKeyId);
       return decryptSecret(dek, binding, sealed.ciphertext);
     },
   };

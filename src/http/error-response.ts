@@ -1,9 +1,9 @@
 /** The one place where errors become the JSON error shape of DESIGN.md. */
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { AppError, type ErrorCode } from "../errors.js";
+import { AppError } from "../errors.js";
 
-export function toAppError(err: unknown, fallbackCode: ErrorCode = "INTERNAL", fallbackMessage?: string): AppError {
+export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   if (err instanceof HTTPException) {
     if (err.status === 413) return new AppError("PAYLOAD_TOO_LARGE", "Request body is larger than 64 KiB");
@@ -12,7 +12,7 @@ export function toAppError(err: unknown, fallbackCode: ErrorCode = "INTERNAL", f
     if (err.status === 403) return new AppError("FORBIDDEN", err.message || "Forbidden");
   }
   // Never echo an unknown error's message: it may carry internals.
-  return new AppError(fallbackCode, fallbackMessage ?? "Internal server error");
+  return new AppError("INTERNAL", "Internal server error");
 }
 
 export function errorResponse(c: Context, err: AppError): Response {

@@ -5,14 +5,13 @@
  *      recently updated) — one indexed lookup + one decrypt, no row cache, so a key switched
  *      off anywhere is never handed out after the commit;
  *   2. (later) a team key shared with the user;
- *   3. the environment fallback (OPENAI_API_KEY, …; see FALLBACK_ENV_VARS in config.ts);
+ *   3. the environment fallback (OPENAI_API_KEY, …; the catalog's `envVars`, in order);
  *   4. undefined.
  * An empty or unknown user id is not an error: it resolves like a user without keys.
  * An unknown service id is a VALIDATION_ERROR. Each hand-out of a stored key counts one use
  * (buffered, see usage/usage-recorder.ts); environment values belong to no key and are not counted.
  */
 import type { Config } from "../config.js";
-import { FALLBACK_ENV_VARS } from "../config.js";
 import type { OwnerRef } from "../crypto/owner.js";
 import type { KeyService } from "../keys/key-service.js";
 import {
@@ -122,8 +121,7 @@ export function createApiKeyProvider(deps: ApiKeyProviderDeps): ApiKeyProvider {
       const sessionToken = env.AWS_SESSION_TOKEN;
       return { source: "env", value: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) }, config: {} };
     }
-    const names: readonly string[] = service in FALLBACK_ENV_VARS ? FALLBACK_ENV_VARS[service as keyof typeof FALLBACK_ENV_VARS] : [];
-    for (const name of names) {
+    for (const name of getService(service).envVars) {
       const value = env[name];
       if (value) return { source: "env", value, config: {} };
     }
