@@ -15,16 +15,15 @@ import { sql, type Kysely } from "kysely";
 import type { OwnerRef } from "../crypto/owner.js";
 import type { Database } from "../db/schema.js";
 import type { KeyStats } from "../keys/key-schemas.js";
+import { DAY_MS, utcDay } from "./utc-day.js";
 
 export const STATS_DAYS = 30;
 export const EXPIRING_SOON_DAYS = 7;
-const DAY_MS = 86_400_000;
 
 /** The answer's shape comes from the zod schema the route and the client share. */
 export type { KeyStats };
 export type ServiceStats = KeyStats["byService"][string];
 
-const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 export async function getKeyStats(db: Kysely<Database>, owner: OwnerRef, now: Date = new Date()): Promise<KeyStats> {
   const nowIso = now.toISOString();

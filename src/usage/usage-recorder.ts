@@ -10,6 +10,7 @@ import { sql, type Kysely } from "kysely";
 import type { OwnerRef } from "../crypto/owner.js";
 import type { Database } from "../db/schema.js";
 import type { Logger } from "../logger.js";
+import { DAY_MS, utcDay } from "./utc-day.js";
 
 export interface KeyUse {
   keyId: string;
@@ -48,7 +49,6 @@ interface PendingKeyUse {
 
 type UseBuffer = Map<string, PendingKeyUse>;
 
-const DAY_MS = 86_400_000;
 /** Keys per UPDATE and rows per INSERT: far below SQLite's and PostgreSQL's parameter limits. */
 const CHUNK = 200;
 const CLOSE_ATTEMPTS = 3;
@@ -134,7 +134,7 @@ export function createUsageRecorder(deps: UsageRecorderDeps): UsageRecorder {
     if (ms < dayStart || ms >= dayEnd) {
       dayStart = ms - (((ms % DAY_MS) + DAY_MS) % DAY_MS);
       dayEnd = dayStart + DAY_MS;
-      dayText = new Date(dayStart).toISOString().slice(0, 10);
+      dayText = utcDay(dayStart);
     }
     return dayText;
   }
