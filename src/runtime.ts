@@ -52,7 +52,7 @@ export async function createRuntime(config: Config, logger: Logger, opts: Runtim
 
     const dataKeys = createOwnerDataKeys({ db: database.db, keyring });
     const keys = createKeyService({
-      store: createKeyStore(database.db, { readOneSync: database.readOneSync }),
+      store: createKeyStore(database.db, { reader: database.reader }),
       dataKeys,
       now: opts.now,
       allowHttpHosts: config.allowHttpHosts,

@@ -1,15 +1,40 @@
 import type { MiddlewareHandler } from "hono";
+import type { DatabaseHandle } from "../db/connect.js";
 import { AppError } from "../errors.js";
 import type { AppEnv } from "../http/app-env.js";
 import type { Auth } from "./auth.js";
+import { createSessionReader, type SessionReader, type SessionUser } from "./session-reader.js";
 
-/** Resolves the session cookie to its user; the owner of every key query comes from here only. */
-export function requireUser(auth: Auth): MiddlewareHandler<AppEnv> {
+/**
+ * Resolves the session cookie to its user; the owner of every key query comes from here only.
+ * The common case is answered by the session reader; anything else by better-auth itself.
+ */
+export function requireUser(auth: Auth, database: DatabaseHandle): MiddlewareHandler<AppEnv> {
+  let reader: Promise<SessionReader> | undefined;
+  // Built from better-auth's own resolved settings, so cookie name, secret and ages are its.
+  const sessionReader = () =>
+    (reader ??= auth.$context.then((ctx): SessionReader => {
+      // A cookie cache or secondary storage changes where sessions live: then better-auth alone decides.
+      const options = ctx.options as { session?: { cookieCache?: { enabled?: boolean } }; secondaryStorage?: unknown };
+      if (options.session?.cookieCache?.enabled || options.secondaryStorage) return async () => undefined;
+      return createSessionReader(database.db, database.reader, {
+        secret: ctx.secret,
+        cookieName: ctx.authCookies.sessionToken.name,
+        expiresIn: ctx.sessionConfig.expiresIn,
+        updateAge: ctx.sessionConfig.updateAge,
+      });
+    }));
+
   return async (c, next) => {
-    const session = await auth.api.getSession({ headers: c.req.raw.headers });
-    if (!session) throw new AppError("UNAUTHORIZED", "Sign in first: this route needs a session");
-    c.set("user", { id: session.user.id, email: session.user.email, name: session.user.name });
-    c.set("owner", { type: "user", id: session.user.id });
+    const readSession = await sessionReader();
+    let user: SessionUser | undefined = await readSession(c.req.header("cookie"));
+    if (!user) {
+      const session = await auth.api.getSession({ headers: c.req.raw.headers });
+      if (session) user = { id: session.user.id, email: session.user.email, name: session.user.name };
+    }
+    if (!user) throw new AppError("UNAUTHORIZED", "Sign in first: this route needs a session");
+    c.set("user", user);
+    c.set("owner", { type: "user", id: user.id });
     await next();
   };
 }

@@ -13,16 +13,27 @@ import type { Database } from "./schema.js";
 
 export type DialectName = "sqlite" | "postgres";
 
+/**
+ * SQLite only: synchronous reads on a separate read-only connection, for hot paths. WAL
+ * readers see committed rows only, exactly like a query through Kysely.
+ */
+export interface SyncReader {
+  one<T>(sql: string, parameters: readonly unknown[]): T | undefined;
+  all<T>(sql: string, parameters: readonly unknown[]): T[];
+  /**
+   * SQLite's `PRAGMA data_version` on this connection: it changes whenever any other
+   * connection, in this process or another, commits. Equal values mean nothing changed.
+   */
+  dataVersion(): number;
+}
+
 export interface DatabaseHandle {
   db: Kysely<Database>;
   dialect: DialectName;
   /** Where the data lives, for messages: a file path or host:port/db. */
   location: string;
-  /**
-   * SQLite only: a synchronous read on a separate read-only connection, for the hand-out hot
-   * path. WAL readers see committed rows only, exactly like a query through Kysely.
-   */
-  readOneSync?: <T>(sql: string, parameters: readonly unknown[]) => T | undefined;
+  /** SQLite only (see SyncReader). */
+  reader?: SyncReader;
   close(): Promise<void>;
 }
 
@@ -68,22 +79,28 @@ function openSqlite(dataDir: string): DatabaseHandle {
   }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   // Opened on first use, after migrations have created the tables.
-  let reader: ReturnType<typeof withStatementCache> | undefined;
-  const readOneSync = <T>(sql: string, parameters: readonly unknown[]): T | undefined => {
-    if (!reader) {
+  let readConn: ReturnType<typeof withStatementCache> | undefined;
+  const statement = (sql: string): SQLite.Statement => {
+    if (!readConn) {
       const conn = new SQLite(file, { readonly: true, fileMustExist: true });
       conn.pragma("busy_timeout = 5000");
-      reader = withStatementCache(conn);
+      readConn = withStatementCache(conn);
     }
-    return reader.prepare(sql).get(parameters as unknown[]) as T | undefined;
+    return readConn.prepare(sql);
+  };
+  let dataVersion: SQLite.Statement | undefined;
+  const reader: SyncReader = {
+    one: <T>(sql: string, parameters: readonly unknown[]) => statement(sql).get(parameters as unknown[]) as T | undefined,
+    all: <T>(sql: string, parameters: readonly unknown[]) => statement(sql).all(parameters as unknown[]) as T[],
+    dataVersion: () => (dataVersion ??= statement("pragma data_version").pluck()).get() as number,
   };
   return {
     db,
     dialect: "sqlite",
     location: file,
-    readOneSync,
+    reader,
     close: async () => {
-      reader?.close();
+      readConn?.close();
       await db.destroy();
     },
   };

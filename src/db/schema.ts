@@ -80,9 +80,22 @@ export interface UserTable {
   updatedAt: unknown;
 }
 
+/** better-auth's session table; `expiresAt` is ISO text on SQLite, a Date from PostgreSQL. */
+export interface SessionTable {
+  id: string;
+  token: string;
+  userId: string;
+  expiresAt: string | Date;
+  createdAt: unknown;
+  updatedAt: unknown;
+  ipAddress: string | null;
+  userAgent: string | null;
+}
+
 export interface Database {
   rate_limits: RateLimitsTable;
   user: UserTable;
+  session: SessionTable;
   master_key_checks: MasterKeyChecksTable;
   data_keys: DataKeysTable;
   api_keys: ApiKeysTable;

@@ -44,15 +44,14 @@ export function createApp(runtime: Runtime, opts: AppOptions = {}) {
   const app = new Hono<AppEnv>();
   app.use("*", securityHeaders());
   app.use("/api/*", requestLog(logger));
-  app.use(
-    "/api/*",
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new AppError("PAYLOAD_TOO_LARGE", "Request body is larger than 64 KiB");
-      },
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new AppError("PAYLOAD_TOO_LARGE", "Request body is larger than 64 KiB");
+    },
+  });
+  // GET and HEAD carry no body we read; asking for one would build a full Request object.
+  app.use("/api/*", (c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? next() : limitBody(c, next)));
 
   app.get("/api/health", (c) => c.json({ status: "ok", database: runtime.database.dialect }));
   app.get("/api/services", (c) => c.json(publicCatalog()));
@@ -62,7 +61,7 @@ export function createApp(runtime: Runtime, opts: AppOptions = {}) {
   app.route("/api/auth", authRoutes({ auth, rateLimiter, config }));
 
   // "/api/api-keys/*" also matches "/api/api-keys" itself: one registration, one session lookup.
-  app.use("/api/api-keys/*", noStore, requireSameOrigin(config.publicUrl), requireUser(auth));
+  app.use("/api/api-keys/*", noStore, requireSameOrigin(config.publicUrl), requireUser(auth, runtime.database));
   app.route(
     "/api/api-keys",
     keyRoutes({

@@ -3,10 +3,13 @@ import type { Logger } from "../logger.js";
 
 /** One line per request: method, path (no query string), status, time. Never bodies, cookies or headers. */
 export function requestLog(logger: Logger): MiddlewareHandler {
+  // These four fields are fixed and never secret, so this line skips the redaction pass, which
+  // cost more than the rest of a /api/health answer (~20 µs a line). Every other log keeps it.
+  const lines = logger.child({}, { redact: { paths: [] } });
   return async (c, next) => {
     const started = performance.now();
     await next();
-    logger.info(
+    lines.info(
       { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round((performance.now() - started) * 10) / 10 },
       "request",
     );

@@ -10,7 +10,7 @@ import { parseWith, readJson, readJsonBody } from "../http/json-body.js";
 import type { Logger } from "../logger.js";
 import { RATE_LIMITS, type RateLimiter } from "../rate-limit/rate-limiter.js";
 import type { ServiceId } from "../services/index.js";
-import { createKeyBodySchema, serviceIdSchema, testSavedKeyBodySchema, testUnsavedKeyBodySchema, updateKeyBodySchema, type KeyStats, type TestResult } from "./key-schemas.js";
+import { createKeyBodySchema, serviceIdSchema, testSavedKeyBodySchema, testUnsavedKeyBodySchema, updateKeyBodySchema, type ApiKey, type KeyStats, type TestResult } from "./key-schemas.js";
 import type { KeyService } from "./key-service.js";
 import type { KeyTestResult } from "../key-test/key-tester.js";
 
@@ -29,9 +29,14 @@ export function keyRoutes(deps: KeyRoutesDeps) {
   const { keys, rateLimiter, logger } = deps;
   const app = new Hono<AppEnv>();
 
+  // The service returns the same frozen list while nothing changed: serialize it once.
+  const listBodies = new WeakMap<readonly ApiKey[], string>();
   app.get("/", async (c) => {
     const query = parseWith(listQuerySchema, c.req.query(), "query");
-    return c.json({ apiKeys: await keys.list(c.get("owner"), { service: query.service }) });
+    const list = await keys.list(c.get("owner"), { service: query.service });
+    let body = listBodies.get(list);
+    if (body === undefined) listBodies.set(list, (body = JSON.stringify({ apiKeys: list })));
+    return c.body(body, 200, { "content-type": "application/json" });
   });
 
   app.post("/", async (c) => {

@@ -7,7 +7,7 @@ import type { OwnerRef } from "../crypto/owner.js";
 import type { OwnerDataKeys } from "../crypto/owner-data-keys.js";
 import type { SecretBinding } from "../crypto/secret-box.js";
 import { isDefaultViolation, isUniqueViolation } from "../db/unique-violation.js";
-import type { ApiKeyRowUpdate } from "../db/schema.js";
+import type { ApiKeyRow, ApiKeyRowUpdate } from "../db/schema.js";
 import { AppError, conflict, notFound, validationError } from "../errors.js";
 import { maskKeyValue, normalizeKeyValue, normalizeServiceConfig, type KeyValue } from "../services/index.js";
 import type { ServiceId } from "../services/index.js";
@@ -49,6 +49,22 @@ const serialize = (value: KeyValue) => (typeof value === "string" ? value : JSON
 export const deserialize = (service: string, plaintext: string): KeyValue =>
   service === "aws" ? (JSON.parse(plaintext) as KeyValue) : plaintext;
 
+/**
+ * The span of time around `t` in which no key of `rows` changes between expired and not:
+ * from the last expiry at or before `t` up to (excluding) the first one after it.
+ */
+export function expiryWindow(rows: readonly { expires_at: string | null }[], t: number): { from: number; until: number } {
+  let from = -Infinity;
+  let until = Infinity;
+  for (const r of rows) {
+    if (r.expires_at === null) continue;
+    const e = Date.parse(r.expires_at);
+    if (e <= t) from = Math.max(from, e);
+    else until = Math.min(until, e);
+  }
+  return { from, until };
+}
+
 export function createKeyService(deps: KeyServiceDeps) {
   const { store, dataKeys } = deps;
   const now = deps.now ?? (() => new Date());
@@ -81,6 +97,7 @@ export function createKeyService(deps: KeyServiceDeps) {
   }
 
   const binding = (owner: OwnerRef, keyId: string, service: string): SecretBinding => ({ keyId, owner, service });
+  const listViews = new WeakMap<readonly ApiKeyRow[], { view: readonly ApiKey[]; from: number; until: number }>();
 
   return {
     async create(owner: OwnerRef, input: CreateKeyInput): Promise<ApiKey> {
@@ -123,9 +140,18 @@ export function createKeyService(deps: KeyServiceDeps) {
       return toApiKey(row, at);
     },
 
-    async list(owner: OwnerRef, filter: { service?: string } = {}): Promise<ApiKey[]> {
-      const at = now();
-      return (await store.list(owner, filter.service)).map((r) => toApiKey(r, at));
+    /**
+     * The owner's keys. While the store hands back the same (frozen) rows, the same frozen list
+     * is returned until the clock crosses a key's expiry, so callers may memoize on identity.
+     */
+    async list(owner: OwnerRef, filter: { service?: string } = {}): Promise<readonly ApiKey[]> {
+      const rows = await store.list(owner, filter.service);
+      const t = now().getTime();
+      const memo = listViews.get(rows);
+      if (memo && memo.from <= t && t < memo.until) return memo.view;
+      const view = Object.freeze(rows.map((r) => toApiKey(r, new Date(t))));
+      if (Object.isFrozen(rows)) listViews.set(rows, { view, ...expiryWindow(rows, t) });
+      return view;
     },
 
     async get(owner: OwnerRef, id: string): Promise<ApiKey> {

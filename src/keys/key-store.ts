@@ -2,7 +2,9 @@
  * Data access for api_keys. Every query starts from `owned(owner)`, so a row of another
  * owner can never be read, changed or deleted: isolation holds by construction.
  */
-import { sql, type CompiledQuery, type Kysely, type Transaction } from "kysely";
+import { sql, type Compilable, type Kysely, type Transaction } from "kysely";
+import type { SyncReader } from "../db/connect.js";
+import { param, prepareQuery, type PreparedQuery } from "../db/prepared-query.js";
 import type { OwnerRef } from "../crypto/owner.js";
 import type { ApiKeyRow, ApiKeyRowUpdate, Database, NewApiKeyRow } from "../db/schema.js";
 
@@ -28,12 +30,6 @@ export interface KeyStore {
   findUsable(owner: OwnerRef, service: string, nowIso: string): Promise<UsableKeyRow | undefined>;
 }
 
-// Placeholders for the precompiled hand-out query; replaced by position at each call.
-const P_OWNER_TYPE = "\u0000owner_type";
-const P_OWNER_ID = "\u0000owner_id";
-const P_SERVICE = "\u0000service";
-const P_NOW = "\u0000now";
-
 /**
  * The hand-out lookup: the owner's active, unexpired key for a service, the default first,
  * else the most recently updated. No join to data_keys: the unwrapped data key is almost
@@ -44,25 +40,45 @@ function handOutQuery(db: Db) {
   return db
     .selectFrom("api_keys as k")
     .select(["k.id", "k.service", "k.data_key_id", "k.encrypted_value", "k.config"])
-    .where("k.owner_type", "=", P_OWNER_TYPE)
-    .where("k.owner_id", "=", P_OWNER_ID)
-    .where("k.service", "=", P_SERVICE)
+    .where("k.owner_type", "=", param("ownerType"))
+    .where("k.owner_id", "=", param("ownerId"))
+    .where("k.service", "=", param("service"))
     .where("k.is_active", "=", 1)
-    .where((eb) => eb.or([eb("k.expires_at", "is", null), eb("k.expires_at", ">", P_NOW)]))
+    .where((eb) => eb.or([eb("k.expires_at", "is", null), eb("k.expires_at", ">", param("now"))]))
     .orderBy("k.is_default", "desc")
     .orderBy("k.updated_at", "desc")
     .orderBy("k.id", "desc")
     .limit(sql.lit(1));
 }
 
+/** The owner's keys (optionally of one service) in the list order of the API. */
+function listQuery(db: Db, byService: boolean) {
+  return db
+    .selectFrom("api_keys")
+    .selectAll()
+    .where("owner_type", "=", param("ownerType"))
+    .where("owner_id", "=", param("ownerId"))
+    .$if(byService, (q) => q.where("service", "=", param("service")))
+    .orderBy("service")
+    .orderBy("created_at", "desc")
+    .orderBy("id");
+}
+
+/** Owners (× service filter) whose last key list is kept, on SQLite. */
+const LIST_CACHE_SIZE = 1000;
+
 export interface KeyStoreOptions {
-  /** SQLite's synchronous read-only connection (DatabaseHandle.readOneSync) for the hand-out. */
-  readOneSync?: <T>(sql: string, parameters: readonly unknown[]) => T | undefined;
+  /** SQLite's synchronous read-only connection (DatabaseHandle.reader) for the hot reads. */
+  reader?: SyncReader;
 }
 
 export function createKeyStore(db: Db, opts: KeyStoreOptions = {}): KeyStore {
-  // Built once per store: rebuilding the query for every hand-out cost more than running it.
-  let handOut: CompiledQuery<UsableKeyRow> | undefined;
+  // Compiled once per store, on first use: rebuilding a query per call cost more than running it.
+  let handOut: PreparedQuery<UsableKeyRow, "ownerType" | "ownerId" | "service" | "now"> | undefined;
+  let listAll: PreparedQuery<ApiKeyRow, "ownerType" | "ownerId"> | undefined;
+  let listByService: PreparedQuery<ApiKeyRow, "ownerType" | "ownerId" | "service"> | undefined;
+  // Lists are read far more often than keys change: reuse an answer while the database is unchanged.
+  const listOptions = { reader: opts.reader, cacheSize: LIST_CACHE_SIZE };
   const owned = (owner: OwnerRef) =>
     db.selectFrom("api_keys").where("owner_type", "=", owner.type).where("owner_id", "=", owner.id);
 
@@ -86,9 +102,12 @@ export function createKeyStore(db: Db, opts: KeyStoreOptions = {}): KeyStore {
     },
 
     list(owner: OwnerRef, service?: string): Promise<ApiKeyRow[]> {
-      let q = owned(owner).selectAll();
-      if (service) q = q.where("service", "=", service);
-      return q.orderBy("service").orderBy("created_at", "desc").orderBy("id").execute();
+      if (service) {
+        listByService ??= prepareQuery(db, listQuery(db, true) as Compilable<ApiKeyRow>, listOptions);
+        return listByService.all({ ownerType: owner.type, ownerId: owner.id, service });
+      }
+      listAll ??= prepareQuery(db, listQuery(db, false) as Compilable<ApiKeyRow>, listOptions);
+      return listAll.all({ ownerType: owner.type, ownerId: owner.id });
     },
 
     async update(owner: OwnerRef, id: string, patch: ApiKeyRowUpdate, opts = {} as { bumpVersion?: boolean }): Promise<ApiKeyRow | undefined> {
@@ -125,19 +144,9 @@ export function createKeyStore(db: Db, opts: KeyStoreOptions = {}): KeyStore {
         .execute();
     },
 
-    async findUsable(owner: OwnerRef, service: string, nowIso: string): Promise<UsableKeyRow | undefined> {
-      handOut ??= handOutQuery(db).compile() as CompiledQuery<UsableKeyRow>;
-      const values = new Map<unknown, unknown>([
-        [P_OWNER_TYPE, owner.type],
-        [P_OWNER_ID, owner.id],
-        [P_SERVICE, service],
-        [P_NOW, nowIso],
-      ]);
-      const parameters = handOut.parameters.map((p) => (values.has(p) ? values.get(p) : p));
-      // Outside a transaction, SQLite reads synchronously on its reader connection: no async hop.
-      if (opts.readOneSync && !db.isTransaction) return opts.readOneSync<UsableKeyRow>(handOut.sql, parameters);
-      const result = await db.executeQuery<UsableKeyRow>({ ...handOut, parameters });
-      return result.rows[0];
+    findUsable(owner: OwnerRef, service: string, nowIso: string): Promise<UsableKeyRow | undefined> {
+      handOut ??= prepareQuery(db, handOutQuery(db), { reader: opts.reader });
+      return handOut.first({ ownerType: owner.type, ownerId: owner.id, service, now: nowIso });
     },
   };
 }
