@@ -43,15 +43,16 @@ interface SessionRow {
 
 export type SessionReader = (cookieHeader: string | undefined) => Promise<SessionUser | undefined>;
 
-// better-call's signature: standard base64 of a 32-byte HMAC, so 44 characters ending in "=".
-const SIGNATURE_LENGTH = 44;
+// better-call's signature: standard base64 of a 32-byte HMAC, 44 characters ending in "=".
+// Checked strictly: Buffer would also decode the base64url alphabet, which better-call's atob refuses.
+const SIGNATURE = /^[A-Za-z0-9+/]{43}=$/;
 
 /** The session token from a signed cookie value `token.signature`, or undefined if it does not verify. */
 export function verifySignedCookie(value: string, secret: string): string | undefined {
   const dot = value.lastIndexOf(".");
   if (dot < 1) return undefined;
   const signature = value.slice(dot + 1);
-  if (signature.length !== SIGNATURE_LENGTH || !signature.endsWith("=")) return undefined;
+  if (!SIGNATURE.test(signature)) return undefined;
   const token = value.slice(0, dot);
   const expected = createHmac("sha256", secret).update(token).digest();
   const given = Buffer.from(signature, "base64");
@@ -59,6 +60,7 @@ export function verifySignedCookie(value: string, secret: string): string | unde
 }
 
 const VERIFIED_CACHE_SIZE = 10_000;
+const SESSION_CACHE_SIZE = 10_000;
 
 const toMillis = (v: string | Date): number => (v instanceof Date ? v.getTime() : Date.parse(v));
 
@@ -71,7 +73,8 @@ export function createSessionReader(db: Kysely<Database>, reader: SyncReader | u
       .innerJoin("user as u", "u.id", "s.userId")
       .select(["s.expiresAt", "u.id as userId", "u.email", "u.name"])
       .where("s.token", "=", param("token")),
-    { reader },
+    // On SQLite a session row is re-read only after a commit (sign-out, refresh, any write).
+    { reader, cacheSize: SESSION_CACHE_SIZE },
   );
   // better-auth refreshes a session once it is older than updateAge: leave that case to it.
   const refreshAfterMs = (opts.expiresIn - opts.updateAge) * 1000;

@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import type { DatabaseHandle } from "../db/connect.js";
 import { AppError } from "../errors.js";
 import type { AppEnv } from "../http/app-env.js";
+import { cookieHeader } from "../http/node-bindings.js";
 import type { Auth } from "./auth.js";
 import { createSessionReader, type SessionReader, type SessionUser } from "./session-reader.js";
 
@@ -11,6 +12,7 @@ import { createSessionReader, type SessionReader, type SessionUser } from "./ses
  */
 export function requireUser(auth: Auth, database: DatabaseHandle): MiddlewareHandler<AppEnv> {
   let reader: Promise<SessionReader> | undefined;
+  let ready: SessionReader | undefined;
   // Built from better-auth's own resolved settings, so cookie name, secret and ages are its.
   const sessionReader = () =>
     (reader ??= auth.$context.then((ctx): SessionReader => {
@@ -26,8 +28,8 @@ export function requireUser(auth: Auth, database: DatabaseHandle): MiddlewareHan
     }));
 
   return async (c, next) => {
-    const readSession = await sessionReader();
-    let user: SessionUser | undefined = await readSession(c.req.header("cookie"));
+    const readSession = (ready ??= await sessionReader());
+    let user: SessionUser | undefined = await readSession(cookieHeader(c));
     if (!user) {
       const session = await auth.api.getSession({ headers: c.req.raw.headers });
       if (session) user = { id: session.user.id, email: session.user.email, name: session.user.name };

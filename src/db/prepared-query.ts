@@ -55,7 +55,8 @@ export function prepareQuery<R, K extends string>(
   const cache = sync && opts.cacheSize ? new Map<string, { version: number; rows: readonly R[] }>() : undefined;
 
   const readCached = (reader: SyncReader, parameters: unknown[]): R[] => {
-    const key = parameters.join("\u0000");
+    // JSON keeps null apart from "" and 1 apart from "1".
+    const key = JSON.stringify(parameters);
     // Read the version before the rows: a commit in between leaves an entry that is already stale.
     const version = reader.dataVersion();
     const hit = cache!.get(key);
@@ -76,7 +77,7 @@ export function prepareQuery<R, K extends string>(
     sql: compiled.sql,
     all: run,
     async first(values) {
-      if (sync) return sync.one<R>(compiled.sql, bind(values));
+      if (sync && !cache) return sync.one<R>(compiled.sql, bind(values));
       return (await run(values))[0];
     },
   };

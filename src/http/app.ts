@@ -18,7 +18,7 @@ import type { AppEnv } from "./app-env.js";
 import { docsRoutes } from "./docs.js";
 import { errorResponse, toAppError } from "./error-response.js";
 import { requestLog } from "./request-log.js";
-import { noStore, requireSameOrigin, securityHeaders } from "./security.js";
+import { requireSameOrigin, securityHeaders } from "./security.js";
 import { serveWebApp } from "./web-app.js";
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -57,11 +57,10 @@ export function createApp(runtime: Runtime, opts: AppOptions = {}) {
   app.get("/api/services", (c) => c.json(publicCatalog()));
   app.route("/api", docsRoutes(config.publicUrl));
 
-  app.use("/api/auth/*", noStore);
   app.route("/api/auth", authRoutes({ auth, rateLimiter, config }));
 
   // "/api/api-keys/*" also matches "/api/api-keys" itself: one registration, one session lookup.
-  app.use("/api/api-keys/*", noStore, requireSameOrigin(config.publicUrl), requireUser(auth, runtime.database));
+  app.use("/api/api-keys/*", requireSameOrigin(config.publicUrl), requireUser(auth, runtime.database));
   app.route(
     "/api/api-keys",
     keyRoutes({

@@ -1,7 +1,7 @@
-/** Security headers (Hono's own middleware) and the Origin check for cookie requests. */
+/** Security headers on every answer, and the Origin check for cookie requests. */
 import type { MiddlewareHandler } from "hono";
-import { secureHeaders } from "hono/secure-headers";
 import { AppError } from "../errors.js";
+import { nodeOutgoing } from "./node-bindings.js";
 
 export const CONTENT_SECURITY_POLICY = {
   defaultSrc: ["'self'"],
@@ -17,13 +17,51 @@ export const CONTENT_SECURITY_POLICY = {
   frameAncestors: ["'none'"],
 };
 
+const kebab = (s: string) => s.replace(/[A-Z]/g, (m) => "-" + m.toLowerCase());
+
+/** The CSP header value: `default-src 'self'; script-src 'self'; …`. */
+export const cspHeaderValue = (policy: Record<string, string[]>) =>
+  Object.entries(policy)
+    .map(([name, values]) => `${kebab(name)} ${values.join(" ")}`)
+    .join("; ");
+
+/** Helmet's set (as Hono's secureHeaders sends it) with our CSP, framing denied. */
+export const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
+  ["Content-Security-Policy", cspHeaderValue(CONTENT_SECURITY_POLICY)],
+  ["Cross-Origin-Opener-Policy", "same-origin"],
+  ["Cross-Origin-Resource-Policy", "same-origin"],
+  ["Origin-Agent-Cluster", "?1"],
+  ["Referrer-Policy", "strict-origin-when-cross-origin"],
+  ["Strict-Transport-Security", "max-age=15552000; includeSubDomains"],
+  ["X-Content-Type-Options", "nosniff"],
+  ["X-DNS-Prefetch-Control", "off"],
+  ["X-Download-Options", "noopen"],
+  ["X-Frame-Options", "DENY"],
+  ["X-Permitted-Cross-Domain-Policies", "none"],
+  ["X-XSS-Protection", "0"],
+];
+
+/** Answers under /api are private as well: never stored by browsers or proxies. */
+const API_HEADERS: ReadonlyArray<readonly [string, string]> = [...SECURITY_HEADERS, ["Cache-Control", "no-store"]];
+
+/**
+ * Sets the headers above on every answer. A route's own value for one of them wins (the SPA's
+ * Cache-Control on its assets). On Node they are set on the ServerResponse before the answer
+ * is made, and Node merges them into the status line's headers; elsewhere they are added to
+ * the answer's Headers afterwards. Same result, but the first costs ~4 µs and the second ~35.
+ */
 export function securityHeaders(): MiddlewareHandler {
-  return secureHeaders({
-    contentSecurityPolicy: CONTENT_SECURITY_POLICY,
-    referrerPolicy: "strict-origin-when-cross-origin",
-    xFrameOptions: "DENY",
-    crossOriginResourcePolicy: "same-origin",
-  });
+  return async (c, next) => {
+    const headers = c.req.path.startsWith("/api/") ? API_HEADERS : SECURITY_HEADERS;
+    const outgoing = nodeOutgoing(c);
+    if (outgoing) {
+      for (const [name, value] of headers) outgoing.setHeader(name, value);
+      return next();
+    }
+    await next();
+    const answer = c.res.headers;
+    for (const [name, value] of headers) if (!answer.has(name)) answer.set(name, value);
+  };
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -44,11 +82,3 @@ export function requireSameOrigin(publicUrl: string): MiddlewareHandler {
     await next();
   };
 }
-
-/** Answers under /api are private: never stored by browsers or proxies. */
-export const noStore: MiddlewareHandler = async (c, next) => {
-  await next();
-  // On the answer's own headers: c.header() after the answer is made would copy its body into
-  // a new Response, a stream round trip that cost more than the rest of a key list.
-  c.res.headers.set("Cache-Control", "no-store");
-};
