@@ -48,15 +48,20 @@ export function createOwnerDataKeys(deps: { db: Kysely<Database>; keyring: Maste
     idByOwner.set(ownerKey, id);
   }
 
-  async function dekFor(owner: OwnerRef, id: string, wrappedKey?: string): Promise<Buffer> {
-    const ownerKey = ownerKeyOf(owner);
+  /** The unwrapped key from the cache, checked against its owner; undefined on a miss. */
+  function cachedDek(owner: OwnerRef, id: string): Buffer | undefined {
     const hit = byId.get(id);
-    if (hit) {
-      if (hit.ownerKey !== ownerKey) throw new DecryptionError();
-      byId.delete(id);
-      byId.set(id, hit);
-      return hit.dek;
-    }
+    if (!hit) return undefined;
+    if (hit.ownerKey !== ownerKeyOf(owner)) throw new DecryptionError();
+    byId.delete(id);
+    byId.set(id, hit);
+    return hit.dek;
+  }
+
+  async function dekFor(owner: OwnerRef, id: string, wrappedKey?: string): Promise<Buffer> {
+    const hit = cachedDek(owner, id);
+    if (hit) return hit;
+    const ownerKey = ownerKeyOf(owner);
     let wrapped = wrappedKey;
     if (wrapped === undefined) {
       const row = await db
@@ -113,7 +118,8 @@ export function createOwnerDataKeys(deps: { db: Kysely<Database>; keyring: Maste
       return { dataKeyId: id, ciphertext: encryptSecret(dek, binding, plaintext) };
     },
     async decrypt(binding, sealed) {
-      const dek = await dekFor(binding.owner, sealed.dataKeyId);
+      // A hit (the hand-out's usual case) needs no await.
+      const dek = cachedDek(binding.owner, sealed.dataKeyId) ?? (await dekFor(binding.owner, sealed.dataKeyId));
       return decryptSecret(dek, binding, sealed.ciphertext);
     },
   };
