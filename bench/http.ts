@@ -7,6 +7,9 @@
  *   npx tsx bench/http.ts [--db sqlite|postgres|both] [--keys 1000000] [--quick]
  *       [--connections 10] [--seconds 10] [--rounds 2] [--layers] [--pg-url postgres://…]
  *
+ * Besides the route, the same server's `GET /api/health` is measured (information): security
+ * headers, request log and routing without a session or a database query.
+ *
  * Processes: each server runs in a child process, autocannon in this (parent) process — the
  * 2-core machine is shared by the load generator and the server under test, for both servers
  * alike. With --keys N, N keys (100,000+ other users) are seeded into the same database before
@@ -201,12 +204,11 @@ async function runCase(
       { name: "keyhaven", label: "keyhaven GET /api/api-keys", url: `${keyhaven.url}/api/api-keys`, pid: keyhaven.pid },
       { name: "bare", label: "bare node:http, same bytes", url: `${bare.url}/api/api-keys`, pid: bare.pid },
       { name: "hono", label: "minimal Hono app, same bytes (info)", url: `${hono.url}/api/api-keys`, pid: hono.pid },
+      // The same server without session or database: what its middleware alone allows (see README).
+      { name: "health", label: "keyhaven GET /api/health (info)", url: `${keyhaven.url}/api/health`, pid: keyhaven.pid },
     ];
     if (opts.layers) {
-      targets.push(
-        { name: "health", label: "keyhaven GET /api/health (info)", url: `${keyhaven.url}/api/health`, pid: keyhaven.pid },
-        { name: "session", label: "keyhaven GET /api/auth/get-session (info)", url: `${keyhaven.url}/api/auth/get-session`, pid: keyhaven.pid },
-      );
+      targets.push({ name: "session", label: "keyhaven GET /api/auth/get-session (info)", url: `${keyhaven.url}/api/auth/get-session`, pid: keyhaven.pid });
     }
     const headers = { cookie };
     const conn = opts.connections;
@@ -299,6 +301,9 @@ async function main() {
     );
     console.log(`P99 ${r.dialect}${stored}: keyhaven ${ms(worst(kh.totals.p99s))}, bare ${ms(worst(bare.totals.p99s))}, minimal Hono ${ms(worst(hono.totals.p99s))}`);
     verdicts.push(ratioLine(`throughput minimal-Hono/bare ${r.dialect}${stored}`, rps(hono.totals) / rps(bare.totals), undefined, quick));
+    verdicts.push(
+      ratioLine(`throughput keyhaven GET /api/health (no session, no database)/bare ${r.dialect}${stored}`, rps(r.byName.get("health")!.totals) / rps(bare.totals), undefined, quick),
+    );
     // Server CPU per request does not depend on how busy the rest of the box is: bare/keyhaven is
     // the throughput ratio to expect when both servers have a core to themselves.
     verdicts.push(
