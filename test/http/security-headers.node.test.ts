@@ -14,6 +14,7 @@ import { securityHeaders } from "../../src/http/security.js";
 import { listen, type RunningServer } from "../../src/http/server.js";
 import { describeEachDatabase } from "../support/databases.js";
 import { createHttpApp, fakeWebDir, openaiKey, type HttpApp, type SignedUpUser } from "../support/http-app.js";
+import { cspDirectives } from "../support/csp.js";
 
 /** The answer's headers as received: every line, names lower-cased, in order. */
 interface RawAnswer {
@@ -53,16 +54,7 @@ function expectOnce(answer: RawAnswer, name: string, value: string) {
 function expectSecurityHeaders(answer: RawAnswer) {
   const csp = linesNamed(answer, "content-security-policy");
   expect(csp).toHaveLength(1);
-  const directives = Object.fromEntries(
-    csp[0]
-      .split(";")
-      .map((d) => d.trim())
-      .filter(Boolean)
-      .map((d) => {
-        const [name, ...values] = d.split(/\s+/);
-        return [name, values];
-      }),
-  );
+  const directives = cspDirectives(csp[0]);
   expect(directives["frame-ancestors"]).toEqual(["'none'"]);
   expect(directives["default-src"]).toEqual(["'self'"]);
   expect(directives["script-src"]).toEqual(["'self'"]);

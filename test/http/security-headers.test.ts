@@ -2,19 +2,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeEachDatabase } from "../support/databases.js";
 import { createHttpApp, fakeWebDir, openaiKey, type HttpApp, type SignedUpUser } from "../support/http-app.js";
+import { cspDirectives } from "../support/csp.js";
 
 function expectSecurityHeaders(res: Response) {
   const csp = res.headers.get("content-security-policy") ?? "";
-  const directives = Object.fromEntries(
-    csp
-      .split(";")
-      .map((d) => d.trim())
-      .filter(Boolean)
-      .map((d) => {
-        const [name, ...values] = d.split(/\s+/);
-        return [name, values];
-      }),
-  );
+  const directives = cspDirectives(csp);
   expect(directives["frame-ancestors"]).toEqual(["'none'"]);
   expect(directives["default-src"]).toEqual(["'self'"]);
   // The SPA's scripts come from our origin only: no inline script, no eval, no CDN.
