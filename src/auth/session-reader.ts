@@ -5,14 +5,16 @@
  * It answers only the common case, and only when better-auth would answer the same without
  * writing anything: a correctly signed session cookie (better-call's HMAC-SHA256, verified
  * in constant time) naming a stored session that has not expired and is not yet due for its
- * `updateAge` refresh, joined to its user. The session row is read on every request, so a
- * sign-out or a deleted session is seen at once, exactly as before. Everything else — no
+ * `updateAge` refresh, joined to its user. The session row is read on every request (on SQLite
+ * reused only until the next commit by anyone), so a sign-out or a deleted session is seen at
+ * once, exactly as before. Everything else — no
  * cookie, a bad signature, an unknown, expired or refresh-due session — returns `undefined`
  * and the caller asks better-auth, which decides (and refreshes or cleans up) as it always did.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Kysely } from "kysely";
 import { parseCookies } from "better-call";
+import { setBounded } from "../bounded-map.js";
 import type { SyncReader } from "../db/connect.js";
 import { param, prepareQuery } from "../db/prepared-query.js";
 import type { Database } from "../db/schema.js";
@@ -86,8 +88,7 @@ export function createSessionReader(db: Kysely<Database>, reader: SyncReader | u
     if (known !== undefined) return known;
     const token = verifySignedCookie(value, opts.secret);
     if (token === undefined) return undefined;
-    if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value as string);
-    verified.set(value, token);
+    setBounded(verified, value, token, VERIFIED_CACHE_SIZE);
     return token;
   };
 

@@ -8,6 +8,7 @@ import SQLite from "better-sqlite3";
 import pg from "pg";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import { describeDatabaseUrl } from "../config.js";
+import { setBounded } from "../bounded-map.js";
 import { EXIT, StartupError } from "../errors.js";
 import type { Database } from "./schema.js";
 
@@ -120,9 +121,8 @@ function withStatementCache(sqlite: SQLite.Database): { close(): void; prepare(s
     prepare(sql: string) {
       let stmt = cache.get(sql);
       if (!stmt) {
-        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
         stmt = sqlite.prepare(sql);
-        cache.set(sql, stmt);
+        setBounded(cache, sql, stmt, STATEMENT_CACHE_SIZE);
       }
       return stmt;
     },

@@ -12,6 +12,7 @@
  * Cached rows are shared between callers and frozen.
  */
 import type { CompiledQuery, Compilable, Kysely, Transaction } from "kysely";
+import { setBounded } from "../bounded-map.js";
 import type { SyncReader } from "./connect.js";
 
 const MARK = "\u0000param:";
@@ -62,9 +63,7 @@ export function prepareQuery<R, K extends string>(
     const hit = cache!.get(key);
     if (hit && hit.version === version) return hit.rows as R[];
     const rows = Object.freeze(reader.all<R>(compiled.sql, parameters).map((r) => Object.freeze(r)));
-    if (hit) cache!.delete(key);
-    else if (cache!.size >= opts.cacheSize!) cache!.delete(cache!.keys().next().value as string);
-    cache!.set(key, { version, rows });
+    setBounded(cache!, key, { version, rows }, opts.cacheSize!);
     return rows as R[];
   };
 

@@ -13,7 +13,7 @@ import { maskKeyValue, normalizeKeyValue, normalizeServiceConfig, type KeyValue 
 import type { ServiceId } from "../services/index.js";
 import type { KeyStore } from "./key-store.js";
 import type { ApiKey, ApiKeyWithValue } from "./key-schemas.js";
-import { toApiKey } from "./key-view.js";
+import { expiryWindow, toApiKey } from "./key-view.js";
 
 export interface CreateKeyInput {
   name: string;
@@ -48,22 +48,6 @@ export const newKeyId = () => `key_${randomBytes(15).toString("base64url")}`;
 const serialize = (value: KeyValue) => (typeof value === "string" ? value : JSON.stringify(value));
 export const deserialize = (service: string, plaintext: string): KeyValue =>
   service === "aws" ? (JSON.parse(plaintext) as KeyValue) : plaintext;
-
-/**
- * The span of time around `t` in which no key of `rows` changes between expired and not:
- * from the last expiry at or before `t` up to (excluding) the first one after it.
- */
-export function expiryWindow(rows: readonly { expires_at: string | null }[], t: number): { from: number; until: number } {
-  let from = -Infinity;
-  let until = Infinity;
-  for (const r of rows) {
-    if (r.expires_at === null) continue;
-    const e = Date.parse(r.expires_at);
-    if (e <= t) from = Math.max(from, e);
-    else until = Math.min(until, e);
-  }
-  return { from, until };
-}
 
 export function createKeyService(deps: KeyServiceDeps) {
   const { store, dataKeys } = deps;

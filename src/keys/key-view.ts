@@ -5,6 +5,23 @@ import type { ApiKey } from "./key-schemas.js";
 export const isExpiredAt = (expiresAt: string | null, now: Date) =>
   expiresAt !== null && Date.parse(expiresAt) <= now.getTime();
 
+/**
+ * The span of time around `t` in which no key of `rows` changes between expired and not:
+ * from the last expiry at or before `t` up to (excluding) the first one after it (expired
+ * means `expiresAt <= t`, as in isExpiredAt).
+ */
+export function expiryWindow(rows: readonly { expires_at: string | null }[], t: number): { from: number; until: number } {
+  let from = -Infinity;
+  let until = Infinity;
+  for (const r of rows) {
+    if (r.expires_at === null) continue;
+    const e = Date.parse(r.expires_at);
+    if (e <= t) from = Math.max(from, e);
+    else until = Math.min(until, e);
+  }
+  return { from, until };
+}
+
 export function toApiKey(row: ApiKeyRow, now: Date): ApiKey {
   return {
     id: row.id,
