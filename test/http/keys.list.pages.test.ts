@@ -138,6 +138,16 @@ describeEachDatabase("GET /api/api-keys pages", (dialect) => {
       expect(one.nextCursor).not.toBeNull();
     });
 
+    it("a later page is never served stale: a change is in the very next read of it", async () => {
+      const first = await get(alice, "?limit=4");
+      const second = await get(alice, `?limit=4&cursor=${first.nextCursor}`);
+      expect(await get(alice, `?limit=4&cursor=${first.nextCursor}`)).toEqual(second);
+      const target = second.apiKeys[1];
+      await jsonOf(await h.request("PUT", `/api/api-keys/${target.id}`, { cookie: alice.cookie, body: { description: "changed" } }), 200);
+      const again = await get(alice, `?limit=4&cursor=${first.nextCursor}`);
+      expect(again.apiKeys.find((k) => k.id === target.id)).toMatchObject({ description: "changed" });
+    });
+
     it("another user's keys never appear, on any page", async () => {
       const pages = await walk(bob, "?limit=1");
       expect(pages.flatMap((p) => p.apiKeys.map((k) => k.name))).toEqual(["bob's only"]);
