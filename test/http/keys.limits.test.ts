@@ -3,6 +3,8 @@
  * 5 here) that holds under concurrent creates, and a per-user rate limit on key changes.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.js";
+import { StartupError } from "../../src/errors.js";
 import { describeEachDatabase } from "../support/databases.js";
 import {
   awayFromWindowEdge,
@@ -19,6 +21,25 @@ const LIMIT = 5;
 /** The documented figure (README: rate limits). */
 const KEY_WRITES_PER_MINUTE = 120;
 const AT_LIMIT = { code: "CONFLICT", message: `You have reached the limit of ${LIMIT} API keys; delete one first` };
+
+describe("KEYHAVEN_MAX_KEYS_PER_OWNER", () => {
+  it("defaults to 500 and takes a whole number from 1 to 100000", () => {
+    expect(loadConfig({}, "/tmp").maxKeysPerOwner).toBe(500);
+    expect(loadConfig({ KEYHAVEN_MAX_KEYS_PER_OWNER: "5" }, "/tmp").maxKeysPerOwner).toBe(5);
+    expect(loadConfig({ KEYHAVEN_MAX_KEYS_PER_OWNER: "100000" }, "/tmp").maxKeysPerOwner).toBe(100_000);
+  });
+
+  it.each(["0", "-1", "1.5", "many", "100001"])("%j is a configuration error (exit 78) naming the variable", (raw) => {
+    let err: unknown;
+    try {
+      loadConfig({ KEYHAVEN_MAX_KEYS_PER_OWNER: raw }, "/tmp");
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(StartupError);
+    expect(err).toMatchObject({ exitCode: 78, message: `KEYHAVEN_MAX_KEYS_PER_OWNER must be a whole number from 1 to 100000 (got "${raw}")` });
+  });
+});
 
 describeEachDatabase("key limits", (dialect) => {
   let h: HttpApp;
