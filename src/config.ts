@@ -36,6 +36,8 @@ export interface Config {
   usageFlushIntervalMs: number;
   /** Take the client IP from X-Forwarded-For (only behind a proxy you control). */
   trustProxy: boolean;
+  /** How many API keys one owner may store; one more is a 409. */
+  maxKeysPerOwner: number;
   /** The fallback values, read once: variable name → value. */
   fallbackEnv: Record<string, string | undefined>;
 }
@@ -115,6 +117,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), stdoutIs
       .filter(Boolean),
     usageFlushIntervalMs: parseInteger("KEYHAVEN_USAGE_FLUSH_MS", env.KEYHAVEN_USAGE_FLUSH_MS, 1000, 10, 1000),
     trustProxy: parseBoolean("KEYHAVEN_TRUST_PROXY", env.KEYHAVEN_TRUST_PROXY),
+    maxKeysPerOwner: parseInteger("KEYHAVEN_MAX_KEYS_PER_OWNER", env.KEYHAVEN_MAX_KEYS_PER_OWNER, 500, 1, 100_000),
     fallbackEnv,
   };
 }

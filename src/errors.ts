@@ -36,6 +36,21 @@ export interface ErrorDetail {
   message: string;
 }
 
+/**
+ * How much an error answer may carry. Field names come from the client and may be huge, so
+ * paths are cut; values are never quoted at all (messages say what is expected instead).
+ */
+export const ERROR_LIMITS = { message: 600, path: 100, detailMessage: 200, details: 10 } as const;
+
+/** `text` cut to `max` characters, the cut marked with "…". */
+export const clip = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+
+function boundedDetails(details: ErrorDetail[] | undefined): ErrorDetail[] | undefined {
+  return details
+    ?.slice(0, ERROR_LIMITS.details)
+    .map((d) => ({ path: clip(d.path, ERROR_LIMITS.path), message: clip(d.message, ERROR_LIMITS.detailMessage) }));
+}
+
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
@@ -44,11 +59,12 @@ export class AppError extends Error {
   readonly retryAfter?: number;
 
   constructor(code: ErrorCode, message: string, opts: { details?: ErrorDetail[]; retryAfter?: number } = {}) {
-    super(message);
+    // Bounded here, where every error is made, so no producer can send back a client's body.
+    super(clip(message, ERROR_LIMITS.message));
     this.name = "AppError";
     this.code = code;
     this.status = STATUS_BY_CODE[code];
-    this.details = opts.details;
+    this.details = boundedDetails(opts.details);
     this.retryAfter = opts.retryAfter;
   }
 }

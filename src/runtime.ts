@@ -56,6 +56,7 @@ export async function createRuntime(config: Config, logger: Logger, opts: Runtim
       dataKeys,
       now: opts.now,
       allowHttpHosts: config.allowHttpHosts,
+      maxKeysPerOwner: config.maxKeysPerOwner,
     });
 
     const usage = createUsageRecorder({ db: database.db, logger, intervalMs: config.usageFlushIntervalMs, now: opts.now });

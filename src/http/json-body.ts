@@ -4,19 +4,25 @@
  */
 import type { Context } from "hono";
 import type { z } from "zod";
-import { AppError, type ErrorDetail } from "../errors.js";
+import { AppError, clip, ERROR_LIMITS, type ErrorDetail } from "../errors.js";
 
+/**
+ * One detail per issue, path cut to a bounded length (a field name is the client's text) and
+ * the summary built from those, so a 10 KB field name is never sent back whole. zod's own
+ * messages say what was expected, never the value; "unrecognized_keys" lists the keys, so it
+ * gets a message of its own.
+ */
 export function zodDetails(error: z.ZodError, root = ""): ErrorDetail[] {
   return error.issues.map((issue) => ({
-    path: [root, ...issue.path.map(String)].filter(Boolean).join(".") || "body",
-    message: issue.message,
+    path: clip([root, ...issue.path.map(String)].filter(Boolean).join(".") || "body", ERROR_LIMITS.path),
+    message: issue.code === "unrecognized_keys" ? "has unknown fields" : clip(issue.message, ERROR_LIMITS.detailMessage),
   }));
 }
 
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown, root = ""): z.infer<S> {
   const result = schema.safeParse(input);
   if (!result.success) {
-    const details = zodDetails(result.error, root);
+    const details = zodDetails(result.error, root).slice(0, ERROR_LIMITS.details);
     throw new AppError("VALIDATION_ERROR", `Invalid request: ${details.map((d) => `${d.path} ${d.message}`).join("; ")}`, { details });
   }
   return result.data;

@@ -9,11 +9,14 @@ import {
   apiKeyWithValueSchema,
   createKeyBodySchema,
   errorBodySchema,
+  listKeysQuerySchema,
   statsSchema,
   testKeyBodySchema,
   testResultSchema,
   updateKeyBodySchema,
 } from "../keys/key-schemas.js";
+import { LIST_PAGE_DEFAULT, LIST_PAGE_MAX } from "../keys/list-page.js";
+import { KEY_WRITES_PER_MINUTE } from "../rate-limit/rate-limiter.js";
 import { publicServiceSchema } from "../services/index.js";
 
 const toSchema = (schema: z.ZodType, io: "input" | "output") => {
@@ -25,6 +28,26 @@ const toSchema = (schema: z.ZodType, io: "input" | "output") => {
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: object) => ({ content: { "application/json": { schema } } });
 const error = (description: string) => ({ description, ...json(ref("Error")) });
+
+/** Query parameters from a zod object schema (its input side), with a description each. */
+function queryParams(schema: z.ZodObject, descriptions: Record<string, string>) {
+  const { properties = {}, required = [] } = toSchema(schema, "input") as { properties?: Record<string, object>; required?: string[] };
+  return Object.entries(properties).map(([name, s]) => ({
+    name,
+    in: "query",
+    required: required.includes(name),
+    schema: s,
+    description: descriptions[name],
+  }));
+}
+
+const listParams = queryParams(listKeysQuerySchema, {
+  service: "Only keys of this service",
+  limit: `Keys per page, 1–${LIST_PAGE_MAX} (default ${LIST_PAGE_DEFAULT})`,
+  cursor: "`nextCursor` of the previous page (opaque; only for the same user and the same `service` filter)",
+});
+
+const rateLimited = error(`More than ${KEY_WRITES_PER_MINUTE} key changes (create, update, delete) a minute; Retry-After says when to retry`);
 
 const idParam = { name: "id", in: "path", required: true, schema: { type: "string" }, description: "Key id (`key_…`)" };
 const common = { "401": error("No session"), "403": error("Cookie request from another origin") };
@@ -71,9 +94,14 @@ export function buildOpenApiDocument(serverUrl: string) {
       },
       "/api/api-keys": {
         get: {
-          summary: "List your keys (never with values)",
-          parameters: [{ name: "service", in: "query", required: false, schema: { type: "string" } }],
-          responses: { "200": { description: "Keys", ...json(ref("ApiKeyList")) }, "400": error("Unknown service"), ...common },
+          summary: "List your keys (never with values), a page at a time in the order service, newest first, id",
+          description: "Follow `nextCursor` until it is null to read every key.",
+          parameters: listParams,
+          responses: {
+            "200": { description: "A page of keys and the cursor of the next page (null on the last)", ...json(ref("ApiKeyList")) },
+            "400": error("Unknown service, a limit outside 1–500, or a cursor that is malformed or from another list"),
+            ...common,
+          },
         },
         post: {
           summary: "Store a key (encrypted at rest)",
@@ -81,8 +109,9 @@ export function buildOpenApiDocument(serverUrl: string) {
           responses: {
             "201": { description: "Created", ...json(ref("ApiKey")) },
             "400": error("Validation error or INVALID_KEY_FORMAT"),
-            "409": error("A key with this name exists for the service"),
+            "409": error("A key with this name exists for the service, or the per-user key limit is reached"),
             "413": error("Body over 64 KiB"),
+            "429": rateLimited,
             ...common,
           },
         },
@@ -122,13 +151,14 @@ export function buildOpenApiDocument(serverUrl: string) {
             "400": error("Validation error"),
             "404": error("No such key"),
             "409": error("Name taken"),
+            "429": rateLimited,
             ...common,
           },
         },
         delete: {
           summary: "Delete a key",
           parameters: [idParam],
-          responses: { "204": { description: "Deleted" }, "404": error("No such key"), ...common },
+          responses: { "204": { description: "Deleted" }, "404": error("No such key"), "429": rateLimited, ...common },
         },
       },
       "/api/auth/sign-up/email": {

@@ -8,9 +8,18 @@ import { AppError } from "../errors.js";
 import type { AppEnv } from "../http/app-env.js";
 import { parseWith, readJson, readJsonBody } from "../http/json-body.js";
 import type { Logger } from "../logger.js";
-import { RATE_LIMITS, type RateLimiter } from "../rate-limit/rate-limiter.js";
+import { KEY_WRITES_PER_MINUTE, RATE_LIMITS, type RateLimiter } from "../rate-limit/rate-limiter.js";
 import type { ServiceId } from "../services/index.js";
-import { createKeyBodySchema, serviceIdSchema, testSavedKeyBodySchema, testUnsavedKeyBodySchema, updateKeyBodySchema, type ApiKey, type KeyStats, type TestResult } from "./key-schemas.js";
+import {
+  createKeyBodySchema,
+  listKeysQuerySchema,
+  testSavedKeyBodySchema,
+  testUnsavedKeyBodySchema,
+  updateKeyBodySchema,
+  type ApiKeyList,
+  type KeyStats,
+  type TestResult,
+} from "./key-schemas.js";
 import type { KeyService } from "./key-service.js";
 import type { KeyTestResult } from "../key-test/key-tester.js";
 
@@ -22,24 +31,31 @@ export interface KeyRoutesDeps {
   getStats: (owner: { type: "user" | "team"; id: string }) => Promise<KeyStats>;
 }
 
-const listQuerySchema = z.object({ service: serviceIdSchema.optional() });
 const getQuerySchema = z.object({ includeValue: z.enum(["true", "false"], { error: () => "must be true or false" }).optional() });
 
 export function keyRoutes(deps: KeyRoutesDeps) {
   const { keys, rateLimiter, logger } = deps;
   const app = new Hono<AppEnv>();
 
-  // The service returns the same frozen list while nothing changed: serialize it once.
-  const listBodies = new WeakMap<readonly ApiKey[], string>();
+  // Counted before the body is read: a flood of bad bodies costs as much as good ones.
+  const limitWrites = (owner: { id: string }) =>
+    rateLimiter.enforce(
+      [{ rule: RATE_LIMITS.keyWritePerUser, subject: owner.id }],
+      `Too many changes to your keys (at most ${KEY_WRITES_PER_MINUTE} per minute)`,
+    );
+
+  // The service returns the same frozen page while nothing changed: serialize it once.
+  const listBodies = new WeakMap<Readonly<ApiKeyList>, string>();
   app.get("/", async (c) => {
-    const query = parseWith(listQuerySchema, c.req.query(), "query");
-    const list = await keys.list(c.get("owner"), { service: query.service });
-    let body = listBodies.get(list);
-    if (body === undefined) listBodies.set(list, (body = JSON.stringify({ apiKeys: list })));
+    const query = parseWith(listKeysQuerySchema, c.req.query(), "query");
+    const page = await keys.list(c.get("owner"), query);
+    let body = listBodies.get(page);
+    if (body === undefined) listBodies.set(page, (body = JSON.stringify({ apiKeys: page.apiKeys, nextCursor: page.nextCursor })));
     return c.body(body, 200, { "content-type": "application/json" });
   });
 
   app.post("/", async (c) => {
+    await limitWrites(c.get("owner"));
     const body = await readJson(c, createKeyBodySchema);
     return c.json(await keys.create(c.get("owner"), body), 201);
   });
@@ -78,6 +94,7 @@ export function keyRoutes(deps: KeyRoutesDeps) {
   });
 
   app.put("/:id", async (c) => {
+    await limitWrites(c.get("owner"));
     const body = await readJson(c, updateKeyBodySchema);
     if (Object.keys(body).length === 0) {
       throw new AppError("VALIDATION_ERROR", "Nothing to update: send at least one field", {
@@ -88,6 +105,7 @@ export function keyRoutes(deps: KeyRoutesDeps) {
   });
 
   app.delete("/:id", async (c) => {
+    await limitWrites(c.get("owner"));
     await keys.remove(c.get("owner"), c.req.param("id"));
     return c.body(null, 204);
   });

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { serviceIdSchema } from "../services/service-ids.js";
+import { LIST_PAGE_DEFAULT, LIST_PAGE_MAX } from "./list-page.js";
 
 export { serviceIdSchema };
 
@@ -80,7 +81,27 @@ export const apiKeySchema = z.object({
   updatedAt: z.string(),
 });
 export const apiKeyWithValueSchema = apiKeySchema.extend({ value: keyValueSchema });
-export const apiKeyListSchema = z.object({ apiKeys: z.array(apiKeySchema) });
+export const apiKeyListSchema = z.object({
+  apiKeys: z.array(apiKeySchema),
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: z.string().nullable(),
+});
+
+const limitMessage = `must be a whole number from 1 to ${LIST_PAGE_MAX}`;
+export const CURSOR_MESSAGE = "is not a cursor of this list; start again without it";
+
+/** The query of GET /api/api-keys. */
+export const listKeysQuerySchema = z.object({
+  service: serviceIdSchema.optional(),
+  limit: z
+    .string()
+    .regex(/^[0-9]{1,3}$/, limitMessage)
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= LIST_PAGE_MAX, limitMessage)
+    .optional()
+    .transform((n) => n ?? LIST_PAGE_DEFAULT),
+  cursor: z.string({ error: () => CURSOR_MESSAGE }).min(1, CURSOR_MESSAGE).max(512, CURSOR_MESSAGE).optional(),
+});
 
 export const testResultSchema = z.object({
   keyId: z.string().nullable(),
@@ -117,6 +138,7 @@ export type UpdateKeyBody = z.infer<typeof updateKeyBodySchema>;
 export type TestKeyBody = z.infer<typeof testKeyBodySchema>;
 export type ApiKey = z.infer<typeof apiKeySchema>;
 export type ApiKeyWithValue = z.infer<typeof apiKeyWithValueSchema>;
+export type ApiKeyList = z.infer<typeof apiKeyListSchema>;
 export type TestResult = z.infer<typeof testResultSchema>;
 export type KeyStats = z.infer<typeof statsSchema>;
 export type ErrorBody = z.infer<typeof errorBodySchema>;

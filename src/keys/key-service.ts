@@ -12,7 +12,9 @@ import { AppError, conflict, notFound, validationError } from "../errors.js";
 import { maskKeyValue, normalizeKeyValue, normalizeServiceConfig, type KeyValue } from "../services/index.js";
 import type { ServiceId } from "../services/index.js";
 import type { KeyStore } from "./key-store.js";
-import type { ApiKey, ApiKeyWithValue } from "./key-schemas.js";
+import { CURSOR_MESSAGE, type ApiKey, type ApiKeyList, type ApiKeyWithValue } from "./key-schemas.js";
+import { decodeCursor, encodeCursor } from "./key-cursor.js";
+import { LIST_PAGE_DEFAULT } from "./list-page.js";
 import { expiryWindow, toApiKey } from "./key-view.js";
 
 export interface CreateKeyInput {
@@ -41,6 +43,16 @@ export interface KeyServiceDeps {
   dataKeys: Pick<OwnerDataKeys, "encrypt" | "decrypt">;
   now?: () => Date;
   allowHttpHosts?: string[];
+  /** How many keys one owner may store (KEYHAVEN_MAX_KEYS_PER_OWNER); unlimited when unset. */
+  maxKeysPerOwner?: number;
+}
+
+export interface ListKeysQuery {
+  service?: string;
+  /** Keys per page (the route bounds it); LIST_PAGE_DEFAULT when unset. */
+  limit?: number;
+  /** `nextCursor` of the previous page; absent for the first page. */
+  cursor?: string;
 }
 
 export const newKeyId = () => `key_${randomBytes(15).toString("base64url")}`;
@@ -53,6 +65,7 @@ export function createKeyService(deps: KeyServiceDeps) {
   const { store, dataKeys } = deps;
   const now = deps.now ?? (() => new Date());
   const configOpts = { allowHttpHosts: deps.allowHttpHosts ?? [] };
+  const maxKeys = deps.maxKeysPerOwner ?? Infinity;
 
   /** An expiry must be a date in the future; null clears it. Normalised to ISO UTC. */
   function checkExpiry(expiresAt: string | null | undefined, at: Date): string | null {
@@ -81,7 +94,7 @@ export function createKeyService(deps: KeyServiceDeps) {
   }
 
   const binding = (owner: OwnerRef, keyId: string, service: string): SecretBinding => ({ keyId, owner, service });
-  const listViews = new WeakMap<readonly ApiKeyRow[], { view: readonly ApiKey[]; from: number; until: number }>();
+  const listViews = new WeakMap<readonly ApiKeyRow[], { view: Readonly<ApiKeyList>; from: number; until: number }>();
 
   return {
     async create(owner: OwnerRef, input: CreateKeyInput): Promise<ApiKey> {
@@ -97,6 +110,12 @@ export function createKeyService(deps: KeyServiceDeps) {
       const iso = at.toISOString();
       const row = await withConflictMapping(name, input.service, () =>
         store.transaction(async (tx) => {
+          // Counted under the owner's lock, in the insert's transaction: concurrent creates
+          // cannot both see room for one more.
+          await tx.lockOwner(owner);
+          if ((await tx.count(owner)) >= maxKeys) {
+            throw conflict(`You have reached the limit of ${maxKeys} API keys; delete one first`);
+          }
           if (input.isDefault) await tx.clearDefault(owner, input.service);
           return tx.insert({
             id,
@@ -125,16 +144,28 @@ export function createKeyService(deps: KeyServiceDeps) {
     },
 
     /**
-     * The owner's keys. While the store hands back the same (frozen) rows, the same frozen list
-     * is returned until the clock crosses a key's expiry, so callers may memoize on identity.
+     * One page of the owner's keys, and the cursor of the next page (null on the last). While the
+     * store hands back the same (frozen) rows, the same frozen page is returned until the clock
+     * crosses a key's expiry, so callers may memoize on identity.
      */
-    async list(owner: OwnerRef, filter: { service?: string } = {}): Promise<readonly ApiKey[]> {
-      const rows = await store.list(owner, filter.service);
+    async list(owner: OwnerRef, query: ListKeysQuery = {}): Promise<Readonly<ApiKeyList>> {
+      const { service, limit = LIST_PAGE_DEFAULT, cursor } = query;
+      const after = cursor === undefined ? undefined : decodeCursor(cursor, owner, service);
+      if (cursor !== undefined && !after) {
+        throw validationError(`Invalid request: query.cursor ${CURSOR_MESSAGE}`, [{ path: "query.cursor", message: CURSOR_MESSAGE }]);
+      }
+      // One row more than the page shows tells whether a next page exists.
+      const rows = await store.list(owner, { service, after, limit: limit + 1 });
       const t = now().getTime();
       const memo = listViews.get(rows);
       if (memo && memo.from <= t && t < memo.until) return memo.view;
-      const view = Object.freeze(rows.map((r) => toApiKey(r, new Date(t))));
-      if (Object.isFrozen(rows)) listViews.set(rows, { view, ...expiryWindow(rows, t) });
+      const shown = rows.length > limit ? rows.slice(0, limit) : rows;
+      const last = shown[shown.length - 1];
+      const view = Object.freeze({
+        apiKeys: Object.freeze(shown.map((r) => toApiKey(r, new Date(t)))) as ApiKey[],
+        nextCursor: rows.length > limit ? encodeCursor(owner, service, last) : null,
+      });
+      if (Object.isFrozen(rows)) listViews.set(rows, { view, ...expiryWindow(shown, t) });
       return view;
     },
 

@@ -2,7 +2,7 @@
  * Data access for api_keys. Every query starts from `owned(owner)`, so a row of another
  * owner can never be read, changed or deleted: isolation holds by construction.
  */
-import { sql, type Compilable, type Kysely, type Transaction } from "kysely";
+import { PostgresAdapter, sql, type Compilable, type Kysely, type Transaction } from "kysely";
 import type { SyncReader } from "../db/connect.js";
 import { param, prepareQuery, type PreparedQuery } from "../db/prepared-query.js";
 import type { OwnerRef } from "../crypto/owner.js";
@@ -18,11 +18,32 @@ export interface UsableKeyRow {
   config: string;
 }
 
+/** Where a list page starts: just after this row in the list order (service, created_at desc, id). */
+export interface ListPosition {
+  service: string;
+  created_at: string;
+  id: string;
+}
+
+export interface ListPageQuery {
+  service?: string;
+  after?: ListPosition;
+  /** Rows to read (the caller asks for one more than it shows, to learn whether a next page exists). */
+  limit: number;
+}
+
 export interface KeyStore {
   transaction<T>(fn: (store: KeyStore) => Promise<T>): Promise<T>;
+  /**
+   * Inside a transaction: hold the owner's key-count lock until it ends, so a count taken
+   * after it stays true until the insert commits.
+   */
+  lockOwner(owner: OwnerRef): Promise<void>;
+  count(owner: OwnerRef): Promise<number>;
   insert(row: NewApiKeyRow): Promise<ApiKeyRow>;
   find(owner: OwnerRef, id: string): Promise<ApiKeyRow | undefined>;
-  list(owner: OwnerRef, service?: string): Promise<ApiKeyRow[]>;
+  /** One page of the owner's keys in the list order of the API (frozen rows while cached). */
+  list(owner: OwnerRef, page: ListPageQuery): Promise<ApiKeyRow[]>;
   /** `bumpVersion` increments `version` in the same statement (a new value was stored). */
   update(owner: OwnerRef, id: string, patch: ApiKeyRowUpdate, opts?: { bumpVersion?: boolean }): Promise<ApiKeyRow | undefined>;
   remove(owner: OwnerRef, id: string): Promise<boolean>;
@@ -51,18 +72,39 @@ function handOutQuery(db: Db) {
     .limit(sql.lit(1));
 }
 
-/** The owner's keys (optionally of one service) in the list order of the API. */
-function listQuery(db: Db, byService: boolean) {
+/**
+ * A page of the owner's keys (optionally of one service) in the list order of the API, starting
+ * after a position when `after` is set: a keyset over exactly the ORDER BY, so pages cost the
+ * same wherever they start and a key added or removed meanwhile never shifts a later page.
+ */
+function listQuery(db: Db, byService: boolean, after: boolean) {
   return db
     .selectFrom("api_keys")
     .selectAll()
     .where("owner_type", "=", param("ownerType"))
     .where("owner_id", "=", param("ownerId"))
     .$if(byService, (q) => q.where("service", "=", param("service")))
+    .$if(after, (q) =>
+      q.where((eb) =>
+        eb.or([
+          eb("service", ">", param("afterService")),
+          eb.and([
+            eb("service", "=", param("afterService")),
+            eb.or([
+              eb("created_at", "<", param("afterCreatedAt")),
+              eb.and([eb("created_at", "=", param("afterCreatedAt")), eb("id", ">", param("afterId"))]),
+            ]),
+          ]),
+        ]),
+      ),
+    )
     .orderBy("service")
     .orderBy("created_at", "desc")
-    .orderBy("id");
+    .orderBy("id")
+    .limit(param("limit") as unknown as number);
 }
+
+type ListParams = "ownerType" | "ownerId" | "service" | "afterService" | "afterCreatedAt" | "afterId" | "limit";
 
 /** Owners (× service filter) whose last key list is kept, on SQLite. */
 const LIST_CACHE_SIZE = 1000;
@@ -75,8 +117,8 @@ export interface KeyStoreOptions {
 export function createKeyStore(db: Db, opts: KeyStoreOptions = {}): KeyStore {
   // Compiled once per store, on first use: rebuilding a query per call cost more than running it.
   let handOut: PreparedQuery<UsableKeyRow, "ownerType" | "ownerId" | "service" | "now"> | undefined;
-  let listAll: PreparedQuery<ApiKeyRow, "ownerType" | "ownerId"> | undefined;
-  let listByService: PreparedQuery<ApiKeyRow, "ownerType" | "ownerId" | "service"> | undefined;
+  // By [service filter][after a position]: four shapes, each compiled once.
+  const lists = new Map<string, PreparedQuery<ApiKeyRow, ListParams>>();
   // Lists are read far more often than keys change: reuse an answer while the database is unchanged.
   const listOptions = { reader: opts.reader, cacheSize: LIST_CACHE_SIZE };
   const owned = (owner: OwnerRef) =>
@@ -87,6 +129,23 @@ export function createKeyStore(db: Db, opts: KeyStoreOptions = {}): KeyStore {
     transaction<T>(fn: (store: KeyStore) => Promise<T>): Promise<T> {
       if (db.isTransaction) return fn(createKeyStore(db));
       return (db as Kysely<Database>).transaction().execute((trx) => fn(createKeyStore(trx)));
+    },
+
+    async lockOwner(owner: OwnerRef): Promise<void> {
+      // PostgreSQL (READ COMMITTED): two transactions could both count 499 and both insert.
+      // A transaction-scoped advisory lock on the owner serializes them (the second counts after
+      // the first commits) without touching a row another feature owns (data_keys) and without
+      // needing one to exist; a hash collision between owners only makes them wait for each other.
+      // SQLite needs none: Kysely runs a transaction on its one connection, so nothing else in
+      // this process writes in between, and another process's commit in between makes our
+      // write fail (WAL snapshot) rather than pass the limit.
+      if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
+      await sql`select pg_advisory_xact_lock(hashtextextended(${`keyhaven:api-keys:${owner.type}:${owner.id}`}, 0))`.execute(db);
+    },
+
+    async count(owner: OwnerRef): Promise<number> {
+      const row = await owned(owner).select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow();
+      return Number(row.n);
     },
 
     async insert(row: NewApiKeyRow): Promise<ApiKeyRow> {
@@ -101,13 +160,24 @@ export function createKeyStore(db: Db, opts: KeyStoreOptions = {}): KeyStore {
       return owned(owner).selectAll().where("id", "=", id).executeTakeFirst();
     },
 
-    list(owner: OwnerRef, service?: string): Promise<ApiKeyRow[]> {
-      if (service) {
-        listByService ??= prepareQuery(db, listQuery(db, true) as Compilable<ApiKeyRow>, listOptions);
-        return listByService.all({ ownerType: owner.type, ownerId: owner.id, service });
+    list(owner: OwnerRef, page: ListPageQuery): Promise<ApiKeyRow[]> {
+      const { service, after, limit } = page;
+      const shape = `${service ? "s" : ""}${after ? "a" : ""}`;
+      let query = lists.get(shape);
+      if (!query) {
+        query = prepareQuery<ApiKeyRow, ListParams>(db, listQuery(db, Boolean(service), Boolean(after)) as Compilable<ApiKeyRow>, listOptions);
+        lists.set(shape, query);
       }
-      listAll ??= prepareQuery(db, listQuery(db, false) as Compilable<ApiKeyRow>, listOptions);
-      return listAll.all({ ownerType: owner.type, ownerId: owner.id });
+      // Values a shape does not use are ignored (prepareQuery fills only its own placeholders).
+      return query.all({
+        ownerType: owner.type,
+        ownerId: owner.id,
+        service,
+        afterService: after?.service,
+        afterCreatedAt: after?.created_at,
+        afterId: after?.id,
+        limit,
+      });
     },
 
     async update(owner: OwnerRef, id: string, patch: ApiKeyRowUpdate, opts = {} as { bumpVersion?: boolean }): Promise<ApiKeyRow | undefined> {

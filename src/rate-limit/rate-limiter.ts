@@ -84,6 +84,8 @@ export function createRateLimiter(db: Kysely<Database>, now: () => number = Date
 export type RateLimiter = ReturnType<typeof createRateLimiter>;
 
 const MINUTE = 60_000;
+/** Key creates + updates + deletes per user per minute (README: rate limits). */
+export const KEY_WRITES_PER_MINUTE = 120;
 /** The limits, documented in the README. */
 export const RATE_LIMITS = {
   signInPerIp: { scope: "sign-in:ip", max: 30, windowMs: 5 * MINUTE },
@@ -92,4 +94,9 @@ export const RATE_LIMITS = {
   signUpPerEmail: { scope: "sign-up:email", max: 5, windowMs: 60 * MINUTE },
   authOtherPerIp: { scope: "auth:ip", max: 60, windowMs: 5 * MINUTE },
   keyTestPerUser: { scope: "key-test:user", max: 10, windowMs: MINUTE },
+  /**
+   * Creating, changing and deleting keys. Far above what a person clicks; a script importing
+   * the whole per-owner limit (500 keys) gets through in about 4 minutes by honouring Retry-After.
+   */
+  keyWritePerUser: { scope: "key-write:user", max: KEY_WRITES_PER_MINUTE, windowMs: MINUTE },
 } satisfies Record<string, RateLimitRule>;

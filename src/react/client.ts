@@ -1,7 +1,9 @@
 /** Typed fetch client for Keyhaven's REST API and its better-auth routes. No React in here. */
+import { LIST_PAGE_MAX } from "../keys/list-page.js";
 import { ApiError, apiErrorFromResponse } from "./api-error.js";
 import type {
   ApiKey,
+  ApiKeyList,
   ApiKeyWithValue,
   CreateKeyBody,
   KeyStats,
@@ -65,13 +67,31 @@ export function createKeyhavenClient(options: KeyhavenClientOptions = {}) {
 
   const id = (keyId: string) => encodeURIComponent(keyId);
 
+  /** One page of keys; pass the answer's `nextCursor` back as `cursor` for the next one. */
+  function listApiKeysPage(params: { service?: ServiceId; limit?: number; cursor?: string } = {}): Promise<ApiKeyList> {
+    const query = new URLSearchParams();
+    if (params.service) query.set("service", params.service);
+    if (params.limit !== undefined) query.set("limit", String(params.limit));
+    if (params.cursor) query.set("cursor", params.cursor);
+    const qs = query.toString();
+    return json("GET", `/api/api-keys${qs ? `?${qs}` : ""}`);
+  }
+
   return {
     baseUrl,
 
+    listApiKeysPage,
+    /** Every key: follows `nextCursor` until the last page, as one list. */
     async listApiKeys(params: { service?: ServiceId } = {}): Promise<ApiKey[]> {
-      const query = params.service ? `?service=${encodeURIComponent(params.service)}` : "";
-      const body = await json<{ apiKeys: ApiKey[] }>("GET", `/api/api-keys${query}`);
-      return body.apiKeys;
+      const all: ApiKey[] = [];
+      let cursor: string | undefined;
+      do {
+        // The largest page the server gives: one request for anyone within the default key limit.
+        const page = await listApiKeysPage({ ...params, limit: LIST_PAGE_MAX, cursor });
+        all.push(...page.apiKeys);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return all;
     },
     getApiKey(keyId: string): Promise<ApiKey> {
       return json("GET", `/api/api-keys/${id(keyId)}`);

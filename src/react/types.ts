@@ -1,6 +1,7 @@
 /** Shapes spoken by the Keyhaven API, as seen from a browser. Request/response types come from the zod schemas. */
 export type {
   ApiKey,
+  ApiKeyList,
   ApiKeyWithValue,
   AwsValue,
   CreateKeyBody,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AppError, type ErrorDetail } from "../errors.js";
+import { AppError, clip, ERROR_LIMITS, type ErrorDetail } from "../errors.js";
 import type { ServiceId } from "./service-ids.js";
 
 export const DEFAULT_AWS_REGION = "us-east-1";
@@ -173,14 +173,15 @@ function issuesToDetails(issues: readonly z.core.$ZodIssue[], service: ServiceId
     if (issue.code === "unrecognized_keys") {
       const accepted = Object.keys(configSchemaFor(service).shape);
       const takes = accepted.length ? `takes only: ${accepted.join(", ")}` : "takes no config fields";
+      // The key is the client's text: its path is cut, so the summary cannot echo a huge name.
       for (const key of issue.keys) {
-        details.push({ path: `${path}.${key}`, message: `unknown field; service "${service}" ${takes}` });
+        details.push({ path: clip(`${path}.${key}`, ERROR_LIMITS.path), message: `unknown field; service "${service}" ${takes}` });
       }
     } else {
-      details.push({ path, message: issue.message });
+      details.push({ path: clip(path, ERROR_LIMITS.path), message: issue.message });
     }
   }
-  return details;
+  return details.slice(0, ERROR_LIMITS.details);
 }
 
 /**

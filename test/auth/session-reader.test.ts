@@ -217,7 +217,7 @@ describeEachDatabase("session reader", (dialect) => {
       // better-auth itself still accepts it.
       const before = Date.now();
       const body = await jsonOf(await listKeys(dave.cookie), 200);
-      expect(body).toEqual({ apiKeys: [] });
+      expect(body).toEqual({ apiKeys: [], nextCursor: null });
 
       const refreshed = (await storedExpiry(dave.sessionToken))!;
       expect(refreshed).toBeGreaterThan(due + 23 * 3_600_000);

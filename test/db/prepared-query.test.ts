@@ -262,19 +262,19 @@ describe("prepareQuery on SQLite with the read-only reader and a cache", () => {
     const [a] = await seed(rt, owner, ["store-a", "store-b"]);
     const store = createKeyStore(db, { reader: rt.database.reader });
 
-    const all1 = await store.list(owner);
-    const byService1 = await store.list(owner, "openai");
+    const all1 = await store.list(owner, { limit: 100 });
+    const byService1 = await store.list(owner, { service: "openai", limit: 100 });
     expect(all1.map((r) => r.name).sort()).toEqual(["store-a", "store-b"]);
     expect(byService1.map((r) => r.id)).toEqual(all1.map((r) => r.id));
-    expect(await store.list(owner)).toBe(all1);
-    expect(await store.list(owner, "openai")).toBe(byService1);
+    expect(await store.list(owner, { limit: 100 })).toBe(all1);
+    expect(await store.list(owner, { service: "openai", limit: 100 })).toBe(byService1);
     expect(Object.isFrozen(all1)).toBe(true);
-    expect(await store.list(owner, "anthropic")).toEqual([]);
+    expect(await store.list(owner, { service: "anthropic", limit: 100 })).toEqual([]);
 
     otherConnection().prepare("update api_keys set name = 'store-z' where id = ?").run(a);
-    const all2 = await store.list(owner);
+    const all2 = await store.list(owner, { limit: 100 });
     expect(all2.find((r) => r.id === a)?.name).toBe("store-z");
-    expect((await store.list(owner, "openai")).find((r) => r.id === a)?.name).toBe("store-z");
+    expect((await store.list(owner, { service: "openai", limit: 100 })).find((r) => r.id === a)?.name).toBe("store-z");
   });
 });
 

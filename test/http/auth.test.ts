@@ -221,7 +221,7 @@ describeEachDatabase("/api/auth", (dialect) => {
       const inRes = await secure.request("POST", "/api/auth/sign-in/email", { body: { email: address, password: DEFAULT_PASSWORD } });
       expect(inRes.status).toBe(200);
       expectSessionCookieAttributes(sessionSetCookie(inRes), true);
-      expect(await jsonOf(await secure.request("GET", "/api/api-keys", { cookie: cookieHeaderFrom(inRes) }), 200)).toEqual({ apiKeys: [] });
+      expect(await jsonOf(await secure.request("GET", "/api/api-keys", { cookie: cookieHeaderFrom(inRes) }), 200)).toEqual({ apiKeys: [], nextCursor: null });
     });
   });
 

@@ -47,7 +47,7 @@ describeEachDatabase("authorization matrix /api/api-keys", (dialect) => {
     {
       name: "GET /api/api-keys",
       send: (cookie) => send("GET", "/api/api-keys", cookie),
-      other: async (res) => expect(await jsonOf(res, 200)).toEqual({ apiKeys: [] }),
+      other: async (res) => expect(await jsonOf(res, 200)).toEqual({ apiKeys: [], nextCursor: null }),
       owner: async (res) => {
         const body = await jsonOf(res, 200);
         expect(body.apiKeys.map((k: { id: string }) => k.id)).toEqual([keyId]);
@@ -56,7 +56,7 @@ describeEachDatabase("authorization matrix /api/api-keys", (dialect) => {
     {
       name: "GET /api/api-keys?service=openai",
       send: (cookie) => send("GET", "/api/api-keys?service=openai", cookie),
-      other: async (res) => expect(await jsonOf(res, 200)).toEqual({ apiKeys: [] }),
+      other: async (res) => expect(await jsonOf(res, 200)).toEqual({ apiKeys: [], nextCursor: null }),
       owner: async (res) => expect((await jsonOf(res, 200)).apiKeys).toHaveLength(1),
     },
     {

@@ -42,7 +42,8 @@ describeEachDatabase("GET /api/api-keys", (dialect) => {
       const res = await h.request("GET", "/api/api-keys", { cookie: alice.cookie });
       const body = await jsonOf(res, 200);
       expect(res.headers.get("cache-control")).toBe("no-store");
-      expect(Object.keys(body)).toEqual(["apiKeys"]);
+      expect(Object.keys(body)).toEqual(["apiKeys", "nextCursor"]);
+      expect(body.nextCursor).toBeNull();
       const byName = (name: string) => body.apiKeys.find((k: { name: string }) => k.name === name);
       expect(body.apiKeys).toHaveLength(3);
       expect(byName("first")).toEqual(apiKeyBody({ ...created.first, name: "first", maskedValue: openaiMask(values.first) }));
@@ -60,15 +61,15 @@ describeEachDatabase("GET /api/api-keys", (dialect) => {
       expect(openai.apiKeys.every((k: { service: string }) => k.service === "openai")).toBe(true);
 
       const anthropic = await jsonOf(await h.request("GET", "/api/api-keys?service=anthropic", { cookie: alice.cookie }), 200);
-      expect(anthropic).toEqual({ apiKeys: [apiKeyBody({ ...created.claude, name: "claude", service: "anthropic", maskedValue: expect.any(String) })] });
+      expect(anthropic).toEqual({ apiKeys: [apiKeyBody({ ...created.claude, name: "claude", service: "anthropic", maskedValue: expect.any(String) })], nextCursor: null });
     });
 
     it("?service= with no keys of that service is an empty list", async () => {
-      expect(await jsonOf(await h.request("GET", "/api/api-keys?service=groq", { cookie: alice.cookie }), 200)).toEqual({ apiKeys: [] });
+      expect(await jsonOf(await h.request("GET", "/api/api-keys?service=groq", { cookie: alice.cookie }), 200)).toEqual({ apiKeys: [], nextCursor: null });
     });
 
     it("another user sees only their own (none)", async () => {
-      expect(await jsonOf(await h.request("GET", "/api/api-keys", { cookie: bob.cookie }), 200)).toEqual({ apiKeys: [] });
+      expect(await jsonOf(await h.request("GET", "/api/api-keys", { cookie: bob.cookie }), 200)).toEqual({ apiKeys: [], nextCursor: null });
     });
 
     it("a GET needs no Origin (safe method)", async () => {

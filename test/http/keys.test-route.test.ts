@@ -113,7 +113,7 @@ describeEachDatabase("POST /api/api-keys/test", (dialect) => {
       }
 
       it("nothing is stored", async () => {
-        expect(await jsonOf(await h.request("GET", "/api/api-keys", { cookie: dave.cookie }), 200)).toEqual({ apiKeys: [] });
+        expect(await jsonOf(await h.request("GET", "/api/api-keys", { cookie: dave.cookie }), 200)).toEqual({ apiKeys: [], nextCursor: null });
       });
     });
   });

@@ -192,7 +192,7 @@ describeEachDatabase("GET /api/api-keys answers every change at once", (dialect)
     expect(await expired()).toEqual({ soon: true, later: false, never: false });
     const crossed = await rt.keys.list(owner);
     expect(crossed).not.toBe(view);
-    expect(crossed.find((k) => k.id === soon.id)?.isExpired).toBe(true);
+    expect(crossed.apiKeys.find((k) => k.id === soon.id)?.isExpired).toBe(true);
 
     t = Date.parse(later.expiresAt!) + HOUR;
     expect(await expired()).toEqual({ soon: true, later: true, never: false });

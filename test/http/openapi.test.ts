@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { describeEachDatabase } from "../support/databases.js";
 import { createHttpApp, jsonOf, type HttpApp } from "../support/http-app.js";
-import { createKeyBodySchema, apiKeySchema, updateKeyBodySchema } from "../../src/keys/key-schemas.js";
+import { createKeyBodySchema, apiKeyListSchema, apiKeySchema, updateKeyBodySchema } from "../../src/keys/key-schemas.js";
 import { SERVICE_IDS } from "../../src/services/service-ids.js";
 
 const KEY_ROUTES: Record<string, string[]> = {
@@ -51,8 +51,9 @@ describeEachDatabase("API documentation", (dialect) => {
           expect(responses.some((s) => s.startsWith("2")), `${method} ${path}`).toBe(true);
         }
       }
-      expect(Object.keys(spec.paths["/api/api-keys"].post.responses).sort()).toEqual(["201", "400", "401", "403", "409", "413"]);
-      expect(Object.keys(spec.paths["/api/api-keys/{id}"].delete.responses).sort()).toEqual(["204", "401", "403", "404"]);
+      expect(Object.keys(spec.paths["/api/api-keys"].post.responses).sort()).toEqual(["201", "400", "401", "403", "409", "413", "429"]);
+      expect(Object.keys(spec.paths["/api/api-keys/{id}"].put.responses)).toContain("429");
+      expect(Object.keys(spec.paths["/api/api-keys/{id}"].delete.responses).sort()).toEqual(["204", "401", "403", "404", "429"]);
       expect(Object.keys(spec.paths["/api/api-keys/test"].post.responses)).toContain("429");
       expect(spec.paths["/api/health"]).toBeDefined();
       expect(spec.paths["/api/services"]).toBeDefined();
@@ -72,6 +73,22 @@ describeEachDatabase("API documentation", (dialect) => {
       expect(schemas.ApiKey.properties).not.toHaveProperty("value");
       expect(schemas.ApiKeyWithValue.properties).toHaveProperty("value");
       expect(schemas.Error.properties.error.properties).toMatchObject({ code: expect.any(Object), message: expect.any(Object), details: expect.any(Object) });
+    });
+
+    it("the list is paginated: service, limit and cursor in, apiKeys and nextCursor out", () => {
+      const get = spec.paths["/api/api-keys"].get;
+      const params = Object.fromEntries(get.parameters.map((p: { name: string }) => [p.name, p]));
+      expect(Object.keys(params)).toEqual(["service", "limit", "cursor"]);
+      for (const p of Object.values(params) as { in: string; required: boolean; description: string }[]) {
+        expect(p).toMatchObject({ in: "query", required: false, description: expect.any(String) });
+      }
+      expect(params.service.schema.enum).toEqual([...SERVICE_IDS]);
+      expect(params.limit.description).toMatch(/1–500 \(default 100\)/);
+      expect(params.cursor.schema).toMatchObject({ type: "string", maxLength: 512 });
+      const { $schema: _d, ...list } = z.toJSONSchema(apiKeyListSchema, { io: "output", unrepresentable: "any" }) as Record<string, unknown>;
+      expect(spec.components.schemas.ApiKeyList).toEqual(list);
+      expect(spec.components.schemas.ApiKeyList.required).toEqual(["apiKeys", "nextCursor"]);
+      expect(spec.components.schemas.ApiKeyList.properties.nextCursor).toEqual({ type: ["string", "null"] });
     });
 
     it("every $ref resolves", () => {

@@ -104,7 +104,7 @@ describeEachDatabase("round trip over real HTTP", (dialect) => {
       const res = await call("DELETE", `/api/api-keys/${keyId}`);
       expect(res).toMatchObject({ status: 204, body: undefined });
       expect((await call("GET", `/api/api-keys/${keyId}`)).status).toBe(404);
-      expect((await call("GET", "/api/api-keys")).body).toEqual({ apiKeys: [] });
+      expect((await call("GET", "/api/api-keys")).body).toEqual({ apiKeys: [], nextCursor: null });
     });
 
     it("sign out empties the jar; then 401, even replaying the old cookie", async () => {

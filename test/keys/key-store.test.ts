@@ -74,11 +74,11 @@ describeEachDatabase("key store", (dialect) => {
 
     it("lists only the owner's keys, optionally by service", async () => {
       await rt.keys.create(alice, { name: "anthropic", service: "anthropic", value: "sk-ant-api03-" + "a".repeat(40) });
-      const all = await rt.keys.list(alice);
+      const all = (await rt.keys.list(alice)).apiKeys;
       expect(all.length).toBeGreaterThanOrEqual(4);
-      const onlyAnthropic = await rt.keys.list(alice, { service: "anthropic" });
+      const onlyAnthropic = (await rt.keys.list(alice, { service: "anthropic" })).apiKeys;
       expect(onlyAnthropic.map((k) => k.service)).toEqual(["anthropic"]);
-      expect(await rt.keys.list(bob)).toEqual([]);
+      expect((await rt.keys.list(bob)).apiKeys).toEqual([]);
     });
 
     it("updates fields and re-encrypts a new value; the service cannot change", async () => {
@@ -105,10 +105,10 @@ describeEachDatabase("key store", (dialect) => {
     });
 
     it("refuses a bad format without storing anything", async () => {
-      const before = (await rt.keys.list(alice)).length;
+      const before = (await rt.keys.list(alice)).apiKeys.length;
       const err = await expectAppError(rt.keys.create(alice, { name: "bad", service: "openai", value: "pk-123" }), "INVALID_KEY_FORMAT");
       expect(err.message).toMatch(/^Invalid API key format/);
-      expect((await rt.keys.list(alice)).length).toBe(before);
+      expect((await rt.keys.list(alice)).apiKeys.length).toBe(before);
     });
   });
 
@@ -171,7 +171,7 @@ describeEachDatabase("key store", (dialect) => {
 
       clock = new Date(clock.getTime() + 1000);
       await rt.keys.update(owner, b.id, { isDefault: true });
-      const keys = await rt.keys.list(owner, { service: "openai" });
+      const keys = (await rt.keys.list(owner, { service: "openai" })).apiKeys;
       expect(keys.filter((k) => k.isDefault).map((k) => k.id)).toEqual([b.id]);
       expect((await rt.keys.findUsableKey(owner, "openai"))?.id).toBe(b.id);
 

@@ -1,5 +1,7 @@
 /**
  * An in-memory stand-in for /api/api-keys, enough for hook tests to watch the cache refresh.
+ * The list is paged like the server's (`limit` default 100, at most 500; `cursor` → `nextCursor`);
+ * its cursor is just an index, which the client must treat as opaque anyway.
  * The real server is covered by the backend's own route tests.
  */
 import type { ApiKey, CreateKeyBody, UpdateKeyBody } from "../../src/react/index.js";
@@ -8,15 +10,25 @@ export function createFakeApi() {
   const keys = new Map<string, ApiKey>();
   let seq = 0;
   const calls: string[] = [];
+  /** The query of every list request, in order. */
+  const pages: Record<string, string>[] = [];
   const json = (status: number, body?: unknown) =>
     new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 
   async function fetch(url: string, init: RequestInit): Promise<Response> {
-    const { pathname } = new URL(url, "http://fake.test");
+    const { pathname, searchParams } = new URL(url, "http://fake.test");
     const method = init.method ?? "GET";
     calls.push(`${method} ${pathname}`);
     const body = init.body ? JSON.parse(String(init.body)) : undefined;
-    if (pathname === "/api/api-keys" && method === "GET") return json(200, { apiKeys: [...keys.values()] });
+    if (pathname === "/api/api-keys" && method === "GET") {
+      pages.push(Object.fromEntries(searchParams));
+      const limit = Number(searchParams.get("limit") ?? 100);
+      const start = Number(searchParams.get("cursor") ?? 0);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 500) return json(400, { error: { code: "VALIDATION_ERROR", message: "bad limit" } });
+      const all = [...keys.values()];
+      const end = start + limit;
+      return json(200, { apiKeys: all.slice(start, end), nextCursor: end < all.length ? String(end) : null });
+    }
     if (pathname === "/api/api-keys" && method === "POST") {
       const b = body as CreateKeyBody;
       if (typeof b.value === "string" && !b.value.startsWith("sk-")) return json(400, { error: { code: "INVALID_KEY_FORMAT", message: "Invalid API key format" } });
@@ -75,5 +87,5 @@ export function createFakeApi() {
     });
   }
 
-  return { fetch, seed, calls, keys };
+  return { fetch, seed, calls, pages, keys };
 }

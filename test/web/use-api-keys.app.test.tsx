@@ -16,9 +16,12 @@ import { createHttpApp, openaiKey, type HttpApp, type SignedUpUser } from "../su
 let h: HttpApp;
 let alice: SignedUpUser;
 let bob: SignedUpUser;
+/** Every request the hook's client made, as "METHOD path?query". */
+const requests: string[] = [];
 
 beforeAll(async () => {
-  h = await createHttpApp("sqlite");
+  // Room for more keys than one page of the client (500) holds.
+  h = await createHttpApp("sqlite", { env: { KEYHAVEN_MAX_KEYS_PER_OWNER: "1000" } });
   [alice, bob] = [await h.signUp(), await h.signUp()];
 });
 afterAll(async () => {
@@ -30,11 +33,13 @@ afterEach(cleanup);
 /** What a browser tab signed in as `user` would do: same-origin cookie requests with an Origin. */
 function renderAs(user: SignedUpUser | null) {
   const client = createKeyhavenClient({
-    fetch: (url, init) =>
-      h.app.request(url, {
+    fetch: (url, init) => {
+      requests.push(`${init.method} ${url}`);
+      return h.app.request(url, {
         ...init,
         headers: { ...(init.headers as Record<string, string>), origin: h.publicUrl, ...(user ? { cookie: user.cookie } : {}) },
-      }),
+      });
+    },
   });
   const queryClient = createKeyhavenQueryClient();
   const wrapper = ({ children }: { children: ReactNode }) => (
@@ -68,6 +73,24 @@ describe("useApiKeys against the HTTP app", () => {
       await result.current.deleteApiKey(id);
     });
     await waitFor(() => expect(result.current.apiKeys).toEqual([]));
+  });
+
+  it("a user with more keys than one page holds sees every one, in the server's order", async () => {
+    const carol = await h.signUp();
+    const owner = { type: "user" as const, id: carol.id };
+    for (let i = 0; i < 520; i++) await h.runtime.keys.create(owner, { name: `key ${i}`, service: i % 2 ? "openai" : "anthropic", value: i % 2 ? openaiKey() : `sk-ant-api03-${"a".repeat(30)}${i}` });
+    requests.length = 0;
+    const { result } = renderAs(carol);
+    await waitFor(() => expect(result.current.isLoading).toBe(false), { timeout: 10_000 });
+    // Two pages: 500, then the rest from the first page's cursor.
+    expect(requests).toEqual(["GET /api/api-keys?limit=500", expect.stringMatching(/^GET \/api\/api-keys\?limit=500&cursor=[A-Za-z0-9_-]+$/)]);
+    expect(result.current.error).toBeNull();
+    const ids = result.current.apiKeys.map((k) => k.id);
+    expect(ids).toHaveLength(520);
+    expect(new Set(ids).size).toBe(520);
+    const first = await h.request("GET", "/api/api-keys?limit=500", { cookie: carol.cookie });
+    const page = (await first.json()) as { apiKeys: { id: string }[]; nextCursor: string };
+    expect(ids.slice(0, 500)).toEqual(page.apiKeys.map((k) => k.id));
   });
 
   it("refreshApiKeys picks up a key added outside the hook", async () => {

@@ -71,6 +71,20 @@ describe("useApiKeys", () => {
     expect(api.calls.filter((c) => c === "GET /api/api-keys").length).toBeGreaterThanOrEqual(5);
   });
 
+  it("follows nextCursor until the last page: a user with 1,234 keys sees them all, as one list", async () => {
+    const { api, hook } = setup((api) => {
+      for (let i = 0; i < 1233; i++) api.seed({ id: `k${i}`, name: `key ${i}`, service: "openai", isActive: false });
+      api.seed({ id: "last", name: "on the last page", service: "anthropic" });
+    });
+    await waitFor(() => expect(hook.result.current.isLoading).toBe(false));
+    expect(hook.result.current.apiKeys).toHaveLength(1234);
+    expect(new Set(hook.result.current.apiKeys.map((k) => k.id)).size).toBe(1234);
+    expect(hook.result.current.apiKeys.at(-1)!.id).toBe("last");
+    expect(hook.result.current.hasApiKey("anthropic")).toBe(true);
+    // Pages of the largest size, each from the previous page's cursor.
+    expect(api.pages).toEqual([{ limit: "500" }, { limit: "500", cursor: "500" }, { limit: "500", cursor: "1000" }]);
+  });
+
   it("refreshApiKeys picks up changes made elsewhere", async () => {
     const { api, hook } = setup();
     await waitFor(() => expect(hook.result.current.isLoading).toBe(false));
