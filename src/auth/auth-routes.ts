@@ -1,14 +1,29 @@
 /**
- * Mounts better-auth at /api/auth/* behind our rate limits: sign-in and sign-up are limited
- * per client IP and per email, every other state-changing auth route per IP, in every mode,
- * with 429 + Retry-After.
+ * Mounts better-auth at /api/auth/* behind our checks: every JSON body follows the
+ * control-character rule; sign-in and sign-up are limited per client IP and per email, every
+ * other state-changing auth route per IP, in every mode, with 429 + Retry-After.
  */
 import { Hono } from "hono";
 import type { Config } from "../config.js";
 import { AppError, codeForStatus } from "../errors.js";
 import { clientIp } from "../http/client-ip.js";
 import { RATE_LIMITS, type RateLimiter } from "../rate-limit/rate-limiter.js";
+import { assertAuthBodyText } from "./auth-input.js";
 import type { Auth } from "./auth.js";
+
+const isJson = (req: Request) => (req.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase() === "application/json";
+
+// One parse per request, shared by the text check and the per-email limits.
+const parsedBodies = new WeakMap<Request, Promise<unknown>>();
+/** The parsed JSON body, or undefined (no body, not JSON, malformed: better-auth answers those). */
+function jsonBodyOf(req: Request): Promise<unknown> {
+  let body = parsedBodies.get(req);
+  if (!body) {
+    body = isJson(req) && req.body ? req.clone().json().catch(() => undefined) : Promise.resolve(undefined);
+    parsedBodies.set(req, body);
+  }
+  return body;
+}
 
 /**
  * The email of a sign-in/sign-up body. Only JSON is accepted on these routes: better-auth also
@@ -20,12 +35,8 @@ async function emailOf(req: Request): Promise<string> {
       details: [{ path: "content-type", message: "must be application/json" }],
     });
   }
-  try {
-    const body = (await req.clone().json()) as { email?: unknown };
-    return typeof body.email === "string" ? body.email.trim().toLowerCase() : "";
-  } catch {
-    return ""; // better-auth answers malformed bodies itself
-  }
+  const body = (await jsonBodyOf(req)) as { email?: unknown } | undefined;
+  return typeof body?.email === "string" ? body.email.trim().toLowerCase() : "";
 }
 
 /**
@@ -61,6 +72,11 @@ async function inOurErrorShape(res: Response, req: Request): Promise<Response> {
 export function authRoutes(deps: { auth: Auth; rateLimiter: RateLimiter; config: Config }) {
   const { auth, rateLimiter, config } = deps;
   const app = new Hono();
+
+  app.use("*", async (c, next) => {
+    if (c.req.method !== "GET" && c.req.method !== "HEAD") assertAuthBodyText(await jsonBodyOf(c.req.raw));
+    await next();
+  });
 
   app.post("/sign-in/email", async (c) => {
     const email = await emailOf(c.req.raw);
