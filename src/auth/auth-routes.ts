@@ -1,7 +1,8 @@
 /**
  * Mounts better-auth at /api/auth/* behind our checks: every JSON body follows the
- * control-character rule; sign-in and sign-up are limited per client IP and per email, every
- * other state-changing auth route per IP, in every mode, with 429 + Retry-After.
+ * control-character rule; sign-in and sign-up are limited per client IP and per email, password
+ * checks of a signed-in user per account, every other state-changing auth route per IP, in
+ * every mode, with 429 + Retry-After.
  */
 import { Hono } from "hono";
 import type { Config } from "../config.js";
@@ -10,6 +11,9 @@ import { clientIp } from "../http/client-ip.js";
 import { RATE_LIMITS, type RateLimiter } from "../rate-limit/rate-limiter.js";
 import { assertAuthBodyText } from "./auth-input.js";
 import type { Auth } from "./auth.js";
+
+/** Routes that check the signed-in user's password (delete-user is off today; counted should it come on). */
+const PASSWORD_CHECK_PATHS = ["/change-password", "/delete-user"];
 
 const isJson = (req: Request) => (req.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase() === "application/json";
 
@@ -102,7 +106,24 @@ export function authRoutes(deps: { auth: Auth; rateLimiter: RateLimiter; config:
     return inOurErrorShape(await auth.handler(c.req.raw), c.req.raw);
   });
 
-  // Everything else that changes state (sign-out, password change, …): per IP.
+  // A stolen session must not buy unlimited guesses at the password: count per account, as
+  // sign-in does per email. Without a session better-auth answers 401 and checks nothing.
+  for (const path of PASSWORD_CHECK_PATHS) {
+    app.post(path, async (c) => {
+      // disableRefresh: a refresh here would set a cookie this answer never carries.
+      const session = await auth.api.getSession({ headers: c.req.raw.headers, query: { disableRefresh: true } });
+      await rateLimiter.enforce(
+        [
+          { rule: RATE_LIMITS.authOtherPerIp, subject: clientIp(c, config.trustProxy) },
+          ...(session ? [{ rule: RATE_LIMITS.passwordCheckPerUser, subject: session.user.id }] : []),
+        ],
+        "Too many password attempts",
+      );
+      return inOurErrorShape(await auth.handler(c.req.raw), c.req.raw);
+    });
+  }
+
+  // Everything else that changes state (sign-out, update-user, …): per IP.
   app.all("/*", async (c) => {
     if (c.req.method !== "GET" && c.req.method !== "HEAD") {
       await rateLimiter.enforce([{ rule: RATE_LIMITS.authOtherPerIp, subject: clientIp(c, config.trustProxy) }], "Too many requests");

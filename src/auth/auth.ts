@@ -44,6 +44,9 @@ export function createAuth(deps: { config: Config; database: DatabaseHandle; sec
       useSecureCookies: secure,
       defaultCookieAttributes: { httpOnly: true, sameSite: "lax", secure },
     },
+    // Password checks over HTTP go through routes we throttle per account (auth-routes.ts);
+    // verify-password is a bare password oracle, for server-side calls only.
+    disabledPaths: ["/verify-password"],
     // An unexpected error (a database error) is thrown to our one error handler, which logs its
     // name and message through pino and answers our 500. Left to itself better-call prints it
     // with console.error: a raw stack, with query details, past the redaction.

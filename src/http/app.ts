@@ -34,7 +34,7 @@ export interface AppOptions {
 export function createApp(runtime: Runtime, opts: AppOptions = {}) {
   const { config, logger } = runtime;
   const auth = createAuth({ config, database: runtime.database, secret: runtime.authSecret, logger });
-  const rateLimiter = createRateLimiter(runtime.database.db);
+  const rateLimiter = createRateLimiter(runtime.database.db, () => runtime.now().getTime());
   const tester = createKeyTester({
     baseUrlOverrides: config.baseUrlOverrides,
     allowPrivateEndpoints: config.allowPrivateEndpoints,
