@@ -36,6 +36,8 @@ export interface Config {
   usageFlushIntervalMs: number;
   /** Take the client IP from X-Forwarded-For (only behind a proxy you control). */
   trustProxy: boolean;
+  /** KEYHAVEN_SIGNUP: "open" lets anyone create an account; "closed" refuses sign-up (403). */
+  signup: "open" | "closed";
   /** The fallback values, read once: variable name → value. */
   fallbackEnv: Record<string, string | undefined>;
 }
@@ -77,6 +79,12 @@ function parseLogFormat(raw: string | undefined, preferJson: boolean): Config["l
   throw configError(`LOG_FORMAT must be json or pretty (got "${raw}")`);
 }
 
+function parseSignup(raw: string | undefined): Config["signup"] {
+  const value = raw?.trim().toLowerCase() || "open";
+  if (value === "open" || value === "closed") return value;
+  throw configError(`KEYHAVEN_SIGNUP must be open or closed (got "${raw}")`);
+}
+
 export function loadConfig(env: Env = process.env, cwd = process.cwd(), stdoutIsTerminal = Boolean(process.stdout.isTTY)): Config {
   const nodeEnv = env.NODE_ENV ?? "development";
   const port = parseInteger("PORT", env.PORT, 3000, 0, 65535);
@@ -115,6 +123,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), stdoutIs
       .filter(Boolean),
     usageFlushIntervalMs: parseInteger("KEYHAVEN_USAGE_FLUSH_MS", env.KEYHAVEN_USAGE_FLUSH_MS, 1000, 10, 1000),
     trustProxy: parseBoolean("KEYHAVEN_TRUST_PROXY", env.KEYHAVEN_TRUST_PROXY),
+    signup: parseSignup(env.KEYHAVEN_SIGNUP),
     fallbackEnv,
   };
 }

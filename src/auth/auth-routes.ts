@@ -2,7 +2,7 @@
  * Mounts better-auth at /api/auth/* behind our checks: every JSON body follows the
  * control-character rule; sign-in and sign-up are limited per client IP and per email, password
  * checks of a signed-in user per account, every other state-changing auth route per IP, in
- * every mode, with 429 + Retry-After.
+ * every mode, with 429 + Retry-After; sign-up answers only when KEYHAVEN_SIGNUP=open.
  */
 import { Hono } from "hono";
 import type { Config } from "../config.js";
@@ -76,6 +76,14 @@ async function inOurErrorShape(res: Response, req: Request): Promise<Response> {
 export function authRoutes(deps: { auth: Auth; rateLimiter: RateLimiter; config: Config }) {
   const { auth, rateLimiter, config } = deps;
   const app = new Hono();
+
+  // Before anything else: closed sign-up is closed whatever the body says.
+  app.post("/sign-up/email", async (_c, next) => {
+    if (config.signup === "closed") {
+      throw new AppError("FORBIDDEN", "Sign-up is closed on this server: an administrator adds accounts");
+    }
+    await next();
+  });
 
   app.use("*", async (c, next) => {
     if (c.req.method !== "GET" && c.req.method !== "HEAD") assertAuthBodyText(await jsonBodyOf(c.req.raw));
