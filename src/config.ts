@@ -38,6 +38,8 @@ export interface Config {
   trustProxy: boolean;
   /** How many API keys one owner may store; one more is a 409. */
   maxKeysPerOwner: number;
+  /** KEYHAVEN_SIGNUP: "open" lets anyone create an account; "closed" refuses sign-up (403). */
+  signup: "open" | "closed";
   /** The fallback values, read once: variable name → value. */
   fallbackEnv: Record<string, string | undefined>;
 }
@@ -79,6 +81,12 @@ function parseLogFormat(raw: string | undefined, preferJson: boolean): Config["l
   throw configError(`LOG_FORMAT must be json or pretty (got "${raw}")`);
 }
 
+function parseSignup(raw: string | undefined): Config["signup"] {
+  const value = raw?.trim().toLowerCase() || "open";
+  if (value === "open" || value === "closed") return value;
+  throw configError(`KEYHAVEN_SIGNUP must be open or closed (got "${raw}")`);
+}
+
 export function loadConfig(env: Env = process.env, cwd = process.cwd(), stdoutIsTerminal = Boolean(process.stdout.isTTY)): Config {
   const nodeEnv = env.NODE_ENV ?? "development";
   const port = parseInteger("PORT", env.PORT, 3000, 0, 65535);
@@ -118,6 +126,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), stdoutIs
     usageFlushIntervalMs: parseInteger("KEYHAVEN_USAGE_FLUSH_MS", env.KEYHAVEN_USAGE_FLUSH_MS, 1000, 10, 1000),
     trustProxy: parseBoolean("KEYHAVEN_TRUST_PROXY", env.KEYHAVEN_TRUST_PROXY),
     maxKeysPerOwner: parseInteger("KEYHAVEN_MAX_KEYS_PER_OWNER", env.KEYHAVEN_MAX_KEYS_PER_OWNER, 500, 1, 100_000),
+    signup: parseSignup(env.KEYHAVEN_SIGNUP),
     fallbackEnv,
   };
 }

@@ -1,14 +1,33 @@
 /**
- * Mounts better-auth at /api/auth/* behind our rate limits: sign-in and sign-up are limited
- * per client IP and per email, every other state-changing auth route per IP, in every mode,
- * with 429 + Retry-After.
+ * Mounts better-auth at /api/auth/* behind our checks: every JSON body follows the
+ * control-character rule; sign-in and sign-up are limited per client IP and per email, password
+ * checks of a signed-in user per account, every other state-changing auth route per IP, in
+ * every mode, with 429 + Retry-After; sign-up answers only when KEYHAVEN_SIGNUP=open.
  */
 import { Hono } from "hono";
 import type { Config } from "../config.js";
 import { AppError, codeForStatus } from "../errors.js";
 import { clientIp } from "../http/client-ip.js";
 import { RATE_LIMITS, type RateLimiter } from "../rate-limit/rate-limiter.js";
+import { assertAuthBodyText } from "./auth-input.js";
 import type { Auth } from "./auth.js";
+
+/** Routes that check the signed-in user's password (delete-user is off today; counted should it come on). */
+const PASSWORD_CHECK_PATHS = ["/change-password", "/delete-user"];
+
+const isJson = (req: Request) => (req.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase() === "application/json";
+
+// One parse per request, shared by the text check and the per-email limits.
+const parsedBodies = new WeakMap<Request, Promise<unknown>>();
+/** The parsed JSON body, or undefined (no body, not JSON, malformed: better-auth answers those). */
+function jsonBodyOf(req: Request): Promise<unknown> {
+  let body = parsedBodies.get(req);
+  if (!body) {
+    body = isJson(req) && req.body ? req.clone().json().catch(() => undefined) : Promise.resolve(undefined);
+    parsedBodies.set(req, body);
+  }
+  return body;
+}
 
 /**
  * The email of a sign-in/sign-up body. Only JSON is accepted on these routes: better-auth also
@@ -20,12 +39,8 @@ async function emailOf(req: Request): Promise<string> {
       details: [{ path: "content-type", message: "must be application/json" }],
     });
   }
-  try {
-    const body = (await req.clone().json()) as { email?: unknown };
-    return typeof body.email === "string" ? body.email.trim().toLowerCase() : "";
-  } catch {
-    return ""; // better-auth answers malformed bodies itself
-  }
+  const body = (await jsonBodyOf(req)) as { email?: unknown } | undefined;
+  return typeof body?.email === "string" ? body.email.trim().toLowerCase() : "";
 }
 
 /**
@@ -62,6 +77,19 @@ export function authRoutes(deps: { auth: Auth; rateLimiter: RateLimiter; config:
   const { auth, rateLimiter, config } = deps;
   const app = new Hono();
 
+  // Before anything else: closed sign-up is closed whatever the body says.
+  app.post("/sign-up/email", async (_c, next) => {
+    if (config.signup === "closed") {
+      throw new AppError("FORBIDDEN", "Sign-up is closed on this server: an administrator adds accounts");
+    }
+    await next();
+  });
+
+  app.use("*", async (c, next) => {
+    if (c.req.method !== "GET" && c.req.method !== "HEAD") assertAuthBodyText(await jsonBodyOf(c.req.raw));
+    await next();
+  });
+
   app.post("/sign-in/email", async (c) => {
     const email = await emailOf(c.req.raw);
     await rateLimiter.enforce(
@@ -86,7 +114,24 @@ export function authRoutes(deps: { auth: Auth; rateLimiter: RateLimiter; config:
     return inOurErrorShape(await auth.handler(c.req.raw), c.req.raw);
   });
 
-  // Everything else that changes state (sign-out, password change, …): per IP.
+  // A stolen session must not buy unlimited guesses at the password: count per account, as
+  // sign-in does per email. Without a session better-auth answers 401 and checks nothing.
+  for (const path of PASSWORD_CHECK_PATHS) {
+    app.post(path, async (c) => {
+      // disableRefresh: a refresh here would set a cookie this answer never carries.
+      const session = await auth.api.getSession({ headers: c.req.raw.headers, query: { disableRefresh: true } });
+      await rateLimiter.enforce(
+        [
+          { rule: RATE_LIMITS.authOtherPerIp, subject: clientIp(c, config.trustProxy) },
+          ...(session ? [{ rule: RATE_LIMITS.passwordCheckPerUser, subject: session.user.id }] : []),
+        ],
+        "Too many password attempts",
+      );
+      return inOurErrorShape(await auth.handler(c.req.raw), c.req.raw);
+    });
+  }
+
+  // Everything else that changes state (sign-out, update-user, …): per IP.
   app.all("/*", async (c) => {
     if (c.req.method !== "GET" && c.req.method !== "HEAD") {
       await rateLimiter.enforce([{ rule: RATE_LIMITS.authOtherPerIp, subject: clientIp(c, config.trustProxy) }], "Too many requests");

@@ -44,9 +44,21 @@ export function createAuth(deps: { config: Config; database: DatabaseHandle; sec
       useSecureCookies: secure,
       defaultCookieAttributes: { httpOnly: true, sameSite: "lax", secure },
     },
+    // Password checks over HTTP go through routes we throttle per account (auth-routes.ts);
+    // verify-password is a bare password oracle, for server-side calls only.
+    disabledPaths: ["/verify-password"],
+    // An unexpected error (a database error) is thrown to our one error handler, which logs its
+    // name and message through pino and answers our 500. Left to itself better-call prints it
+    // with console.error: a raw stack, with query details, past the redaction.
+    onAPIError: { throw: true },
     logger: {
-      // Route better-auth's messages through our redacting logger.
-      log: (level, message) => logger[level === "debug" ? "debug" : level]({ source: "better-auth" }, message),
+      // Route better-auth's messages through our redacting logger; an Error among the arguments
+      // is kept as name and message (no stack), anything else is dropped.
+      log: (level, message, ...args) => {
+        const err = args.find((a): a is Error => a instanceof Error);
+        const fields = err ? { source: "better-auth", err: { name: err.name, message: err.message } } : { source: "better-auth" };
+        logger[level](fields, message);
+      },
     },
   });
 }

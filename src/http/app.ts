@@ -17,6 +17,7 @@ import { getKeyStats } from "../usage/stats.js";
 import type { AppEnv } from "./app-env.js";
 import { docsRoutes } from "./docs.js";
 import { errorResponse, toAppError } from "./error-response.js";
+import { refuseControlCharsInUrl } from "./no-control-chars.js";
 import { requestLog } from "./request-log.js";
 import { requireSameOrigin, securityHeaders } from "./security.js";
 import { serveWebApp } from "./web-app.js";
@@ -33,7 +34,7 @@ export interface AppOptions {
 export function createApp(runtime: Runtime, opts: AppOptions = {}) {
   const { config, logger } = runtime;
   const auth = createAuth({ config, database: runtime.database, secret: runtime.authSecret, logger });
-  const rateLimiter = createRateLimiter(runtime.database.db);
+  const rateLimiter = createRateLimiter(runtime.database.db, () => runtime.now().getTime());
   const tester = createKeyTester({
     baseUrlOverrides: config.baseUrlOverrides,
     allowPrivateEndpoints: config.allowPrivateEndpoints,
@@ -44,6 +45,7 @@ export function createApp(runtime: Runtime, opts: AppOptions = {}) {
   const app = new Hono<AppEnv>();
   app.use("*", securityHeaders());
   app.use("/api/*", requestLog(logger));
+  app.use("/api/*", refuseControlCharsInUrl());
   const limitBody = bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: () => {

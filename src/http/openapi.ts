@@ -170,7 +170,12 @@ export function buildOpenApiDocument(serverUrl: string) {
             required: ["email", "password", "name"],
             properties: { email: { type: "string" }, password: { type: "string", minLength: 8, maxLength: 128 }, name: { type: "string" } },
           }),
-          responses: { "200": { description: "Signed up" }, "429": error("Rate limited") },
+          responses: {
+            "200": { description: "Signed up" },
+            "400": error("Invalid input (password length, email, control characters)"),
+            "403": error("Sign-up is closed (KEYHAVEN_SIGNUP=closed)"),
+            "429": error("Rate limited"),
+          },
         },
       },
       "/api/auth/sign-in/email": {

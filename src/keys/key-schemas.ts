@@ -4,6 +4,7 @@
  * Kept free of server-only imports so the browser bundle can use it.
  */
 import { z } from "zod";
+import { CONTROL_CHARS_MESSAGE, isOneLine, isPlainText } from "../control-chars.js";
 import { serviceIdSchema } from "../services/service-ids.js";
 import { LIST_PAGE_DEFAULT, LIST_PAGE_MAX } from "./list-page.js";
 
@@ -26,16 +27,17 @@ const isoDateTime = z.union([z.iso.datetime({ offset: true }), z.iso.date()], {
 
 export const keyConfigSchema = z.record(z.string(), z.unknown());
 
-// PostgreSQL cannot store NUL in text, and control characters have no place in a label.
-const noControlChars = (s: string) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(s);
-const label = (max: number) =>
-  z.string().trim().max(max).refine(noControlChars, { message: "must not contain control characters" });
+// The control-character rule (control-chars.ts): a name is one line; a description may span lines.
+const label = (max: number) => z.string().trim().max(max).refine(isOneLine, { message: CONTROL_CHARS_MESSAGE });
+const text = (max: number) => z.string().trim().max(max).refine(isPlainText, { message: CONTROL_CHARS_MESSAGE });
+/** A key id as a client sends it: unknown ids are a 404 later, control characters a 400 here. */
+const keyIdSchema = z.string().min(1).refine(isOneLine, { message: CONTROL_CHARS_MESSAGE });
 
 export const createKeyBodySchema = z.object({
   name: label(100).pipe(z.string().min(1, "is required")),
   service: serviceIdSchema,
   value: keyValueSchema,
-  description: label(500).nullish(),
+  description: text(500).nullish(),
   expiresAt: isoDateTime.nullish(),
   config: keyConfigSchema.optional(),
   isActive: z.boolean().optional(),
@@ -45,7 +47,7 @@ export const createKeyBodySchema = z.object({
 export const updateKeyBodySchema = z
   .object({
     name: label(100).pipe(z.string().min(1, "is required")),
-    description: label(500).nullable(),
+    description: text(500).nullable(),
     value: keyValueSchema,
     isActive: z.boolean(),
     isDefault: z.boolean(),
@@ -55,7 +57,7 @@ export const updateKeyBodySchema = z
   })
   .partial();
 
-export const testSavedKeyBodySchema = z.object({ keyId: z.string().min(1) });
+export const testSavedKeyBodySchema = z.object({ keyId: keyIdSchema });
 export const testUnsavedKeyBodySchema = z.object({ service: serviceIdSchema, value: keyValueSchema, config: keyConfigSchema.optional() });
 /** Either a saved key's id, or a key to test before saving. */
 export const testKeyBodySchema = z.union([testSavedKeyBodySchema, testUnsavedKeyBodySchema]);

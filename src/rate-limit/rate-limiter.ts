@@ -90,6 +90,8 @@ export const KEY_WRITES_PER_MINUTE = 120;
 export const RATE_LIMITS = {
   signInPerIp: { scope: "sign-in:ip", max: 30, windowMs: 5 * MINUTE },
   signInPerEmail: { scope: "sign-in:email", max: 10, windowMs: 5 * MINUTE },
+  /** change-password (and delete-user): the signed-in account's password, as signInPerEmail. */
+  passwordCheckPerUser: { scope: "password:user", max: 10, windowMs: 5 * MINUTE },
   signUpPerIp: { scope: "sign-up:ip", max: 20, windowMs: 60 * MINUTE },
   signUpPerEmail: { scope: "sign-up:email", max: 5, windowMs: 60 * MINUTE },
   authOtherPerIp: { scope: "auth:ip", max: 60, windowMs: 5 * MINUTE },

@@ -132,4 +132,10 @@ describe.concurrent("keyhaven serve refuses bad configuration", () => {
     const { result } = await serve({ PORT: "http" });
     expectStartupFailure(result, EXIT.CONFIG, "PORT");
   });
+
+  it("KEYHAVEN_SIGNUP that is neither open nor closed: a configuration error, nothing created", async ({ expect }) => {
+    const { dir, result } = await serve({ KEYHAVEN_SIGNUP: "invite-only" });
+    expectStartupFailure(result, EXIT.CONFIG, 'KEYHAVEN_SIGNUP must be open or closed (got "invite-only")');
+    expect(fs.existsSync(path.join(dir, "keyhaven.db"))).toBe(false);
+  });
 });
