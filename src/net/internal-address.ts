@@ -17,7 +17,14 @@ export type BlockedAddressKind =
 
 /** Checked in order: the first list that holds an address names its kind. */
 const BLOCKED_RANGES: ReadonlyArray<[BlockedAddressKind, ReadonlyArray<[string, number, "ipv4" | "ipv6"]>]> = [
-  ["metadata", [["169.254.169.254", 32, "ipv4"], ["fd00:ec2::254", 128, "ipv6"]]],
+  [
+    "metadata",
+    [
+      ["169.254.169.254", 32, "ipv4"],
+      ["fd00:ec2::254", 128, "ipv6"],
+      ["168.63.129.16", 32, "ipv4"], // Azure's platform endpoint (wireserver): public-looking, internal
+    ],
+  ],
   ["unspecified", [["0.0.0.0", 8, "ipv4"], ["::", 128, "ipv6"]]],
   ["loopback", [["127.0.0.0", 8, "ipv4"], ["::1", 128, "ipv6"]]],
   [
