@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import type { OwnerRef } from "../crypto/owner.js";
 import type { OwnerDataKeys } from "../crypto/owner-data-keys.js";
 import { canonicalJson } from "../crypto/canonical-json.js";
+import { DecryptionError } from "../crypto/decryption-error.js";
 import { isLegacySecret, type SecretBinding } from "../crypto/secret-box.js";
 import { isDefaultViolation, isUniqueViolation } from "../db/unique-violation.js";
 import type { ApiKeyRow, ApiKeyRowUpdate } from "../db/schema.js";
@@ -223,9 +224,20 @@ export function createKeyService(deps: KeyServiceDeps) {
         const storedConfig: unknown = JSON.parse(current.config);
         const configChanged = config !== undefined && canonicalJson(config) !== canonicalJson(storedConfig);
         if (config !== undefined) patch.config = JSON.stringify(config);
-        const reseal = value !== undefined || configChanged || isLegacySecret(current.encrypted_value);
+        const mustReseal = value !== undefined || configChanged;
+        // A kh1 row is re-sealed by any update, but only if it opens: a broken secret must not
+        // stop its owner from switching the key off or renaming it.
+        const plaintext =
+          value !== undefined
+            ? serialize(value)
+            : mustReseal || isLegacySecret(current.encrypted_value)
+              ? await dataKeys.decrypt(rowBinding(owner, current), sealedOf(current)).catch((err: unknown) => {
+                  if (mustReseal || !(err instanceof DecryptionError)) throw err;
+                  return undefined;
+                })
+              : undefined;
+        const reseal = plaintext !== undefined;
         if (reseal) {
-          const plaintext = value !== undefined ? serialize(value) : await dataKeys.decrypt(rowBinding(owner, current), sealedOf(current));
           const version = current.version + 1;
           const sealed = await dataKeys.encrypt(binding(owner, id, service, version, config ?? storedConfig), plaintext);
           patch.data_key_id = sealed.dataKeyId;

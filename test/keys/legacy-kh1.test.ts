@@ -122,6 +122,10 @@ describeEachDatabase("kh1 secrets", (dialect) => {
     await expect(rt.keys.getWithValue(bob, custom.id)).rejects.toThrow(/^Decryption failed$/);
     await writeRow(custom.id, { config: legacyConfig });
 
+    // A kh1 row that cannot be opened can still be switched off (it stays as it is).
+    await rt.keys.update(bob, broken.id, { isActive: false });
+    expect((await readRow(broken.id)).encrypted_value).toMatch(/^kh1\./);
+
     // Again, with the broken row gone: nothing left to do.
     await rt.keys.remove(bob, broken.id);
     const again = await runCli(["reseal"], { cwd: tdb.dataDir, env, timeoutMs: 60_000 });
