@@ -219,11 +219,11 @@ export function createKeyService(deps: KeyServiceDeps) {
       if (config !== undefined) await checkEndpoint(service, config);
       const value = input.value !== undefined ? normalizeKeyValue(service, input.value) : undefined;
       if (value !== undefined) patch.masked_value = maskKeyValue(service, value);
+      if (config !== undefined) patch.config = JSON.stringify(config);
 
       for (let attempt = 1; ; attempt++) {
         const storedConfig: unknown = JSON.parse(current.config);
         const configChanged = config !== undefined && canonicalJson(config) !== canonicalJson(storedConfig);
-        if (config !== undefined) patch.config = JSON.stringify(config);
         const mustReseal = value !== undefined || configChanged;
         // A kh1 row is re-sealed by any update, but only if it opens: a broken secret must not
         // stop its owner from switching the key off or renaming it.
@@ -236,19 +236,19 @@ export function createKeyService(deps: KeyServiceDeps) {
                   return undefined;
                 })
               : undefined;
-        const reseal = plaintext !== undefined;
-        if (reseal) {
+        // Built afresh each attempt: a seal from an attempt that lost must never be written.
+        const write: ApiKeyRowUpdate = { ...patch };
+        let ifVersion: number | undefined;
+        if (plaintext !== undefined) {
           const version = current.version + 1;
           const sealed = await dataKeys.encrypt(binding(owner, id, service, version, config ?? storedConfig), plaintext);
-          patch.data_key_id = sealed.dataKeyId;
-          patch.encrypted_value = sealed.ciphertext;
-          patch.version = version;
+          Object.assign(write, { data_key_id: sealed.dataKeyId, encrypted_value: sealed.ciphertext, version });
+          ifVersion = current.version;
         }
-        const ifVersion = reseal ? current.version : undefined;
         const row = await withConflictMapping(patch.name, service, () =>
           store.transaction(async (tx) => {
             if (input.isDefault) await tx.clearDefault(owner, service);
-            return tx.update(owner, id, patch, { ifVersion });
+            return tx.update(owner, id, write, { ifVersion });
           }),
         );
         if (row) return toApiKey(row, at);

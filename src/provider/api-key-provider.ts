@@ -151,9 +151,11 @@ export function createApiKeyProvider(deps: ApiKeyProviderDeps): ApiKeyProvider {
   /**
    * A custom base URL is checked at every getServiceConfig, not only when saved: it may have
    * been saved while private endpoints were allowed, or its name may point inside by now.
-   * Literal addresses and internal names cost nothing; the DNS check costs one lookup (usually
-   * answered by the OS cache) and only custom keys pay it. A failed lookup is not a refusal:
-   * the app resolves the name again when it connects, and then reaches nothing either.
+   * Literal addresses and internal names cost nothing; a hostname costs one DNS lookup, paid
+   * only by getServiceConfig of a custom key (the one answer that carries a stored URL; other
+   * services' URLs are the catalog's or the operator's). A failed lookup is not a refusal: the
+   * app resolves the name again when it connects, and then reaches nothing either. Nor is this
+   * a guarantee against a name that changes after the check: the app connects, not Keyhaven.
    */
   async function checkCustomBaseUrl(baseUrl: string): Promise<void> {
     if (deps.config.allowPrivateEndpoints) return;
