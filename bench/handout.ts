@@ -49,10 +49,10 @@ interface Floor {
 /** The hand-written query: same filter and order as the hand-out, no join (the data key is already unwrapped). */
 const FLOOR_SQL = {
   sqlite:
-    "select id, data_key_id, encrypted_value from api_keys where owner_type = 'user' and owner_id = ? and service = ? " +
+    "select id, data_key_id, encrypted_value, config, version from api_keys where owner_type = 'user' and owner_id = ? and service = ? " +
     "and is_active = 1 and (expires_at is null or expires_at > ?) order by is_default desc, updated_at desc, id desc limit 1",
   postgres:
-    "select id, data_key_id, encrypted_value from api_keys where owner_type = 'user' and owner_id = $1 and service = $2 " +
+    "select id, data_key_id, encrypted_value, config, version from api_keys where owner_type = 'user' and owner_id = $1 and service = $2 " +
     "and is_active = 1 and (expires_at is null or expires_at > $3) order by is_default desc, updated_at desc, id desc limit 1",
 };
 
@@ -60,6 +60,8 @@ interface FloorRow {
   id: string;
   data_key_id: string;
   encrypted_value: string;
+  config: string;
+  version: number;
 }
 
 /** Data keys of the target owners, unwrapped once up front: the floor never unwraps. */
@@ -82,7 +84,9 @@ function openFloor(row: FloorRow | undefined, t: HandoutTarget, deks: Map<string
   if (!row) return undefined;
   const dek = deks.get(row.data_key_id);
   if (!dek) throw new Error("floor: data key not unwrapped");
-  return decryptSecret(dek, { keyId: row.id, owner: { type: "user", id: t.userId }, service: t.service }, row.encrypted_value);
+  // The config is parsed (and bound) as the hand-out does: the floor does the same work.
+  const binding = { keyId: row.id, owner: { type: "user" as const, id: t.userId }, service: t.service, version: row.version, config: JSON.parse(row.config) };
+  return decryptSecret(dek, binding, row.encrypted_value);
 }
 
 async function sqliteFloor(db: BenchDatabase, targets: HandoutTarget[], keyring: MasterKeyring): Promise<Floor> {

@@ -2,7 +2,7 @@
  * Seeds N API keys fast, through the real schema (the runtime migrates it) and the real
  * encryption: every owner gets its own data key (generateDataKey + wrapDataKey under the
  * runtime's master keyring, exactly what owner-data-keys.ts stores), every secret is sealed
- * with encryptSecret bound to (key id, owner, service). Rows go in as multi-row INSERTs inside
+ * with encryptSecret bound to (key id, owner, service, version 1, config {}). Rows go in as multi-row INSERTs inside
  * large transactions, on a connection of its own:
  *   - SQLite: better-sqlite3 on the same file, 2,000 rows × 15 columns per statement
  *     (30,000 bound parameters, under SQLite's 32,766);
@@ -332,7 +332,7 @@ export async function seedKeys(opts: SeedOptions): Promise<SeedResult> {
             service,
             null,
             dataKeyId,
-            encryptSecret(dek, { keyId, owner, service }, value),
+            encryptSecret(dek, { keyId, owner, service, version: 1, config: {} }, value),
             maskKeyValue(service, value),
             "{}",
             state.isActive ? 1 : 0,

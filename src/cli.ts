@@ -1,5 +1,5 @@
 /**
- * `keyhaven serve | migrate | generate-key`. Start-up failures are printed as one line
+ * `keyhaven serve | migrate | generate-key | reseal`. Start-up failures are printed as one line
  * (`keyhaven: …`) with a documented exit code, never as a stack trace.
  */
 import { loadConfig } from "./config.js";
@@ -8,6 +8,7 @@ import { openDatabase } from "./db/connect.js";
 import { migrateToLatest } from "./db/migrate.js";
 import { StartupError } from "./errors.js";
 import { createApp } from "./http/app.js";
+import { resealLegacySecrets } from "./keys/reseal.js";
 import { listen } from "./http/server.js";
 import { createLogger } from "./logger.js";
 import { createRuntime } from "./runtime.js";
@@ -18,6 +19,7 @@ commands:
   serve          start the web app and API (default)
   migrate        apply database migrations and exit
   generate-key   print a new master key (base64 of 32 random bytes) for KEYHAVEN_MASTER_KEY
+  reseal         re-encrypt keys stored in the old kh1 format as kh2 (binds config and version)
 `;
 
 async function serveCommand(): Promise<void> {
@@ -63,11 +65,34 @@ async function migrateCommand(): Promise<void> {
   }
 }
 
+/** Progress at most once a second (and at the end), so a million rows do not flood a terminal. */
+async function resealCommand(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel, undefined, config.logFormat);
+  const runtime = await createRuntime(config, logger);
+  try {
+    let lastPrint = 0;
+    const result = await resealLegacySecrets(runtime.database.db, runtime.keys, ({ done, total }) => {
+      const t = Date.now();
+      if (done > 0 && done < total && t - lastPrint < 1000) return;
+      lastPrint = t;
+      if (done === 0) process.stdout.write(`${total} key(s) in the kh1 format\n`);
+      else process.stdout.write(`resealing: ${done}/${total}\n`);
+    });
+    for (const id of result.failed) process.stderr.write(`keyhaven: could not reseal key ${id}: Decryption failed\n`);
+    process.stdout.write(`resealed ${result.resealed} key(s) as kh2${result.failed.length ? `; ${result.failed.length} failed` : ""}\n`);
+    if (result.failed.length) process.exitCode = 1;
+  } finally {
+    await runtime.close();
+  }
+}
+
 export async function main(argv: string[]): Promise<void> {
   const command = argv[0] ?? "serve";
   try {
     if (command === "serve") await serveCommand();
     else if (command === "migrate") await migrateCommand();
+    else if (command === "reseal") await resealCommand();
     else if (command === "generate-key") process.stdout.write(generateMasterKeyBase64() + "\n");
     else if (command === "help" || command === "--help" || command === "-h") process.stdout.write(USAGE);
     else {

@@ -11,6 +11,7 @@ import { createOwnerDataKeys, type OwnerDataKeys } from "./crypto/owner-data-key
 import { openDatabase, type DatabaseHandle } from "./db/connect.js";
 import { migrateToLatest } from "./db/migrate.js";
 import type { Logger } from "./logger.js";
+import type { LookupFn } from "./net/dns-lookup.js";
 import { createKeyService, type KeyService } from "./keys/key-service.js";
 import { createKeyStore } from "./keys/key-store.js";
 import { createUsageRecorder, type UsageRecorder } from "./usage/usage-recorder.js";
@@ -36,6 +37,8 @@ export interface Runtime {
 export interface RuntimeOptions {
   pgSchema?: string;
   now?: () => Date;
+  /** DNS for the custom endpoint check at save (tests inject one); default: the system's. */
+  lookup?: LookupFn;
 }
 
 export async function createRuntime(config: Config, logger: Logger, opts: RuntimeOptions = {}): Promise<Runtime> {
@@ -57,6 +60,8 @@ export async function createRuntime(config: Config, logger: Logger, opts: Runtim
       now: opts.now,
       allowHttpHosts: config.allowHttpHosts,
       maxKeysPerOwner: config.maxKeysPerOwner,
+      allowPrivateEndpoints: config.allowPrivateEndpoints,
+      lookup: opts.lookup,
     });
 
     const usage = createUsageRecorder({ db: database.db, logger, intervalMs: config.usageFlushIntervalMs, now: opts.now });

@@ -1,7 +1,10 @@
 import { DecryptionError } from "./decryption-error.js";
 
-/** The version tag that starts every stored string this module writes. */
+/** The version tag that starts every wrapped data key (and every secret sealed before `kh2`). */
 export const FORMAT_VERSION = "kh1";
+
+/** The version tag of sealed secrets: `kh2` binds the key's config digest and version too. */
+export const SECRET_FORMAT_VERSION = "kh2";
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 

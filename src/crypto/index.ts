@@ -9,4 +9,5 @@ export {
 export { computeKeyCheckValue, keyCheckMatches } from "./key-check.js";
 export type { OwnerRef } from "./owner.js";
 export { generateDataKey, kekVersionOf, unwrapDataKey, wrapDataKey } from "./data-key.js";
-export { decryptSecret, encryptSecret, type SecretBinding } from "./secret-box.js";
+export { decryptSecret, encryptSecret, isLegacySecret, type SecretBinding } from "./secret-box.js";
+export { canonicalDigest, canonicalJson } from "./canonical-json.js";

@@ -1,14 +1,19 @@
 /**
- * The key store's rules: format checks, encryption bound to id/owner/service, defaults,
- * expiry, conflicts. Knows nothing of HTTP; every call is scoped by an owner.
+ * The key store's rules: format checks, encryption bound to id/owner/service/version/config,
+ * custom endpoint checks, defaults, expiry, conflicts. Knows nothing of HTTP; every call is
+ * scoped by an owner.
  */
 import { randomBytes } from "node:crypto";
 import type { OwnerRef } from "../crypto/owner.js";
 import type { OwnerDataKeys } from "../crypto/owner-data-keys.js";
-import type { SecretBinding } from "../crypto/secret-box.js";
+import { canonicalJson } from "../crypto/canonical-json.js";
+import { DecryptionError } from "../crypto/decryption-error.js";
+import { isLegacySecret, type SecretBinding } from "../crypto/secret-box.js";
 import { isDefaultViolation, isUniqueViolation } from "../db/unique-violation.js";
 import type { ApiKeyRow, ApiKeyRowUpdate } from "../db/schema.js";
 import { AppError, conflict, notFound, validationError } from "../errors.js";
+import type { LookupFn } from "../net/dns-lookup.js";
+import { assertExternalEndpoint } from "../net/endpoint-policy.js";
 import { maskKeyValue, normalizeKeyValue, normalizeServiceConfig, type KeyValue } from "../services/index.js";
 import type { ServiceId } from "../services/index.js";
 import type { KeyStore } from "./key-store.js";
@@ -45,6 +50,10 @@ export interface KeyServiceDeps {
   allowHttpHosts?: string[];
   /** How many keys one owner may store (KEYHAVEN_MAX_KEYS_PER_OWNER); unlimited when unset. */
   maxKeysPerOwner?: number;
+  /** KEYHAVEN_ALLOW_PRIVATE_ENDPOINTS: a custom base URL may then point inside the network. */
+  allowPrivateEndpoints?: boolean;
+  /** DNS for the custom endpoint check at save (tests inject one); default: the system's. */
+  lookup?: LookupFn;
 }
 
 export interface ListKeysQuery {
@@ -57,6 +66,9 @@ export interface ListKeysQuery {
 
 export const newKeyId = () => `key_${randomBytes(15).toString("base64url")}`;
 
+/** How often an update re-reads the row when another write re-sealed it in between (each round, one writer wins). */
+const RESEAL_ATTEMPTS = 8;
+
 const serialize = (value: KeyValue) => (typeof value === "string" ? value : JSON.stringify(value));
 export const deserialize = (service: string, plaintext: string): KeyValue =>
   service === "aws" ? (JSON.parse(plaintext) as KeyValue) : plaintext;
@@ -66,6 +78,12 @@ export function createKeyService(deps: KeyServiceDeps) {
   const now = deps.now ?? (() => new Date());
   const configOpts = { allowHttpHosts: deps.allowHttpHosts ?? [] };
   const maxKeys = deps.maxKeysPerOwner ?? Infinity;
+
+  /** A custom endpoint is checked when saved (literal and DNS), unless the operator allows private ones. */
+  async function checkEndpoint(service: string, config: unknown): Promise<void> {
+    if (service !== "custom" || deps.allowPrivateEndpoints) return;
+    await assertExternalEndpoint((config as { baseUrl: string }).baseUrl, { lookup: deps.lookup });
+  }
 
   /** An expiry must be a date in the future; null clears it. Normalised to ISO UTC. */
   function checkExpiry(expiresAt: string | null | undefined, at: Date): string | null {
@@ -93,7 +111,20 @@ export function createKeyService(deps: KeyServiceDeps) {
     }
   }
 
-  const binding = (owner: OwnerRef, keyId: string, service: string): SecretBinding => ({ keyId, owner, service });
+  const binding = (owner: OwnerRef, keyId: string, service: string, version: number, config: unknown): SecretBinding => ({
+    keyId,
+    owner,
+    service,
+    version,
+    config,
+  });
+  /** The binding a stored row was sealed with: the row's own id, owner, service, version and config. */
+  const rowBinding = (owner: OwnerRef, row: Pick<ApiKeyRow, "id" | "service" | "version" | "config">): SecretBinding =>
+    binding(owner, row.id, row.service, row.version, JSON.parse(row.config));
+  const sealedOf = (row: Pick<ApiKeyRow, "data_key_id" | "encrypted_value">) => ({
+    dataKeyId: row.data_key_id,
+    ciphertext: row.encrypted_value,
+  });
   const listViews = new WeakMap<readonly ApiKeyRow[], { view: Readonly<ApiKeyList>; from: number; until: number }>();
 
   return {
@@ -105,8 +136,11 @@ export function createKeyService(deps: KeyServiceDeps) {
       const name = input.name.trim();
       if (!name) throw validationError("name is required", [{ path: "name", message: "is required" }]);
 
+      await checkEndpoint(input.service, config);
+
       const id = newKeyId();
-      const sealed = await dataKeys.encrypt(binding(owner, id, input.service), serialize(value));
+      const version = 1;
+      const sealed = await dataKeys.encrypt(binding(owner, id, input.service, version, config), serialize(value));
       const iso = at.toISOString();
       const row = await withConflictMapping(name, input.service, () =>
         store.transaction(async (tx) => {
@@ -128,6 +162,7 @@ export function createKeyService(deps: KeyServiceDeps) {
             encrypted_value: sealed.ciphertext,
             masked_value: maskKeyValue(input.service, value),
             config: JSON.stringify(config),
+            version,
             is_active: input.isActive === false ? 0 : 1,
             is_default: input.isDefault ? 1 : 0,
             expires_at: expiresAt,
@@ -179,21 +214,27 @@ export function createKeyService(deps: KeyServiceDeps) {
     async getWithValue(owner: OwnerRef, id: string): Promise<ApiKeyWithValue> {
       const row = await store.find(owner, id);
       if (!row) throw notFound();
-      const plaintext = await dataKeys.decrypt(binding(owner, row.id, row.service), {
-        dataKeyId: row.data_key_id,
-        ciphertext: row.encrypted_value,
-      });
+      const plaintext = await dataKeys.decrypt(rowBinding(owner, row), sealedOf(row));
       return { ...toApiKey(row, now()), value: deserialize(row.service, plaintext) };
     },
 
+    /**
+     * Changes what `input` names. A new value, a changed config or a `kh1` secret means a new
+     * seal: the secret (new, or the stored one opened with the row's binding) is encrypted for
+     * the next version and the new config, and written with them in one UPDATE that only
+     * applies while the row still has the version it was read at; if another write came first,
+     * the row is read again. (Sealing happens before the write's transaction because a first
+     * data key is created on the main connection, which a SQLite transaction holds.)
+     */
     async update(owner: OwnerRef, id: string, input: UpdateKeyInput): Promise<ApiKey> {
       if ("service" in (input as object)) {
         throw validationError("service cannot be changed; create a new key instead", [{ path: "service", message: "cannot be changed" }]);
       }
       const at = now();
       const iso = at.toISOString();
-      const current = await store.find(owner, id);
+      let current = await store.find(owner, id);
       if (!current) throw notFound();
+      const service = current.service as ServiceId;
 
       const patch: ApiKeyRowUpdate = { updated_at: iso };
       if (input.name !== undefined) {
@@ -205,25 +246,65 @@ export function createKeyService(deps: KeyServiceDeps) {
       if (input.isActive !== undefined) patch.is_active = input.isActive ? 1 : 0;
       if (input.isDefault !== undefined) patch.is_default = input.isDefault ? 1 : 0;
       if (input.expiresAt !== undefined) patch.expires_at = checkExpiry(input.expiresAt, at);
-      if (input.config !== undefined) {
-        patch.config = JSON.stringify(normalizeServiceConfig(current.service as ServiceId, input.config, configOpts));
-      }
-      if (input.value !== undefined) {
-        const value = normalizeKeyValue(current.service as ServiceId, input.value);
-        const sealed = await dataKeys.encrypt(binding(owner, id, current.service), serialize(value));
-        patch.data_key_id = sealed.dataKeyId;
-        patch.encrypted_value = sealed.ciphertext;
-        patch.masked_value = maskKeyValue(current.service as ServiceId, value);
-      }
+      const config = input.config !== undefined ? normalizeServiceConfig(service, input.config, configOpts) : undefined;
+      if (config !== undefined) await checkEndpoint(service, config);
+      const value = input.value !== undefined ? normalizeKeyValue(service, input.value) : undefined;
+      if (value !== undefined) patch.masked_value = maskKeyValue(service, value);
+      if (config !== undefined) patch.config = JSON.stringify(config);
 
-      const row = await withConflictMapping(patch.name, current.service, () =>
-        store.transaction(async (tx) => {
-          if (input.isDefault) await tx.clearDefault(owner, current.service);
-          return tx.update(owner, id, patch, { bumpVersion: input.value !== undefined });
-        }),
-      );
-      if (!row) throw notFound();
-      return toApiKey(row, at);
+      for (let attempt = 1; ; attempt++) {
+        const storedConfig: unknown = JSON.parse(current.config);
+        const configChanged = config !== undefined && canonicalJson(config) !== canonicalJson(storedConfig);
+        const mustReseal = value !== undefined || configChanged;
+        // A kh1 row is re-sealed by any update, but only if it opens: a broken secret must not
+        // stop its owner from switching the key off or renaming it.
+        const plaintext =
+          value !== undefined
+            ? serialize(value)
+            : mustReseal || isLegacySecret(current.encrypted_value)
+              ? await dataKeys.decrypt(rowBinding(owner, current), sealedOf(current)).catch((err: unknown) => {
+                  if (mustReseal || !(err instanceof DecryptionError)) throw err;
+                  return undefined;
+                })
+              : undefined;
+        // Built afresh each attempt: a seal from an attempt that lost must never be written.
+        const write: ApiKeyRowUpdate = { ...patch };
+        let ifVersion: number | undefined;
+        if (plaintext !== undefined) {
+          const version = current.version + 1;
+          const sealed = await dataKeys.encrypt(binding(owner, id, service, version, config ?? storedConfig), plaintext);
+          Object.assign(write, { data_key_id: sealed.dataKeyId, encrypted_value: sealed.ciphertext, version });
+          ifVersion = current.version;
+        }
+        const row = await withConflictMapping(patch.name, service, () =>
+          store.transaction(async (tx) => {
+            if (input.isDefault) await tx.clearDefault(owner, service);
+            return tx.update(owner, id, write, { ifVersion });
+          }),
+        );
+        if (row) return toApiKey(row, at);
+        current = await store.find(owner, id);
+        if (!current) throw notFound();
+        if (attempt >= RESEAL_ATTEMPTS) throw conflict("The key was changed at the same time; try again");
+      }
+    },
+
+    /**
+     * Seals a `kh1` secret again in the current format (binding config and version), leaving
+     * every other field, updated_at included, as it is. False when there was nothing to do.
+     */
+    async resealLegacy(owner: OwnerRef, id: string): Promise<boolean> {
+      for (let attempt = 1; attempt <= RESEAL_ATTEMPTS; attempt++) {
+        const current = await store.find(owner, id);
+        if (!current || !isLegacySecret(current.encrypted_value)) return false;
+        const binding = rowBinding(owner, current);
+        const plaintext = await dataKeys.decrypt(binding, sealedOf(current));
+        const version = current.version + 1;
+        const sealed = await dataKeys.encrypt({ ...binding, version }, plaintext);
+        const patch = { data_key_id: sealed.dataKeyId, encrypted_value: sealed.ciphertext, version };
+        if (await store.update(owner, id, patch, { ifVersion: current.version })) return true;
+      }
+      throw conflict("The key was changed at the same time; try again");
     },
 
     /** Remember the outcome of a key test (status and message only; no secret). */
@@ -245,11 +326,10 @@ export function createKeyService(deps: KeyServiceDeps) {
     async findUsableKey(owner: OwnerRef, service: ServiceId): Promise<{ id: string; value: KeyValue; config: Record<string, unknown> } | undefined> {
       const row = await store.findUsable(owner, service, now().toISOString());
       if (!row) return undefined;
-      const plaintext = await dataKeys.decrypt(binding(owner, row.id, row.service), {
-        dataKeyId: row.data_key_id,
-        ciphertext: row.encrypted_value,
-      });
-      return { id: row.id, value: deserialize(row.service, plaintext), config: JSON.parse(row.config) };
+      // The config handed out is the one the secret is bound to: an edited one fails to decrypt.
+      const config = JSON.parse(row.config) as Record<string, unknown>;
+      const plaintext = await dataKeys.decrypt(binding(owner, row.id, row.service, row.version, config), sealedOf(row));
+      return { id: row.id, value: deserialize(row.service, plaintext), config };
     },
   };
 }

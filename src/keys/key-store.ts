@@ -16,6 +16,8 @@ export interface UsableKeyRow {
   data_key_id: string;
   encrypted_value: string;
   config: string;
+  /** Bound into the ciphertext with config: read in the same query, never a second one. */
+  version: number;
 }
 
 /** Where a list page starts: just after this row in the list order (service, created_at desc, id). */
@@ -44,8 +46,11 @@ export interface KeyStore {
   find(owner: OwnerRef, id: string): Promise<ApiKeyRow | undefined>;
   /** One page of the owner's keys in the list order of the API (frozen rows while cached). */
   list(owner: OwnerRef, page: ListPageQuery): Promise<ApiKeyRow[]>;
-  /** `bumpVersion` increments `version` in the same statement (a new value was stored). */
-  update(owner: OwnerRef, id: string, patch: ApiKeyRowUpdate, opts?: { bumpVersion?: boolean }): Promise<ApiKeyRow | undefined>;
+  /**
+   * With `ifVersion`, changes the row only while its `version` is still that one (compare and
+   * set: a re-sealed secret is written only over the row it was sealed from), else undefined.
+   */
+  update(owner: OwnerRef, id: string, patch: ApiKeyRowUpdate, opts?: { ifVersion?: number }): Promise<ApiKeyRow | undefined>;
   remove(owner: OwnerRef, id: string): Promise<boolean>;
   clearDefault(owner: OwnerRef, service: string): Promise<void>;
   findUsable(owner: OwnerRef, service: string, nowIso: string): Promise<UsableKeyRow | undefined>;
@@ -60,7 +65,7 @@ export interface KeyStore {
 function handOutQuery(db: Db) {
   return db
     .selectFrom("api_keys as k")
-    .select(["k.id", "k.service", "k.data_key_id", "k.encrypted_value", "k.config"])
+    .select(["k.id", "k.service", "k.data_key_id", "k.encrypted_value", "k.config", "k.version"])
     .where("k.owner_type", "=", param("ownerType"))
     .where("k.owner_id", "=", param("ownerId"))
     .where("k.service", "=", param("service"))
@@ -180,15 +185,17 @@ export function createKeyStore(db: Db, opts: KeyStoreOptions = {}): KeyStore {
       });
     },
 
-    async update(owner: OwnerRef, id: string, patch: ApiKeyRowUpdate, opts = {} as { bumpVersion?: boolean }): Promise<ApiKeyRow | undefined> {
-      await db
+    async update(owner: OwnerRef, id: string, patch: ApiKeyRowUpdate, opts = {} as { ifVersion?: number }): Promise<ApiKeyRow | undefined> {
+      const { ifVersion } = opts;
+      const res = await db
         .updateTable("api_keys")
         .set(patch)
-        .$if(Boolean(opts.bumpVersion), (q) => q.set((eb) => ({ version: eb("version", "+", 1) })))
         .where("owner_type", "=", owner.type)
         .where("owner_id", "=", owner.id)
         .where("id", "=", id)
-        .execute();
+        .$if(ifVersion !== undefined, (q) => q.where("version", "=", ifVersion!))
+        .executeTakeFirst();
+      if (ifVersion !== undefined && Number(res.numUpdatedRows) === 0) return undefined;
       return owned(owner).selectAll().where("id", "=", id).executeTakeFirst();
     },
 

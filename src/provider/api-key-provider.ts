@@ -8,12 +8,16 @@
  *   3. the environment fallback (OPENAI_API_KEY, …; the catalog's `envVars`, in order);
  *   4. undefined.
  * An empty or unknown user id is not an error: it resolves like a user without keys.
- * An unknown service id is a VALIDATION_ERROR. Each hand-out of a stored key counts one use
+ * An unknown service id is a VALIDATION_ERROR. getServiceConfig never hands out a custom base
+ * URL that points inside the network (unless the operator allows private endpoints): it throws
+ * the same VALIDATION_ERROR a save would, and counts no use. Each hand-out of a stored key counts one use
  * (buffered, see usage/usage-recorder.ts); environment values belong to no key and are not counted.
  */
 import type { Config } from "../config.js";
 import type { OwnerRef } from "../crypto/owner.js";
 import type { KeyService } from "../keys/key-service.js";
+import type { LookupFn } from "../net/dns-lookup.js";
+import { isInternalEndpoint, privateEndpointRefusal } from "../net/endpoint-policy.js";
 import {
   authHeadersFor,
   baseUrlFor,
@@ -81,7 +85,12 @@ export interface ApiKeyProvider {
   getApiKeys<S extends ServiceId>(userId: string, services: readonly S[]): Promise<Record<S, string | undefined>>;
   /** Which of the services have a key for this user. Only checks: hands nothing out, counts no use. */
   validateRequiredKeys(userId: string, services: readonly ServiceId[]): Promise<RequiredKeysCheck>;
-  /** Key, base URL and auth headers for the service, or undefined when there is no key. */
+  /**
+   * Key, base URL and auth headers for the service, or undefined when there is no key. A custom
+   * key whose base URL is or resolves to a private or internal address is refused with a
+   * VALIDATION_ERROR (unless the operator allows private endpoints): the key exists, so
+   * "no key" would send the user looking for the wrong problem.
+   */
   getServiceConfig(userId: string, service: ServiceId): Promise<ServiceConfig | undefined>;
   getAWSCredentials(userId: string): Promise<AWSCredentials>;
 }
@@ -89,7 +98,9 @@ export interface ApiKeyProvider {
 export interface ApiKeyProviderDeps {
   keys: Pick<KeyService, "findUsableKey">;
   usage: Pick<UsageRecorder, "record">;
-  config: Pick<Config, "fallbackEnv" | "baseUrlOverrides">;
+  config: Pick<Config, "fallbackEnv" | "baseUrlOverrides" | "allowPrivateEndpoints">;
+  /** DNS for the custom endpoint check at hand-out (tests inject one); default: the system's. */
+  lookup?: LookupFn;
 }
 
 interface Resolved {
@@ -135,6 +146,20 @@ export function createApiKeyProvider(deps: ApiKeyProviderDeps): ApiKeyProvider {
       if (key) return { source: "user", value: key.value, config: key.config, use: { keyId: key.id, owner, service } };
     }
     return fromEnvironment(service);
+  }
+
+  /**
+   * A custom base URL is checked at every getServiceConfig, not only when saved: it may have
+   * been saved while private endpoints were allowed, or its name may point inside by now.
+   * Literal addresses and internal names cost nothing; a hostname costs one DNS lookup, paid
+   * only by getServiceConfig of a custom key (the one answer that carries a stored URL; other
+   * services' URLs are the catalog's or the operator's). A failed lookup is not a refusal: the
+   * app resolves the name again when it connects, and then reaches nothing either. Nor is this
+   * a guarantee against a name that changes after the check: the app connects, not Keyhaven.
+   */
+  async function checkCustomBaseUrl(baseUrl: string): Promise<void> {
+    if (deps.config.allowPrivateEndpoints) return;
+    if (await isInternalEndpoint(baseUrl, { lookup: deps.lookup })) throw privateEndpointRefusal();
   }
 
   function handOut(found: Resolved): void {
@@ -199,10 +224,12 @@ export function createApiKeyProvider(deps: ApiKeyProviderDeps): ApiKeyProvider {
       } else {
         const value = found.value as string;
         const config = found.config as StoredServiceConfig<typeof service>;
+        const baseUrl = baseUrlFor(service, config, overrides);
+        if (service === "custom") await checkCustomBaseUrl(baseUrl);
         result = {
           service,
           apiKey: value,
-          baseUrl: baseUrlFor(service, config, overrides),
+          baseUrl,
           headers: authHeadersFor(service, value, config),
           source: found.source,
         };

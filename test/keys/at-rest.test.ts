@@ -77,7 +77,7 @@ describeEachDatabase("secrets at rest", (dialect) => {
   it("the masked value is the only trace, and it reveals at most prefix + 4", async () => {
     const row = await rt.database.db.selectFrom("api_keys").selectAll().where("id", "=", ids.openai).executeTakeFirstOrThrow();
     expect(row.masked_value).toBe("sk-…fXYZ");
-    expect(row.encrypted_value).toMatch(/^kh1\./);
+    expect(row.encrypted_value).toMatch(/^kh2\./);
   });
 
   async function withStoredCiphertext(targetId: string, ciphertext: string, dataKeyId?: string) {

@@ -11,7 +11,7 @@ import pg from "pg";
 import { loadConfig, type Config } from "../../src/config.js";
 import { generateMasterKeyBase64 } from "../../src/crypto/master-keyring.js";
 import { createLogger } from "../../src/logger.js";
-import { createRuntime, type Runtime } from "../../src/runtime.js";
+import { createRuntime, type Runtime, type RuntimeOptions } from "../../src/runtime.js";
 
 export type TestDialect = "sqlite" | "postgres";
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
@@ -40,7 +40,7 @@ export interface TestDatabase {
   masterKey: string;
   config(overrides?: Record<string, string | undefined>): Config;
   /** Open a runtime on this database (may be called again, e.g. to restart). */
-  runtime(overrides?: Record<string, string | undefined>, opts?: { now?: () => Date }): Promise<Runtime>;
+  runtime(overrides?: Record<string, string | undefined>, opts?: Pick<RuntimeOptions, "now" | "lookup">): Promise<Runtime>;
   drop(): Promise<void>;
 }
 
@@ -63,7 +63,7 @@ export function createTestDatabase(dialect: TestDialect): TestDatabase {
     masterKey,
     config: (overrides) => loadConfig(env(overrides)),
     async runtime(overrides, opts) {
-      const rt = await createRuntime(loadConfig(env(overrides)), createLogger("silent"), { pgSchema, now: opts?.now });
+      const rt = await createRuntime(loadConfig(env(overrides)), createLogger("silent"), { pgSchema, now: opts?.now, lookup: opts?.lookup });
       opened.push(rt);
       return rt;
     },

@@ -14,7 +14,7 @@ import path from "node:path";
 import { expect } from "vitest";
 import { createApp, type AppOptions, type KeyhavenApp } from "../../src/http/app.js";
 import { createLogger } from "../../src/logger.js";
-import { createRuntime, type Runtime } from "../../src/runtime.js";
+import { createRuntime, type Runtime, type RuntimeOptions } from "../../src/runtime.js";
 import { createTestDatabase, tempDir, type TestDatabase, type TestDialect } from "./databases.js";
 
 export interface HttpAppOptions {
@@ -26,6 +26,8 @@ export interface HttpAppOptions {
   logLevel?: string;
   /** The server clock (rate-limit windows, expiry, stats): tests move it instead of waiting. */
   now?: () => Date;
+  /** DNS for the key service's custom endpoint check at save (the key tester's is `app.keyTester.lookup`). */
+  lookup?: RuntimeOptions["lookup"];
 }
 
 export interface RequestOptions {
@@ -169,7 +171,7 @@ export async function createHttpApp(dialect: TestDialect, opts: HttpAppOptions =
   const logger = createLogger(opts.logLevel ?? "silent", destination);
   let runtime: Runtime;
   try {
-    runtime = await createRuntime(tdb.config(opts.env), logger, { pgSchema: tdb.pgSchema, now: opts.now });
+    runtime = await createRuntime(tdb.config(opts.env), logger, { pgSchema: tdb.pgSchema, now: opts.now, lookup: opts.lookup });
   } catch (err) {
     await tdb.drop();
     throw err;
