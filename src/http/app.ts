@@ -38,6 +38,7 @@ export function createApp(runtime: Runtime, opts: AppOptions = {}) {
     baseUrlOverrides: config.baseUrlOverrides,
     allowPrivateEndpoints: config.allowPrivateEndpoints,
     allowHttpHosts: config.allowHttpHosts,
+    now: runtime.now,
     ...opts.keyTester,
   });
 

@@ -24,6 +24,8 @@ export interface HttpAppOptions {
   app?: AppOptions;
   /** A pino level ("debug", "info"): every line is captured in `logs`. Default: silent. */
   logLevel?: string;
+  /** The server clock (Runtime.now); default the real one. */
+  now?: () => Date;
 }
 
 export interface RequestOptions {
@@ -167,7 +169,7 @@ export async function createHttpApp(dialect: TestDialect, opts: HttpAppOptions =
   const logger = createLogger(opts.logLevel ?? "silent", destination);
   let runtime: Runtime;
   try {
-    runtime = await createRuntime(tdb.config(opts.env), logger, { pgSchema: tdb.pgSchema });
+    runtime = await createRuntime(tdb.config(opts.env), logger, { pgSchema: tdb.pgSchema, now: opts.now });
   } catch (err) {
     await tdb.drop();
     throw err;
