@@ -43,7 +43,7 @@ export function createApp(runtime: Runtime, opts: AppOptions = {}) {
   });
 
   const app = new Hono<AppEnv>();
-  app.use("*", securityHeaders());
+  app.use("*", securityHeaders({ https: new URL(config.publicUrl).protocol === "https:" }));
   app.use("/api/*", requestLog(logger));
   const limitBody = bodyLimit({
     maxSize: MAX_BODY_BYTES,
