@@ -6,7 +6,7 @@ import { serviceLabel } from "../lib/services";
 import { AppLink } from "./app-link";
 import { ServiceIcon } from "./service-icon";
 
-/** Keys that stop working within 7 days, soonest first. */
+/** Active keys that stop being handed out within 7 days, soonest first (the stats card's rule). */
 export function ExpiringKeys({ apiKeys }: { apiKeys: ApiKey[] }) {
   const soon = keysExpiringSoon(apiKeys);
   return (
