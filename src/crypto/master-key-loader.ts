@@ -79,10 +79,10 @@ function readKeyFile(file: string): string | undefined {
 }
 
 /**
- * @param databaseHasData when true and no key can be found, refuse instead of generating:
- *   a fresh key could never decrypt what is already stored.
+ * @param masterKeyWasUsed (see key-check-store.ts) when true and no key can be found, refuse
+ *   instead of generating: a fresh key could never decrypt what is already stored.
  */
-export function loadMasterKey(config: Config, logger: Logger, databaseHasData: boolean): LoadedMasterKey {
+export function loadMasterKey(config: Config, logger: Logger, masterKeyWasUsed: boolean): LoadedMasterKey {
   const fromEnv = masterKeyFromEnvironment(config);
   if (fromEnv) return { key: fromEnv, source: "env" };
 
@@ -92,7 +92,7 @@ export function loadMasterKey(config: Config, logger: Logger, databaseHasData: b
     return { key: parseOrFail(text, `master key file ${file} is corrupt`), source: "file", file };
   }
 
-  if (databaseHasData) {
+  if (masterKeyWasUsed) {
     throw new StartupError(
       `the database was set up with a master key, but none was found: ${file} is missing and KEYHAVEN_MASTER_KEY is unset; restore the master key from your backup`,
       EXIT.CONFIG,
@@ -104,7 +104,7 @@ export function loadMasterKey(config: Config, logger: Logger, databaseHasData: b
     fs.writeFileSync(file, generated + "\n", { mode: 0o600, flag: "wx" });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === "EEXIST") return loadMasterKey(config, logger, databaseHasData);
+    if (code === "EEXIST") return loadMasterKey(config, logger, masterKeyWasUsed);
     throw new StartupError(`cannot write master key file ${file} (${code}); set KEYHAVEN_DATA_DIR to a writable directory`, EXIT.DATA_DIR_NOT_WRITABLE);
   }
   logger.warn(
