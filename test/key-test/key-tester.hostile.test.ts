@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKeyTester, MAX_PARSED_BODY_BYTES, providerMessage, type KeyTester } from "../../src/key-test/index.js";
 import { HOSTILE_BODIES, startHostileProvider, type HostileBodyName, type HostileProvider } from "../support/hostile-provider.js";
 import { fakeKey } from "../support/fake-provider.js";
+import { createHttpApp, jsonOf, type HttpApp } from "../support/http-app.js";
 
 const CPU_BUDGET_MS = 50;
 const KEY = fakeKey("custom", "invalid");
@@ -55,6 +56,27 @@ describe("key test against a hostile provider (64 KiB bodies)", () => {
     const closedBefore = hostile400.closedEarly.length;
     await measured(hostile400, "endless");
     await expect.poll(() => hostile400.closedEarly.slice(closedBefore)).toContain("/endless/models");
+  });
+});
+
+describe("POST /api/api-keys/test through the real HTTP app, against the hostile provider", () => {
+  let h: HttpApp;
+  let cookie: string;
+  beforeAll(async () => {
+    // The operator's base URL override points OpenAI at the hostile provider's xml-code-only body.
+    h = await createHttpApp("sqlite", { env: { KEYHAVEN_OPENAI_BASE_URL: `${hostile400.url}/xml-code-only` } });
+    cookie = (await h.signUp()).cookie;
+  });
+  afterAll(() => h?.close());
+
+  it(`answers an unsaved key's test in under ${CPU_BUDGET_MS} ms of CPU`, async () => {
+    const test = () => h.request("POST", "/api/api-keys/test", { cookie, body: { service: "openai", value: fakeKey("openai", "invalid") } });
+    await jsonOf(await test(), 200); // warm-up: the route's first run
+    const before = process.cpuUsage();
+    const body = await jsonOf(await test(), 200);
+    const cpu = process.cpuUsage(before);
+    expect((cpu.user + cpu.system) / 1000).toBeLessThan(CPU_BUDGET_MS);
+    expect(body).toMatchObject({ status: "error", success: false });
   });
 });
 
