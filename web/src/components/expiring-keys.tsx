@@ -19,7 +19,7 @@ export function ExpiringKeys({ apiKeys }: { apiKeys: ApiKey[] }) {
       </header>
       {soon.length === 0 ? (
         <p className="muted panel__empty">
-          <CalendarClock size={16} aria-hidden="true" /> Nothing expires in the next 7 days.
+          <CalendarClock size={16} aria-hidden="true" /> No active key expires in the next 7 days.
         </p>
       ) : (
         <ul className="expiring" data-testid="expiring-keys">
