@@ -33,8 +33,6 @@ async function serveCommand(): Promise<void> {
     await runtime.close();
     throw err;
   }
-  logger.info(`Keyhaven listening on ${server.url} (database: ${runtime.database.dialect}, ${runtime.database.location})`);
-
   const shutdown = (signal: string) => {
     logger.info(`${signal} received, shutting down`);
     // Longer than a key test's 10 s timeout, so in-flight answers and the usage flush can finish.
@@ -50,6 +48,9 @@ async function serveCommand(): Promise<void> {
   };
   process.once("SIGTERM", () => shutdown("SIGTERM"));
   process.once("SIGINT", () => shutdown("SIGINT"));
+  // Only now: a supervisor (or a test) that signals as soon as it reads this line must not
+  // hit the default action, which kills the process without a flush.
+  logger.info(`Keyhaven listening on ${server.url} (database: ${runtime.database.dialect}, ${runtime.database.location})`);
 }
 
 async function migrateCommand(): Promise<void> {

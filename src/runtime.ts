@@ -4,7 +4,7 @@
  * and the library alike, so all three start the same way.
  */
 import type { Config } from "./config.js";
-import { verifyOrRecordKeyCheck, databaseHasEncryptedData } from "./crypto/key-check-store.js";
+import { masterKeyWasUsed, verifyOrRecordKeyCheck } from "./crypto/key-check-store.js";
 import { loadMasterKey, masterKeyFromEnvironment } from "./crypto/master-key-loader.js";
 import { createMasterKeyring, type MasterKeyring } from "./crypto/master-keyring.js";
 import { createOwnerDataKeys, type OwnerDataKeys } from "./crypto/owner-data-keys.js";
@@ -49,7 +49,7 @@ export async function createRuntime(config: Config, logger: Logger, opts: Runtim
     const applied = await migrateToLatest(database.db);
     if (applied.length) logger.info({ migrations: applied }, "database migrated");
 
-    const master = loadMasterKey(config, logger, await databaseHasEncryptedData(database.db));
+    const master = loadMasterKey(config, logger, await masterKeyWasUsed(database.db));
     await verifyOrRecordKeyCheck(database.db, master.key, config.masterKeyVersion);
     const keyring = createMasterKeyring([{ version: config.masterKeyVersion, key: master.key }], config.masterKeyVersion);
 

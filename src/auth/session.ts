@@ -14,8 +14,15 @@ export function requireUser(auth: Auth, database: DatabaseHandle): MiddlewareHan
   let reader: Promise<SessionReader> | undefined;
   let ready: SessionReader | undefined;
   // Built from better-auth's own resolved settings, so cookie name, secret and ages are its.
+  // A failed start is not kept: that request fails (500) and the next one starts again, rather
+  // than every later request failing with the first error.
   const sessionReader = () =>
-    (reader ??= auth.$context.then((ctx): SessionReader => {
+    (reader ??= start().catch((err: unknown) => {
+      reader = undefined;
+      throw err;
+    }));
+  const start = () =>
+    auth.$context.then((ctx): SessionReader => {
       // A cookie cache or secondary storage changes where sessions live: then better-auth alone decides.
       const options = ctx.options as { session?: { cookieCache?: { enabled?: boolean } }; secondaryStorage?: unknown };
       if (options.session?.cookieCache?.enabled || options.secondaryStorage) return async () => undefined;
@@ -25,7 +32,7 @@ export function requireUser(auth: Auth, database: DatabaseHandle): MiddlewareHan
         expiresIn: ctx.sessionConfig.expiresIn,
         updateAge: ctx.sessionConfig.updateAge,
       });
-    }));
+    });
 
   return async (c, next) => {
     const readSession = (ready ??= await sessionReader());

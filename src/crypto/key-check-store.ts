@@ -7,9 +7,18 @@ import type { Database } from "../db/schema.js";
 import { EXIT, StartupError } from "../errors.js";
 import { computeKeyCheckValue, keyCheckMatches } from "./key-check.js";
 
-export async function databaseHasEncryptedData(db: Kysely<Database>): Promise<boolean> {
-  const row = await db.selectFrom("master_key_checks").select("kek_version").limit(1).executeTakeFirst();
-  return row !== undefined;
+/**
+ * Whether a master key was ever used with this database: a key check was recorded or a data
+ * key was wrapped. Then start-up must find that key rather than generate a new one, even with
+ * zero API keys stored (the data keys and the key check still belong to the old one). A data
+ * key without a key check (a check row lost in a partial restore) counts too.
+ */
+export async function masterKeyWasUsed(db: Kysely<Database>): Promise<boolean> {
+  const [check, dataKey] = await Promise.all([
+    db.selectFrom("master_key_checks").select("kek_version").limit(1).executeTakeFirst(),
+    db.selectFrom("data_keys").select("id").limit(1).executeTakeFirst(),
+  ]);
+  return check !== undefined || dataKey !== undefined;
 }
 
 export async function verifyOrRecordKeyCheck(db: Kysely<Database>, kek: Buffer, kekVersion: number): Promise<"recorded" | "verified"> {

@@ -5,6 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Config } from "../config.js";
+import { openToOthers } from "../private-files.js";
 import { EXIT, StartupError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { generateMasterKeyBase64, parseMasterKeyBase64 } from "./master-keyring.js";
@@ -42,29 +43,56 @@ export function masterKeyFromEnvironment(config: Config): Buffer | undefined {
   return undefined;
 }
 
+const cannotRead = (file: string, code: string | undefined) =>
+  new StartupError(`cannot read master key file ${file} (${code}); fix its permissions or set KEYHAVEN_MASTER_KEY`, EXIT.CONFIG);
+
 /**
- * @param databaseHasData when true and no key can be found, refuse instead of generating:
- *   a fresh key could never decrypt what is already stored.
+ * The key file's text, or undefined when there is none. A file that group or others may read
+ * or change is refused, as ssh refuses a private key: the mode is checked on the opened file.
  */
-export function loadMasterKey(config: Config, logger: Logger, databaseHasData: boolean): LoadedMasterKey {
+function readKeyFile(file: string): string | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, "r");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return undefined;
+    throw cannotRead(file, code);
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) throw cannotRead(file, stat.isDirectory() ? "EISDIR" : "not a regular file");
+    if (openToOthers(stat.mode)) {
+      const mode = (stat.mode & 0o777).toString(8).padStart(4, "0");
+      throw new StartupError(
+        `master key file ${file} is accessible by group or others (mode ${mode}); restrict it with: chmod 600 ${file}`,
+        EXIT.CONFIG,
+      );
+    }
+    return fs.readFileSync(fd, "utf8");
+  } catch (err) {
+    if (err instanceof StartupError) throw err;
+    throw cannotRead(file, (err as NodeJS.ErrnoException).code);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * @param masterKeyWasUsed (see key-check-store.ts) when true and no key can be found, refuse
+ *   instead of generating: a fresh key could never decrypt what is already stored.
+ */
+export function loadMasterKey(config: Config, logger: Logger, masterKeyWasUsed: boolean): LoadedMasterKey {
   const fromEnv = masterKeyFromEnvironment(config);
   if (fromEnv) return { key: fromEnv, source: "env" };
 
   const file = path.join(config.dataDir, MASTER_KEY_FILE_NAME);
-  let text: string | undefined;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code !== "ENOENT") {
-      throw new StartupError(`cannot read master key file ${file} (${code}); fix its permissions or set KEYHAVEN_MASTER_KEY`, EXIT.CONFIG);
-    }
-  }
+  const text = readKeyFile(file);
   if (text !== undefined) {
     return { key: parseOrFail(text, `master key file ${file} is corrupt`), source: "file", file };
   }
 
-  if (databaseHasData) {
+  if (masterKeyWasUsed) {
     throw new StartupError(
       `the database was set up with a master key, but none was found: ${file} is missing and KEYHAVEN_MASTER_KEY is unset; restore the master key from your backup`,
       EXIT.CONFIG,
@@ -76,7 +104,7 @@ export function loadMasterKey(config: Config, logger: Logger, databaseHasData: b
     fs.writeFileSync(file, generated + "\n", { mode: 0o600, flag: "wx" });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === "EEXIST") return loadMasterKey(config, logger, databaseHasData);
+    if (code === "EEXIST") return loadMasterKey(config, logger, masterKeyWasUsed);
     throw new StartupError(`cannot write master key file ${file} (${code}); set KEYHAVEN_DATA_DIR to a writable directory`, EXIT.DATA_DIR_NOT_WRITABLE);
   }
   logger.warn(

@@ -10,6 +10,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import { describeDatabaseUrl } from "../config.js";
 import { setBounded } from "../bounded-map.js";
 import { EXIT, StartupError } from "../errors.js";
+import { ensurePrivateFile, PRIVATE_DIR_MODE } from "../private-files.js";
 import type { Database } from "./schema.js";
 
 export type DialectName = "sqlite" | "postgres";
@@ -48,9 +49,13 @@ export interface OpenDatabaseOptions {
 
 export const SQLITE_FILE_NAME = "keyhaven.db";
 
+/**
+ * Creates the data dir (and missing parents) owner-only. An existing directory keeps the mode
+ * its operator gave it (a mount point may need more); the files Keyhaven puts in it are 0600.
+ */
 export function ensureWritableDir(dir: string): void {
   try {
-    fs.mkdirSync(dir, { recursive: true });
+    fs.mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
     fs.accessSync(dir, fs.constants.W_OK | fs.constants.R_OK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? "error";
@@ -61,11 +66,16 @@ export function ensureWritableDir(dir: string): void {
   }
 }
 
+const CANNOT_WRITE_CODES = new Set(["SQLITE_CANTOPEN", "EACCES", "EPERM", "EROFS"]);
+
 function openSqlite(dataDir: string): DatabaseHandle {
   ensureWritableDir(dataDir);
   const file = path.join(dataDir, SQLITE_FILE_NAME);
   let sqlite: SQLite.Database;
   try {
+    // Before SQLite opens it: new -wal/-shm files copy the database file's mode.
+    ensurePrivateFile(file, { create: true });
+    for (const extra of ["-wal", "-shm"]) ensurePrivateFile(file + extra, { create: false });
     sqlite = new SQLite(file);
     sqlite.pragma("journal_mode = WAL");
     sqlite.pragma("synchronous = NORMAL");
@@ -75,7 +85,7 @@ function openSqlite(dataDir: string): DatabaseHandle {
   } catch (err) {
     throw new StartupError(
       `cannot open SQLite database ${file}: ${(err as Error).message}`,
-      (err as NodeJS.ErrnoException).code === "SQLITE_CANTOPEN" ? EXIT.DATA_DIR_NOT_WRITABLE : EXIT.DATABASE_UNAVAILABLE,
+      CANNOT_WRITE_CODES.has((err as NodeJS.ErrnoException).code ?? "") ? EXIT.DATA_DIR_NOT_WRITABLE : EXIT.DATABASE_UNAVAILABLE,
     );
   }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });

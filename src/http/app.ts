@@ -39,11 +39,12 @@ export function createApp(runtime: Runtime, opts: AppOptions = {}) {
     baseUrlOverrides: config.baseUrlOverrides,
     allowPrivateEndpoints: config.allowPrivateEndpoints,
     allowHttpHosts: config.allowHttpHosts,
+    now: runtime.now,
     ...opts.keyTester,
   });
 
   const app = new Hono<AppEnv>();
-  app.use("*", securityHeaders());
+  app.use("*", securityHeaders({ https: new URL(config.publicUrl).protocol === "https:" }));
   app.use("/api/*", requestLog(logger));
   app.use("/api/*", refuseControlCharsInUrl());
   const limitBody = bodyLimit({

@@ -25,14 +25,13 @@ export const cspHeaderValue = (policy: Record<string, string[]>) =>
     .map(([name, values]) => `${kebab(name)} ${values.join(" ")}`)
     .join("; ");
 
-/** Helmet's set (as Hono's secureHeaders sends it) with our CSP, framing denied. */
+/** Helmet's set (as Hono's secureHeaders sends it) with our CSP, framing denied; HSTS is added on https only. */
 export const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
   ["Content-Security-Policy", cspHeaderValue(CONTENT_SECURITY_POLICY)],
   ["Cross-Origin-Opener-Policy", "same-origin"],
   ["Cross-Origin-Resource-Policy", "same-origin"],
   ["Origin-Agent-Cluster", "?1"],
   ["Referrer-Policy", "strict-origin-when-cross-origin"],
-  ["Strict-Transport-Security", "max-age=15552000; includeSubDomains"],
   ["X-Content-Type-Options", "nosniff"],
   ["X-DNS-Prefetch-Control", "off"],
   ["X-Download-Options", "noopen"],
@@ -41,8 +40,16 @@ export const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
   ["X-XSS-Protection", "0"],
 ];
 
-/** Answers under /api are private as well: never stored by browsers or proxies. */
-const API_HEADERS: ReadonlyArray<readonly [string, string]> = [...SECURITY_HEADERS, ["Cache-Control", "no-store"]];
+/**
+ * Only for an https public URL: over plain http browsers ignore it, and a deployment without
+ * TLS must not pin its host name and every subdomain to https for six months.
+ */
+export const HSTS_HEADER = ["Strict-Transport-Security", "max-age=15552000; includeSubDomains"] as const;
+
+export interface SecurityHeaderOptions {
+  /** The public URL is https (KEYHAVEN_PUBLIC_URL): send HSTS. */
+  https: boolean;
+}
 
 /**
  * Sets the headers above on every answer. A route's own value for one of them wins (the SPA's
@@ -50,9 +57,12 @@ const API_HEADERS: ReadonlyArray<readonly [string, string]> = [...SECURITY_HEADE
  * is made, and Node merges them into the status line's headers; elsewhere they are added to
  * the answer's Headers afterwards. Same result, but the first costs ~4 µs and the second ~35.
  */
-export function securityHeaders(): MiddlewareHandler {
+export function securityHeaders(opts: SecurityHeaderOptions): MiddlewareHandler {
+  const pageHeaders = opts.https ? [...SECURITY_HEADERS, HSTS_HEADER] : SECURITY_HEADERS;
+  // Answers under /api are private as well: never stored by browsers or proxies.
+  const apiHeaders: ReadonlyArray<readonly [string, string]> = [...pageHeaders, ["Cache-Control", "no-store"]];
   return async (c, next) => {
-    const headers = c.req.path.startsWith("/api/") ? API_HEADERS : SECURITY_HEADERS;
+    const headers = c.req.path.startsWith("/api/") ? apiHeaders : pageHeaders;
     const outgoing = nodeOutgoing(c);
     if (outgoing) {
       for (const [name, value] of headers) outgoing.setHeader(name, value);

@@ -12,6 +12,7 @@ export {
   providerMessage,
   redactSecrets,
   MAX_PROVIDER_MESSAGE_LENGTH,
+  MAX_PARSED_BODY_BYTES,
   type KeyTestOutcome,
   type KeyTestStatus,
 } from "./outcome.js";

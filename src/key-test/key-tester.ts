@@ -7,8 +7,8 @@ import {
   type KeyValue,
   type ServiceId,
 } from "../services/index.js";
-import { DEFAULT_MAX_BODY_BYTES, guardedFetch } from "./guarded-fetch.js";
-import { outcomeForFailure, outcomeForResponse, type KeyTestStatus } from "./outcome.js";
+import { guardedFetch } from "./guarded-fetch.js";
+import { MAX_PARSED_BODY_BYTES, outcomeForFailure, outcomeForResponse, type KeyTestStatus } from "./outcome.js";
 import type { LookupFn } from "./ssrf-guard.js";
 import { buildTestRequest, type TestRequest } from "./test-request.js";
 
@@ -25,7 +25,10 @@ export interface KeyTesterOptions {
   timeoutMs?: number;
   /** DNS resolution (tests inject one); default `dns.promises.lookup(host, { all: true })`. */
   lookup?: LookupFn;
+  /** Bytes of the answer read from the socket; the rest is never received. Default 4 KiB. */
   maxBodyBytes?: number;
+  /** The server clock (Runtime.now), for `testedAt`. */
+  now?: () => Date;
 }
 
 export interface KeyTestResult {
@@ -54,6 +57,7 @@ function secretsOf(value: KeyValue): string[] {
 export function createKeyTester(opts: KeyTesterOptions = {}): KeyTester {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_KEY_TEST_TIMEOUT_MS;
   const overrides = opts.baseUrlOverrides ?? {};
+  const now = opts.now ?? (() => new Date());
 
   async function testKey(service: ServiceId, rawValue: unknown, rawConfig?: unknown): Promise<KeyTestResult> {
     // Idempotent for stored keys; re-checked here because a stored config ends up in a URL.
@@ -67,7 +71,7 @@ export function createKeyTester(opts: KeyTesterOptions = {}): KeyTester {
       throw new AppError("INTERNAL", "Could not build the test request");
     }
 
-    const testedAt = new Date().toISOString();
+    const testedAt = now().toISOString();
     const started = performance.now();
     const signal = AbortSignal.timeout(timeoutMs);
     const secrets = secretsOf(value);
@@ -80,7 +84,8 @@ export function createKeyTester(opts: KeyTesterOptions = {}): KeyTester {
           // Only a user's custom endpoint is guarded: built-in URLs and overrides are the operator's.
           allowPrivate: service !== "custom" || opts.allowPrivateEndpoints === true,
           lookup: opts.lookup,
-          maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+          // Only the error message is wanted: more would be bytes a hostile endpoint makes us read.
+          maxBodyBytes: opts.maxBodyBytes ?? MAX_PARSED_BODY_BYTES,
         },
       );
       outcome = outcomeForResponse(res, request.url, secrets);

@@ -70,17 +70,42 @@ function decodeXmlText(text: string): string {
     .replace(/&amp;/g, "&");
 }
 
+/**
+ * The text between the first `<tag>` and the `</tag>` after it. indexOf, not a regular
+ * expression: a lazy `<tag>([\s\S]*?)</tag>` rescans the rest of the body from every
+ * unclosed `<tag>`, which is quadratic in what a hostile endpoint sends.
+ */
+function xmlElementText(text: string, tag: string): string | undefined {
+  const open = `<${tag}>`;
+  const start = text.indexOf(open);
+  if (start === -1) return undefined;
+  const end = text.indexOf(`</${tag}>`, start + open.length);
+  return end === -1 ? undefined : text.slice(start + open.length, end);
+}
+
 /** AWS answers `<ErrorResponse><Error><Code>…</Code><Message>…</Message>`. */
 function messageFromXml(text: string): string | undefined {
-  const message = /<Message>([\s\S]*?)<\/Message>/.exec(text)?.[1];
-  const code = /<Code>([\s\S]*?)<\/Code>/.exec(text)?.[1];
+  const message = xmlElementText(text, "Message");
+  const code = xmlElementText(text, "Code");
   if (message && code) return decodeXmlText(`${code}: ${message}`);
   return message || code ? decodeXmlText((message ?? code) as string) : undefined;
 }
 
+/**
+ * How much of an answer is ever looked at. Provider error bodies are a few hundred bytes; the
+ * key tester reads no more than this from the socket, and the parsers below never see more
+ * even if a caller hands them a longer buffer, so nothing runs over attacker-sized input.
+ */
+export const MAX_PARSED_BODY_BYTES = 4 * 1024;
+
+/** The start of the answer as text (a multi-byte character cut in two becomes U+FFFD). */
+function answerText(body: Buffer): string {
+  return body.subarray(0, MAX_PARSED_BODY_BYTES).toString("utf8");
+}
+
 /** The provider's own explanation from an error body (JSON, or AWS XML), safe to show. */
 export function providerMessage(body: Buffer, secrets: readonly string[]): string | undefined {
-  const text = body.toString("utf8");
+  const text = answerText(body);
   let found: string | undefined;
   try {
     found = messageFromJson(JSON.parse(text));
@@ -107,7 +132,8 @@ function redirectTarget(location: string | string[] | undefined, requestUrl: URL
 
 /**
  * Google ("API key not valid", reason API_KEY_INVALID) and xAI ("Incorrect API key provided")
- * reject a wrong key with 400 rather than 401: recognised by what the body says.
+ * reject a wrong key with 400 rather than 401: recognised by what the body says. Linear (no
+ * nested quantifiers), and run over the first MAX_PARSED_BODY_BYTES only.
  */
 const KEY_REJECTED_TEXT = /API_KEY_INVALID|api[ _-]?key (?:is )?(?:not valid|invalid|incorrect)|(?:incorrect|invalid) api[ _-]?key/i;
 
@@ -126,7 +152,7 @@ export function outcomeForResponse(res: GuardedResponse, requestUrl: URL, secret
     };
   }
   const detail = providerMessage(res.body, secrets);
-  const rejected = status === 401 || status === 403 || (status === 400 && KEY_REJECTED_TEXT.test(res.body.toString("utf8")));
+  const rejected = status === 401 || status === 403 || (status === 400 && KEY_REJECTED_TEXT.test(answerText(res.body)));
   if (rejected) {
     return { status: "invalid", message: withDetail(`The provider rejected the key (HTTP ${status})`, detail) };
   }

@@ -5,7 +5,8 @@
  * - active:   switched on (isActive) and not expired — the keys that can be handed out;
  * - inactive: switched off and not expired;
  * - expired:  past its expiresAt, whether switched on or off.
- * expiringSoon: active keys expiring within the next 7 days (a subset of active).
+ * expiringSoon: active keys expiring within the next 7 days (a subset of active); the rule is
+ *   src/shared/expiry.ts's isExpiringSoon, which the web app's list uses too.
  * totalUsage / byService.usageCount: the sum of the keys' usageCount (keys that still exist).
  * usageByDay: uses per UTC day from the daily rollup, which outlives deleted keys; 30 entries
  * ending today, oldest first, days without use present with 0.
@@ -15,10 +16,11 @@ import { sql, type Kysely } from "kysely";
 import type { OwnerRef } from "../crypto/owner.js";
 import type { Database } from "../db/schema.js";
 import type { KeyStats } from "../keys/key-schemas.js";
+import { EXPIRING_SOON_DAYS, expiringSoonUntil } from "../shared/expiry.js";
 import { DAY_MS, utcDay } from "./utc-day.js";
 
 export const STATS_DAYS = 30;
-export const EXPIRING_SOON_DAYS = 7;
+export { EXPIRING_SOON_DAYS };
 
 /** The answer's shape comes from the zod schema the route and the client share. */
 export type { KeyStats };
@@ -27,7 +29,7 @@ export type ServiceStats = KeyStats["byService"][string];
 
 export async function getKeyStats(db: Kysely<Database>, owner: OwnerRef, now: Date = new Date()): Promise<KeyStats> {
   const nowIso = now.toISOString();
-  const soonIso = new Date(now.getTime() + EXPIRING_SOON_DAYS * DAY_MS).toISOString();
+  const soonIso = new Date(expiringSoonUntil(now.getTime())).toISOString();
   // The same rule as the hand-out lookup: usable while expires_at is null or in the future.
   const unexpired = sql`(expires_at is null or expires_at > ${nowIso})`;
   const days = Array.from({ length: STATS_DAYS }, (_, i) => utcDay(now.getTime() - (STATS_DAYS - 1 - i) * DAY_MS));
@@ -43,6 +45,7 @@ export async function getKeyStats(db: Kysely<Database>, owner: OwnerRef, now: Da
         sql<string | number>`sum(case when is_active = 1 and ${unexpired} then 1 else 0 end)`.as("active"),
         sql<string | number>`sum(case when is_active = 0 and ${unexpired} then 1 else 0 end)`.as("inactive"),
         sql<string | number>`sum(case when expires_at is not null and expires_at <= ${nowIso} then 1 else 0 end)`.as("expired"),
+        // isExpiringSoon in SQL: switched on, now < expires_at <= now + 7 days.
         sql<string | number>`sum(case when is_active = 1 and expires_at > ${nowIso} and expires_at <= ${soonIso} then 1 else 0 end)`.as(
           "expiring_soon",
         ),

@@ -4,10 +4,14 @@ import { describeEachDatabase } from "../support/databases.js";
 import { anthropicKey, createHttpApp, expectError, jsonOf, openaiKey, UNAUTHORIZED, type HttpApp, type SignedUpUser } from "../support/http-app.js";
 
 const DAY_MS = 86_400_000;
-const thirtyDays = () => {
-  const now = Date.now();
-  return Array.from({ length: 30 }, (_, i) => ({ date: new Date(now - (29 - i) * DAY_MS).toISOString().slice(0, 10), count: 0 }));
-};
+/**
+ * The server runs on an injected clock, one millisecond before today's UTC midnight: the
+ * expected days come from that clock, never from the test's own (which, read after the
+ * request, could already be on the next day). Within a day of real time, so sessions hold.
+ */
+const serverNow = new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS - 1);
+const thirtyDays = () =>
+  Array.from({ length: 30 }, (_, i) => ({ date: new Date(serverNow.getTime() - (29 - i) * DAY_MS).toISOString().slice(0, 10), count: 0 }));
 
 describeEachDatabase("GET /api/api-keys/stats", (dialect) => {
   let h: HttpApp;
@@ -15,13 +19,13 @@ describeEachDatabase("GET /api/api-keys/stats", (dialect) => {
   let bob: SignedUpUser;
 
   beforeAll(async () => {
-    h = await createHttpApp(dialect);
+    h = await createHttpApp(dialect, { now: () => serverNow });
     [alice, bob] = [await h.signUp(), await h.signUp()];
     const create = async (body: Record<string, unknown>) =>
       jsonOf(await h.request("POST", "/api/api-keys", { cookie: alice.cookie, body }), 201);
     await create({ name: "active", service: "openai", value: openaiKey() });
     await create({ name: "off", service: "openai", value: openaiKey(), isActive: false });
-    await create({ name: "soon", service: "anthropic", value: anthropicKey(), expiresAt: new Date(Date.now() + 2 * DAY_MS).toISOString() });
+    await create({ name: "soon", service: "anthropic", value: anthropicKey(), expiresAt: new Date(serverNow.getTime() + 2 * DAY_MS).toISOString() });
   });
   afterAll(() => h?.close());
 

@@ -230,3 +230,31 @@ describeEachDatabase("POST /api/api-keys/test", (dialect) => {
     });
   });
 });
+
+describeEachDatabase("POST /api/api-keys/test on the server's clock", (dialect) => {
+  // An hour behind the real clock: a `testedAt` taken from `new Date()` would differ.
+  const serverNow = new Date(Date.now() - 3_600_000);
+  let fake: FakeProvider;
+  let h: HttpApp;
+
+  beforeAll(async () => {
+    fake = await startFakeProvider();
+    h = await createHttpApp(dialect, { env: { KEYHAVEN_OPENAI_BASE_URL: `${fake.url}/openai` }, now: () => serverNow });
+  });
+  afterAll(async () => {
+    await h?.close();
+    await fake?.close();
+  });
+
+  it("testedAt and the stored lastTestedAt are the server clock's time", async () => {
+    const user = await h.signUp();
+    const key = await jsonOf(
+      await h.request("POST", "/api/api-keys", { cookie: user.cookie, body: { name: "clocked", service: "openai", value: fakeKey("openai", "valid") } }),
+      201,
+    );
+    const answer = await jsonOf(await h.request("POST", "/api/api-keys/test", { cookie: user.cookie, body: { keyId: key.id } }), 200);
+    expect(answer).toMatchObject({ status: "valid", testedAt: serverNow.toISOString() });
+    const stored = await jsonOf(await h.request("GET", `/api/api-keys/${key.id}`, { cookie: user.cookie }), 200);
+    expect(stored.lastTestedAt).toBe(serverNow.toISOString());
+  });
+});

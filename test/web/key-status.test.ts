@@ -44,4 +44,11 @@ describe("keysExpiringSoon", () => {
     ];
     expect(keysExpiringSoon(keys, NOW).map((k) => k.id)).toEqual(["b", "a"]);
   });
+  it("leaves out switched-off keys, as the stats card does (their badge says inactive)", () => {
+    const keys = [
+      { id: "on", ...key({ expiresAt: inDays(2) }) },
+      { id: "off", ...key({ isActive: false, expiresAt: inDays(2) }) },
+    ];
+    expect(keysExpiringSoon(keys, NOW).map((k) => k.id)).toEqual(["on"]);
+  });
 });

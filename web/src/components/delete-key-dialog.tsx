@@ -2,20 +2,21 @@ import { Trash2 } from "lucide-react";
 import { AlertDialog } from "radix-ui";
 import { useState } from "react";
 import { useReturnFocus } from "./use-return-focus";
-import { errorMessage, useApiKeys, type ApiKey } from "../keyhaven";
+import { errorMessage, type ApiKey, type UseApiKeysResult } from "../keyhaven";
 import { FormError } from "./form-error";
 import { Spinner } from "./spinner";
 
 interface Props {
   apiKey: ApiKey;
+  /** The keys page's action (see KeyActions in key-card.tsx). */
+  deleteApiKey: UseApiKeysResult["deleteApiKey"];
   open: boolean;
   onOpenChange: (open: boolean) => void;
   onDeleted?: (name: string) => void;
 }
 
 /** Asks before deleting; Cancel has the focus, so Enter never deletes by accident. */
-export function DeleteKeyDialog({ apiKey, open, onOpenChange, onDeleted }: Props) {
-  const { deleteApiKey } = useApiKeys();
+export function DeleteKeyDialog({ apiKey, deleteApiKey, open, onOpenChange, onDeleted }: Props) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const returnFocus = useReturnFocus(open);

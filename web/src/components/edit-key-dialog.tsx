@@ -1,4 +1,4 @@
-import { useApiKeys, type ApiKey } from "../keyhaven";
+import type { ApiKey, UseApiKeysResult } from "../keyhaven";
 import { useServices } from "../hooks/use-services";
 import { buildUpdateBody } from "../lib/key-draft";
 import { KeyForm } from "./key-form";
@@ -6,13 +6,15 @@ import { Modal } from "./modal";
 
 interface Props {
   apiKey: ApiKey;
+  /** The keys page's actions (see KeyActions in key-card.tsx). */
+  updateApiKey: UseApiKeysResult["updateApiKey"];
+  testApiKey: UseApiKeysResult["testApiKey"];
   open: boolean;
   onOpenChange: (open: boolean) => void;
   onSaved?: (name: string) => void;
 }
 
-export function EditKeyDialog({ apiKey, open, onOpenChange, onSaved }: Props) {
-  const { updateApiKey, testApiKey } = useApiKeys();
+export function EditKeyDialog({ apiKey, updateApiKey, testApiKey, open, onOpenChange, onSaved }: Props) {
   const services = useServices();
   return (
     <Modal open={open} onOpenChange={onOpenChange} title="Edit key" description={`Change the name, description, expiry or secret of “${apiKey.name}”.`}>

@@ -6,7 +6,7 @@ import { serviceLabel } from "../lib/services";
 import { AppLink } from "./app-link";
 import { ServiceIcon } from "./service-icon";
 
-/** Keys that stop working within 7 days, soonest first. */
+/** Active keys that stop being handed out within 7 days, soonest first (the stats card's rule). */
 export function ExpiringKeys({ apiKeys }: { apiKeys: ApiKey[] }) {
   const soon = keysExpiringSoon(apiKeys);
   return (
@@ -19,7 +19,7 @@ export function ExpiringKeys({ apiKeys }: { apiKeys: ApiKey[] }) {
       </header>
       {soon.length === 0 ? (
         <p className="muted panel__empty">
-          <CalendarClock size={16} aria-hidden="true" /> Nothing expires in the next 7 days.
+          <CalendarClock size={16} aria-hidden="true" /> No active key expires in the next 7 days.
         </p>
       ) : (
         <ul className="expiring" data-testid="expiring-keys">

@@ -1,6 +1,6 @@
 import { Eye, FlaskConical, Pencil, Star, Trash2 } from "lucide-react";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { errorMessage, useApiKeys, useKeyhavenClient, type ApiKey, type ApiKeyWithValue, type TestResult } from "../keyhaven";
+import { errorMessage, useKeyhavenClient, type ApiKey, type ApiKeyWithValue, type TestResult, type UseApiKeysResult } from "../keyhaven";
 import { keyStatus } from "../lib/key-status";
 import { serviceLabel } from "../lib/services";
 import { ActiveSwitch } from "./active-switch";
@@ -15,9 +15,12 @@ import { TestResultView } from "./test-result-view";
 
 type Outcome = Pick<TestResult, "status" | "message"> & { latencyMs?: number };
 
+/** What a card does to its key: the page's useApiKeys() actions (a card never subscribes to the list itself). */
+export type KeyActions = Pick<UseApiKeysResult, "updateApiKey" | "testApiKey" | "deleteApiKey">;
+
 /** One saved key: what it is, how it is doing, and everything you can do with it. */
-export function KeyCard({ apiKey, onNotice }: { apiKey: ApiKey; onNotice: (message: string) => void }) {
-  const { updateApiKey, testApiKey } = useApiKeys();
+export function KeyCard({ apiKey, actions, onNotice }: { apiKey: ApiKey; actions: KeyActions; onNotice: (message: string) => void }) {
+  const { updateApiKey, testApiKey } = actions;
   const client = useKeyhavenClient();
   const [testing, setTesting] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
@@ -138,8 +141,8 @@ export function KeyCard({ apiKey, onNotice }: { apiKey: ApiKey; onNotice: (messa
         {revealed !== null && <RevealedValue value={revealed} onHide={hide} />}
       </article>
 
-      <EditKeyDialog apiKey={apiKey} open={editing} onOpenChange={setEditing} onSaved={(name) => { setOutcome(null); onNotice(`Saved ${name}`); }} />
-      <DeleteKeyDialog apiKey={apiKey} open={deleting} onOpenChange={setDeleting} onDeleted={(name) => onNotice(`Deleted ${name}`)} />
+      <EditKeyDialog apiKey={apiKey} updateApiKey={actions.updateApiKey} testApiKey={actions.testApiKey} open={editing} onOpenChange={setEditing} onSaved={(name) => { setOutcome(null); onNotice(`Saved ${name}`); }} />
+      <DeleteKeyDialog apiKey={apiKey} deleteApiKey={actions.deleteApiKey} open={deleting} onOpenChange={setDeleting} onDeleted={(name) => onNotice(`Deleted ${name}`)} />
     </li>
   );
 }

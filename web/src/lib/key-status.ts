@@ -1,9 +1,9 @@
+import { isExpiredAt, isExpiringSoon } from "../../../src/shared/expiry.js";
 import type { ApiKey } from "../keyhaven";
 
-export type KeyStatus = "active" | "inactive" | "expired" | "expiring-soon";
+export { EXPIRING_SOON_DAYS } from "../../../src/shared/expiry.js";
 
-export const EXPIRING_SOON_DAYS = 7;
-const DAY_MS = 86_400_000;
+export type KeyStatus = "active" | "inactive" | "expired" | "expiring-soon";
 
 export const STATUS_LABEL: Record<KeyStatus, string> = {
   active: "Active",
@@ -14,20 +14,18 @@ export const STATUS_LABEL: Record<KeyStatus, string> = {
 
 /** Expired wins (switching it on would not help), then inactive, then expiring within 7 days. */
 export function keyStatus(key: Pick<ApiKey, "isActive" | "isExpired" | "expiresAt">, now = Date.now()): KeyStatus {
-  const expiresAt = key.expiresAt ? Date.parse(key.expiresAt) : Number.NaN;
-  if (key.isExpired || expiresAt <= now) return "expired";
+  if (key.isExpired || isExpiredAt(key.expiresAt, now)) return "expired";
   if (!key.isActive) return "inactive";
-  if (expiresAt - now <= EXPIRING_SOON_DAYS * DAY_MS) return "expiring-soon";
+  if (isExpiringSoon(key, now)) return "expiring-soon";
   return "active";
 }
 
-/** Keys that will expire within the window (active or not), soonest first. */
+/**
+ * The keys the Usage page's "Expiring soon" card counts (the server's stats use the same
+ * rule, src/shared/expiry.ts): active ones expiring within 7 days, soonest first.
+ */
 export function keysExpiringSoon<K extends Pick<ApiKey, "isActive" | "isExpired" | "expiresAt">>(keys: K[], now = Date.now()): K[] {
   return keys
-    .filter((k) => {
-      if (!k.expiresAt || k.isExpired) return false;
-      const at = Date.parse(k.expiresAt);
-      return at > now && at - now <= EXPIRING_SOON_DAYS * DAY_MS;
-    })
+    .filter((k) => !k.isExpired && isExpiringSoon(k, now))
     .sort((a, b) => Date.parse(a.expiresAt!) - Date.parse(b.expiresAt!));
 }

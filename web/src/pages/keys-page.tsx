@@ -1,5 +1,5 @@
 import { KeyRound, Plus } from "lucide-react";
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { AddKeyDialog } from "../components/add-key-dialog";
 import { EmptyState } from "../components/empty-state";
 import { ErrorState } from "../components/error-state";
@@ -9,7 +9,10 @@ import { PageHeader } from "../components/page-header";
 import { useApiKeys } from "../keyhaven";
 
 export function KeysPage() {
-  const { apiKeys, isLoading, error, refreshApiKeys } = useApiKeys();
+  // The page's one subscription to the list: cards get its actions, so mounting them
+  // does not refetch the list once more (staleTime 0 refetches on every new subscriber).
+  const { apiKeys, isLoading, error, refreshApiKeys, updateApiKey, testApiKey, deleteApiKey } = useApiKeys();
+  const actions = useMemo(() => ({ updateApiKey, testApiKey, deleteApiKey }), [updateApiKey, testApiKey, deleteApiKey]);
   const [adding, setAdding] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
 
@@ -39,7 +42,7 @@ export function KeysPage() {
     body = (
       <ul className="key-list">
         {apiKeys.map((key) => (
-          <KeyCard key={key.id} apiKey={key} onNotice={setNotice} />
+          <KeyCard key={key.id} apiKey={key} actions={actions} onNotice={setNotice} />
         ))}
       </ul>
     );
