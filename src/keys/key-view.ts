@@ -1,9 +1,7 @@
 /** Row → the public `ApiKey` shape. The secret never passes through here. */
 import type { ApiKeyRow } from "../db/schema.js";
+import { isExpiredAt } from "../shared/expiry.js";
 import type { ApiKey } from "./key-schemas.js";
-
-export const isExpiredAt = (expiresAt: string | null, now: Date) =>
-  expiresAt !== null && Date.parse(expiresAt) <= now.getTime();
 
 /**
  * The span of time around `t` in which no key of `rows` changes between expired and not:
@@ -31,7 +29,7 @@ export function toApiKey(row: ApiKeyRow, now: Date): ApiKey {
     maskedValue: row.masked_value,
     isActive: row.is_active === 1,
     isDefault: row.is_default === 1,
-    isExpired: isExpiredAt(row.expires_at, now),
+    isExpired: isExpiredAt(row.expires_at, now.getTime()),
     expiresAt: row.expires_at,
     config: JSON.parse(row.config) as Record<string, unknown>,
     usageCount: Number(row.usage_count),
