@@ -4,9 +4,11 @@
  * with 429 + Retry-After.
  */
 import { Hono } from "hono";
+import { z } from "zod";
 import type { Config } from "../config.js";
 import { AppError, codeForStatus } from "../errors.js";
 import { clientIp } from "../http/client-ip.js";
+import { parseWith } from "../http/json-body.js";
 import { RATE_LIMITS, type RateLimiter } from "../rate-limit/rate-limiter.js";
 import type { Auth } from "./auth.js";
 
@@ -58,9 +60,63 @@ async function inOurErrorShape(res: Response, req: Request): Promise<Response> {
   return new Response(JSON.stringify({ error: { code: err.code, message: err.message } }), { status: status >= 500 ? 500 : status, headers });
 }
 
+/**
+ * better-auth's update-user takes any JSON object and hands `name` and `image` to the database
+ * as they come: null, a number, an array or an object ended as a 500 (NOT NULL, SQLite binding,
+ * pg's array serializer overflowing the stack on deep nesting). Other fields stay its call.
+ */
+const updateUserBodySchema = z.looseObject({
+  name: z.string().optional(),
+  image: z.string().nullable().optional(),
+});
+
+/**
+ * Whether a string of a parsed JSON body (a key or a value) holds NUL, which PostgreSQL cannot
+ * store in text: better-auth would pass it to a query and answer 500. Password fields are left
+ * out: they are hashed, never stored as text. Iterative, as nesting is bounded only by the body.
+ */
+function holdsNul(body: unknown): boolean {
+  const stack: unknown[] = [body];
+  while (stack.length) {
+    const value = stack.pop();
+    if (typeof value === "string") {
+      if (value.includes("\u0000")) return true;
+    } else if (value !== null && typeof value === "object") {
+      for (const [key, item] of Object.entries(value)) {
+        if (key.includes("\u0000")) return true;
+        if (!/password/i.test(key)) stack.push(item);
+      }
+    }
+  }
+  return false;
+}
+
+/** The JSON body of an auth request, or undefined when it has none (better-auth answers those). */
+async function jsonBodyOf(req: Request): Promise<unknown> {
+  if (!/^application\/json\b/i.test(req.headers.get("content-type") ?? "")) return undefined;
+  try {
+    return (await req.clone().json()) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 export function authRoutes(deps: { auth: Auth; rateLimiter: RateLimiter; config: Config }) {
   const { auth, rateLimiter, config } = deps;
   const app = new Hono();
+
+  app.use("*", async (c, next) => {
+    if (c.req.method !== "GET" && c.req.method !== "HEAD") {
+      const body = await jsonBodyOf(c.req.raw);
+      if (holdsNul(body)) {
+        throw new AppError("VALIDATION_ERROR", "Request body must not contain NUL characters", {
+          details: [{ path: "body", message: "must not contain NUL characters" }],
+        });
+      }
+      if (/\/update-user\/?$/.test(c.req.path) && body !== undefined) parseWith(updateUserBodySchema, body);
+    }
+    await next();
+  });
 
   app.post("/sign-in/email", async (c) => {
     const email = await emailOf(c.req.raw);

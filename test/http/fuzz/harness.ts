@@ -194,7 +194,8 @@ function sendRaw(target: FuzzTarget, req: FuzzRequest, headers: Record<string, s
     socket.on("data", (c: Buffer) => chunks.push(c));
     socket.on("error", (err) => (chunks.length ? finish() : reject(err)));
     socket.on("end", () => finish());
-    socket.on("connect", () => socket.end(Buffer.concat([Buffer.from(lines.join("\r\n") + "\r\n\r\n", "utf8"), body])));
+    // Not end(): a half-closed socket may be gone before Node's parser answers 400 to a bad request line.
+    socket.on("connect", () => socket.write(Buffer.concat([Buffer.from(lines.join("\r\n") + "\r\n\r\n", "utf8"), body])));
     let done = false;
     function finish() {
       if (done) return;
