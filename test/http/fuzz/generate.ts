@@ -247,10 +247,11 @@ export const CONFIG_FIELD: FieldSpec = {
 };
 
 export const CREATE_BODY: BodySpec = {
-  name: { required: true, good: [str("fuzz key"), str("  padded  "), str("名前 ✓")], bad: [str(""), str("   "), str("a".repeat(101)), str("bad\u0000name"), str("line\nbreak"), str("\u001b[2J")] },
+  // Edge cases that are valid (and must be stored and answered as such) next to plain ones.
+  name: { required: true, good: [str("fuzz key"), str("  padded  "), str("名前 ✓"), str("😀".repeat(50)), str("ok \ud800 ok"), str("\u202eevil\u202c"), str("e\u0301".repeat(50)), str("\u200b")], bad: [str(""), str("   "), str("a".repeat(101)), str("bad\u0000name"), str("line\nbreak"), str("\u001b[2J")] },
   service: { required: true, good: SERVICES.map(str), bad: BAD_SERVICES },
   value: VALUE_FIELD,
-  description: { good: ["null", str("a description")], bad: [str("d".repeat(501)), str("nul\u0000here"), str("\u0007bell")] },
+  description: { good: ["null", str("a description"), str("é".repeat(500)), str("\ufeff\u2028\u2029"), str("")], bad: [str("d".repeat(501)), str("nul\u0000here"), str("\u0007bell")] },
   expiresAt: { good: ["null", str("2099-01-01T00:00:00Z"), str("2099-06-30")], bad: BAD_DATES },
   config: CONFIG_FIELD,
   isActive: { good: ["true", "false"], bad: BAD_BOOLEANS },
@@ -327,7 +328,7 @@ export function bodyText(rng: Rng, spec: BodySpec): { text: string; kind: string
   const r = rng.int(100);
   if (r < 6) return { text: randomJsonText(rng), kind: "random json" };
   if (r < 9) return { text: deepText(rng, rng.pick(DEPTHS)), kind: "deep json" };
-  if (r < 12) return { text: objectText(goodEntries(rng, spec)), kind: "valid" };
+  if (r < 16) return { text: objectText(goodEntries(rng, spec)), kind: "valid" };
   const entries = goodEntries(rng, spec);
   const kinds: string[] = [];
   const n = rng.pick([1, 1, 1, 2, 2, 3]);
@@ -458,7 +459,7 @@ export function queryString(rng: Rng, names: readonly string[], goodValues: Reco
 /** A JSON body for `spec` as sent: mutated, sometimes byte-damaged, chunked, mistyped or missing. */
 export function jsonBodyParts(rng: Rng, spec: BodySpec): { headers: Record<string, string | undefined>; body?: Buffer; chunked: boolean; kind: string } {
   const made = bodyText(rng, spec);
-  let body = Buffer.from(made.text, "utf8");
+  let body: Buffer = Buffer.from(made.text, "utf8");
   const kinds = [made.kind];
   if (rng.chance(0.2)) {
     const damaged = corruptBody(rng, body);

@@ -205,7 +205,7 @@ function sendRaw(target: FuzzTarget, req: FuzzRequest, headers: Record<string, s
       const head = raw.subarray(0, split < 0 ? raw.length : split).toString("latin1");
       const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1] ?? 0);
       const contentType = /^content-type:\s*(.*)$/im.exec(head)?.[1] ?? "";
-      let rest = split < 0 ? Buffer.alloc(0) : raw.subarray(split + 4);
+      let rest: Buffer = split < 0 ? Buffer.alloc(0) : raw.subarray(split + 4);
       if (/^transfer-encoding:\s*chunked/im.test(head)) rest = dechunk(rest);
       if (!status) reject(new Error(`no HTTP answer: ${JSON.stringify(head.slice(0, 80))}`));
       else resolve({ status, contentType, body: rest });
