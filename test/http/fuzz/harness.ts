@@ -139,9 +139,9 @@ export function useFuzzTarget(dialect: TestDialect): { get(): FuzzTarget } {
 
 const CONCURRENCY = 6;
 // One connection per request (`agent: false`), the runner's workers bounding concurrency. A shared
-// Agent hands a finished socket to the next queued request even without keep-alive, and when the
-// server is still draining the unread body of the previous request it closes that socket: the
-// next request dies with "socket hang up", a client-side race and not the server's fault.
+// Agent hands a finished socket to the next queued request even without keep-alive, while the
+// server may be closing it (Connection: close, or @hono/node-server giving up draining an unread
+// body after 500 ms): that request dies with "socket hang up", a client-side race, not a finding.
 const TIMEOUT_MS = 15_000;
 /** What Node's http client sends as a path (it writes latin1): anything else goes over a raw socket. */
 const NODE_SENDABLE_PATH = /^[\u0021-\u00ff]+$/;
@@ -359,10 +359,10 @@ export async function runFuzz(target: FuzzTarget, route: FuzzRoute, opts: { seed
 }
 
 /** Prints the run, then fails with the seed and a repro per problem kind. */
-export function expectClean(report: FuzzReport, opts: { min4xxShareReachingRoute?: number; min400Share?: number } = {}): void {
+export function expectClean(report: FuzzReport, opts: { minReachingShare?: number; min400Share?: number } = {}): void {
   const total = report.count;
   const hist = [...report.statuses.entries()].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(" ");
-  const head = `[fuzz] ${report.route} [${report.dialect}] seed=${report.seed} (replay: FUZZ_SEED=${report.seed}): ${total} requests in ${(report.ms / 1000).toFixed(1)} s: ${hist}`;
+  const head = `[fuzz] ${report.route} [${report.dialect}] seed=${report.seed} (replay: FUZZ_SEED=${report.seed}, one request: FUZZ_ONLY=<#>): ${total} requests in ${(report.ms / 1000).toFixed(1)} s: ${hist}`;
   console.log(head);
   if (report.problems.length) {
     const byProblem = new Map<string, Problem[]>();
@@ -375,13 +375,14 @@ export function expectClean(report: FuzzReport, opts: { min4xxShareReachingRoute
     if (report.serverErrors.length) lines.push("server logged:", ...report.serverErrors.map((e) => `    ${e}`));
     throw new Error(lines.join("\n"));
   }
+  if (process.env.FUZZ_ONLY) return; // a replay of a few requests says nothing about shares
   const count = (pred: (s: number) => boolean) => [...report.statuses].filter(([s]) => pred(s)).reduce((n, [, c]) => n + c, 0);
   if (opts.min400Share !== undefined) {
     expect(count((s) => s === 400) / total, `share of 400s (validation reached) — ${hist}`).toBeGreaterThanOrEqual(opts.min400Share);
   }
   // 401/403 come from the few requests with damaged headers, 429 from the rate limits: most must get past them.
   const reaching = count((s) => s !== 401 && s !== 403 && s !== 429 && s !== 0);
-  expect(reaching / total, `share of answers past auth and rate limits — ${hist}`).toBeGreaterThanOrEqual(opts.min4xxShareReachingRoute ?? 0.5);
+  expect(reaching / total, `share of answers past auth and rate limits — ${hist}`).toBeGreaterThanOrEqual(opts.minReachingShare ?? 0.5);
 }
 
 /** After a run: /api/health answers 200, and a normal create then get still works. */
