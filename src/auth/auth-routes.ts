@@ -8,8 +8,9 @@ import { Hono } from "hono";
 import type { Config } from "../config.js";
 import { AppError, codeForStatus } from "../errors.js";
 import { clientIp } from "../http/client-ip.js";
+import { parseWith } from "../http/json-body.js";
 import { RATE_LIMITS, type RateLimiter } from "../rate-limit/rate-limiter.js";
-import { assertAuthBodyText } from "./auth-input.js";
+import { assertAuthBodyText, updateUserBodySchema } from "./auth-input.js";
 import type { Auth } from "./auth.js";
 
 /** Routes that check the signed-in user's password (delete-user is off today; counted should it come on). */
@@ -86,7 +87,11 @@ export function authRoutes(deps: { auth: Auth; rateLimiter: RateLimiter; config:
   });
 
   app.use("*", async (c, next) => {
-    if (c.req.method !== "GET" && c.req.method !== "HEAD") assertAuthBodyText(await jsonBodyOf(c.req.raw));
+    if (c.req.method !== "GET" && c.req.method !== "HEAD") {
+      const body = await jsonBodyOf(c.req.raw);
+      assertAuthBodyText(body);
+      if (/\/update-user\/?$/.test(c.req.path) && body !== undefined) parseWith(updateUserBodySchema, body);
+    }
     await next();
   });
 
