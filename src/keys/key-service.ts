@@ -269,7 +269,9 @@ export function createKeyService(deps: KeyServiceDeps) {
               : undefined;
         // Built afresh each attempt: a seal from an attempt that lost must never be written.
         const write: ApiKeyRowUpdate = { ...patch };
-        let ifVersion: number | undefined;
+        // Writing a config (even an equal one) must also be compare-and-set: written over a row
+        // that another update re-sealed meanwhile, it would no longer match its secret's binding.
+        let ifVersion = config !== undefined ? current.version : undefined;
         if (plaintext !== undefined) {
           const version = current.version + 1;
           const sealed = await dataKeys.encrypt(binding(owner, id, service, version, config ?? storedConfig), plaintext);
