@@ -12,6 +12,11 @@ const PASSWORD_FIELDS = new Set(["password", "currentPassword", "newPassword"]);
 
 /** Enough to say what is wrong; AppError bounds the answer anyway. */
 const MAX_DETAILS = 10;
+const MAX_PATH = 100;
+
+/** `path.step`, stopped at MAX_PATH characters: a 20,000-deep body must not build 20,000-long paths. */
+const child = (path: string, step: string) =>
+  path.endsWith("…") ? path : path.length + step.length >= MAX_PATH ? `${path}…` : path ? `${path}.${step}` : step;
 
 /**
  * Every string and field name of the body that breaks the rule. Iterative: nesting is bounded
@@ -26,10 +31,10 @@ function offending(body: unknown): ErrorDetail[] {
       const ok = PASSWORD_FIELDS.has(field) ? hasNoNul(value) : isOneLine(value);
       if (!ok) out.push({ path: path || "body", message: CONTROL_CHARS_MESSAGE });
     } else if (Array.isArray(value)) {
-      value.forEach((item, i) => stack.push({ value: item, path: `${path}.${i}`, field }));
+      value.forEach((item, i) => stack.push({ value: item, path: child(path, String(i)), field }));
     } else if (value !== null && typeof value === "object") {
       for (const [key, item] of Object.entries(value)) {
-        const at = path ? `${path}.${key}` : key;
+        const at = child(path, key.slice(0, MAX_PATH));
         if (!isOneLine(key)) out.push({ path: at, message: CONTROL_CHARS_MESSAGE });
         stack.push({ value: item, path: at, field: key });
       }

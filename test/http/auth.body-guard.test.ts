@@ -1,17 +1,11 @@
 /**
  * Found by the fuzz tests (test/http/fuzz/auth.fuzz.test.ts): better-auth takes any JSON for
- * update-user and passes `name`/`image` to the database as they come, and strings with NUL
- * reach PostgreSQL from several auth routes. Each of these answered 500; now 400.
+ * update-user and passes `name`/`image` to the database as they come. Each of these answered
+ * 500; now 400. (Control characters in auth bodies: control-chars.test.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeEachDatabase } from "../support/databases.js";
-import { createHttpApp, DEFAULT_PASSWORD, expectError, jsonOf, unique, type HttpApp, type SignedUpUser } from "../support/http-app.js";
-
-const NUL_REFUSED = {
-  code: "VALIDATION_ERROR",
-  message: "Request body must not contain NUL characters",
-  details: [{ path: "body", message: "must not contain NUL characters" }],
-};
+import { createHttpApp, expectError, jsonOf, type HttpApp, type SignedUpUser } from "../support/http-app.js";
 
 describeEachDatabase("auth body guard", (dialect) => {
   let h: HttpApp;
@@ -44,37 +38,16 @@ describeEachDatabase("auth body guard", (dialect) => {
       });
     }
 
+    it("a 20,000-deep body is checked without overflowing the stack (a recursive walk answered 500)", async () => {
+      const deeper = "[".repeat(20_000) + '"\\u0001"' + "]".repeat(20_000);
+      const res = await post("/update-user", `{"name":"ok","x":${deeper}}`, alice.cookie);
+      await expectError(res, 400, { code: "VALIDATION_ERROR", message: expect.stringContaining("must not contain control characters"), details: expect.any(Array) });
+    });
+
     it("a string name and a null image still update the user", async () => {
       expect(await jsonOf(await post("/update-user", { name: "Alice A.", image: null }, alice.cookie), 200)).toEqual({ status: true });
       const session = await jsonOf(await h.request("GET", "/api/auth/get-session", { cookie: alice.cookie }), 200);
       expect(session.user).toMatchObject({ name: "Alice A.", image: null });
-    });
-  });
-
-  describe("400 for NUL in any string of an auth body (PostgreSQL answered 500)", () => {
-    it("update-user name and image", async () => {
-      await expectError(await post("/update-user", { name: "a\u0000b" }, alice.cookie), 400, NUL_REFUSED);
-      await expectError(await post("/update-user", { image: "https://example.com/\u0000.png" }, alice.cookie), 400, NUL_REFUSED);
-    });
-
-    it("revoke-session and reset-password tokens", async () => {
-      await expectError(await post("/revoke-session", { token: "x\u0000" }, alice.cookie), 400, NUL_REFUSED);
-      await expectError(await post("/reset-password", { token: "a\u0000", newPassword: DEFAULT_PASSWORD }), 400, NUL_REFUSED);
-    });
-
-    it("sign-up name and a key holding NUL; no account is made", async () => {
-      const email = `nul-${unique()}@example.com`;
-      await expectError(await post("/sign-up/email", { email, password: DEFAULT_PASSWORD, name: "a\u0000b" }), 400, NUL_REFUSED);
-      await expectError(await post("/sign-up/email", { email, password: DEFAULT_PASSWORD, name: "ok", "x\u0000": 1 }), 400, NUL_REFUSED);
-      const signIn = await post("/sign-in/email", { email, password: DEFAULT_PASSWORD });
-      expect(signIn.status).toBe(401);
-    });
-
-    it("passwords are left alone: hashed, never stored as text", async () => {
-      const email = `pw-${unique()}@example.com`;
-      const password = "correct horse\u0000battery";
-      await jsonOf(await post("/sign-up/email", { email, password, name: "pw" }), 200);
-      await jsonOf(await post("/sign-in/email", { email, password }), 200);
     });
   });
 });

@@ -59,7 +59,7 @@ describeEachDatabase("KEYHAVEN_SIGNUP", (dialect) => {
         expect(up.status).toBe(200);
         const res = await h.request("POST", "/api/auth/sign-in/email", { body: { email: address, password: DEFAULT_PASSWORD } });
         expect((await jsonOf(res, 200)).user.email).toBe(address);
-        expect(await jsonOf(await h.request("GET", "/api/api-keys", { cookie: cookieHeaderFrom(res) }), 200)).toEqual({ apiKeys: [] });
+        expect(await jsonOf(await h.request("GET", "/api/api-keys", { cookie: cookieHeaderFrom(res) }), 200)).toEqual({ apiKeys: [], nextCursor: null });
       });
     });
   });
