@@ -34,7 +34,10 @@ const add = (r) => {
 
 add(vitest("vitest.config.ts", "test-results/unit.json"));
 
-if (existsSync("vitest.browser.config.ts")) {
+// KEYHAVEN_BROWSER_TESTS=off: CI's second Node version runs the browser suite only once.
+if (process.env.KEYHAVEN_BROWSER_TESTS === "off") {
+  console.log("\n[keyhaven] Browser tests not run here (KEYHAVEN_BROWSER_TESTS=off)");
+} else if (existsSync("vitest.browser.config.ts")) {
   if (existsSync(CHROMIUM)) {
     const build = spawnSync(process.execPath, ["node_modules/vite/bin/vite.js", "build", "--logLevel", "warn"], { stdio: "inherit" });
     if (build.status !== 0) {
@@ -51,5 +54,5 @@ if (existsSync("vitest.browser.config.ts")) {
 if (existsSync("test-results/postgres-skipped")) {
   console.log("\x1b[33m[keyhaven] PostgreSQL tests were SKIPPED (TEST_DATABASE_URL unset)\x1b[0m");
 }
-console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+console.log(`\nNode ${process.version}: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(exitCode || (totals.failed > 0 ? 1 : 0));
