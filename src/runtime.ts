@@ -15,7 +15,7 @@ import type { LookupFn } from "./net/dns-lookup.js";
 import { createKeyService, type KeyService } from "./keys/key-service.js";
 import { createKeyStore } from "./keys/key-store.js";
 import { createUsageRecorder, type UsageRecorder } from "./usage/usage-recorder.js";
-import { resolveAuthSecret } from "./auth/auth.js";
+import { resolveAuthSecret } from "./auth/auth-secret.js";
 
 export interface Runtime {
   config: Config;

@@ -2,7 +2,6 @@
  * better-auth (email + password) on our own database and migrations. Its routes live at
  * /api/auth/*; we put our rate limits in front (see auth-routes.ts) and turn its own off.
  */
-import { hkdfSync } from "node:crypto";
 import { betterAuth } from "better-auth";
 import type { Config } from "../config.js";
 import type { DatabaseHandle } from "../db/connect.js";
@@ -10,12 +9,6 @@ import type { Logger } from "../logger.js";
 
 export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 128;
-
-/** KEYHAVEN_AUTH_SECRET, else derived from the master key once at start (never per request). */
-export function resolveAuthSecret(config: Config, masterKey: Buffer): string {
-  if (config.authSecret) return config.authSecret;
-  return Buffer.from(hkdfSync("sha256", masterKey, Buffer.alloc(0), "keyhaven auth secret v1", 32)).toString("base64url");
-}
 
 export function createAuth(deps: { config: Config; database: DatabaseHandle; secret: string; logger: Logger }) {
   const { config, database, logger } = deps;
