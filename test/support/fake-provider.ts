@@ -7,7 +7,7 @@
  */
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import http from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import { listenOnLoopback } from "./loopback-server.js";
 
 export type FakeOutcome = "valid" | "invalid" | "ratelimited" | "servererror" | "hang" | "redirect";
 export const FAKE_OUTCOMES: readonly FakeOutcome[] = ["valid", "invalid", "ratelimited", "servererror", "hang", "redirect"];
@@ -244,7 +244,6 @@ function answerFor(service: string, key: string, outcome: FakeOutcome): [number,
 
 export async function startFakeProvider(): Promise<FakeProvider> {
   const requests: FakeProviderRequest[] = [];
-  const sockets = new Set<Socket>();
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -293,24 +292,6 @@ export async function startFakeProvider(): Promise<FakeProvider> {
       }
     });
   });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        for (const socket of sockets) socket.destroy();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
-  };
+  const { url, close } = await listenOnLoopback(server);
+  return { url, requests, close };
 }

@@ -6,7 +6,7 @@
  * `closedEarly` records each answer the client cut off.
  */
 import http from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import { listenOnLoopback } from "./loopback-server.js";
 
 const SIZE = 64 * 1024;
 
@@ -41,7 +41,6 @@ export interface HostileProvider {
  * `<Message>` forever with `status`, `/endless-ok/…` the same with 200.
  */
 export async function startHostileProvider(status = 400): Promise<HostileProvider> {
-  const sockets = new Set<Socket>();
   const closedEarly: string[] = [];
   const server = http.createServer((req, res) => {
     const name = (req.url ?? "/").split("/")[1] ?? "";
@@ -64,22 +63,6 @@ export async function startHostileProvider(status = 400): Promise<HostileProvide
     res.writeHead(status, { "content-type": name.startsWith("xml") ? "text/xml" : "application/json" });
     res.end(body);
   });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    closedEarly,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        for (const socket of sockets) socket.destroy();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
-  };
+  const { url, close } = await listenOnLoopback(server);
+  return { url, closedEarly, close };
 }

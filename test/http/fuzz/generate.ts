@@ -5,6 +5,7 @@
  * PRNG seeded by (seed, i), so one failing request can be regenerated alone.
  */
 import { randomInt } from "node:crypto";
+import { mulberry32 } from "../../support/prng.js";
 
 export interface Rng {
   /** A float in [0, 1). */
@@ -15,17 +16,6 @@ export interface Rng {
   range(lo: number, hi: number): number;
   pick<T>(items: readonly T[]): T;
   chance(p: number): boolean;
-}
-
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function createRng(seed: number): Rng {
