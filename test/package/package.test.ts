@@ -56,7 +56,12 @@ function expectSuccess(r: Result): void {
   expect(r.code, describeResult(r)).toBe(0);
 }
 
-describe("the npm package", () => {
+// CI's second Node version skips it (KEYHAVEN_PACKAGE_TEST=off): packing and compiling
+// better-sqlite3 into a fresh app takes minutes, and once per CI run shows the package works.
+const packageTestOff = process.env.KEYHAVEN_PACKAGE_TEST === "off";
+if (packageTestOff) console.log("[keyhaven] package test not run here (KEYHAVEN_PACKAGE_TEST=off)");
+
+describe.skipIf(packageTestOff)("the npm package", () => {
   let work: string;
   let tarball: string;
   let app: string;
