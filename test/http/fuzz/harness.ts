@@ -153,6 +153,20 @@ function headersFor(target: FuzzTarget, req: FuzzRequest, user: FuzzUser): Recor
   return out;
 }
 
+/** Node's default limit on a request's line + headers (`--max-http-header-size`). */
+const NODE_MAX_HEAD_BYTES = 16 * 1024;
+
+/**
+ * A head over Node's limit is refused by Node itself (431) and the connection closed while the
+ * client may still be writing, so the client can see a reset instead of the 431 (Node 24 does
+ * this far more often than Node 20). Either way the server refused it and goes on serving.
+ */
+function isRefusedHead(req: FuzzRequest, err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  const head = Buffer.byteLength(req.path) + Object.entries(req.headers ?? {}).reduce((n, [k, v]) => n + k.length + (v?.length ?? 0), 0);
+  return head > NODE_MAX_HEAD_BYTES && (code === "ECONNRESET" || code === "EPIPE");
+}
+
 export function send(target: FuzzTarget, req: FuzzRequest, user: FuzzUser, timeoutMs = TIMEOUT_MS): Promise<Answer> {
   const headers = headersFor(target, req, user);
   if (!NODE_SENDABLE_PATH.test(req.path)) return sendRaw(target, req, headers, timeoutMs);
@@ -330,7 +344,7 @@ export async function runFuzz(target: FuzzTarget, route: FuzzRoute, opts: { seed
       problem = problemOf(answer);
     } catch (err) {
       statuses.set(0, (statuses.get(0) ?? 0) + 1);
-      problem = `no answer: ${(err as Error).message}`;
+      if (!isRefusedHead(req, err)) problem = `no answer: ${(err as Error).message}`;
     }
     if (problem) {
       problems.push({ index, problem, kind: req.kind, repro: repro(req), answer: answer && clip(answer.body.toString("utf8"), 200) });
