@@ -36,6 +36,15 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
+/**
+ * Build better-sqlite3 against the headers of the Node that runs this test (a Node install keeps
+ * them beside its bin/), so a machine-wide `nodedir` for another Node version cannot win.
+ */
+function nodedirOfThisNode(): string[] {
+  const home = path.resolve(path.dirname(process.execPath), "..");
+  return fs.existsSync(path.join(home, "include", "node", "node_api.h")) ? [`--nodedir=${home}`] : [];
+}
+
 function run(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<Result> {
   return new Promise((resolve) => {
     execFile(
@@ -92,7 +101,7 @@ describe.skipIf(packageTestOff)("the npm package", () => {
     for (const file of fs.readdirSync(FIXTURES)) fs.copyFileSync(path.join(FIXTURES, file), path.join(app, file));
     const installed = await run(
       "npm",
-      ["install", "--prefer-offline", "--no-audit", "--no-fund", "--strict-allow-scripts", tarball, "react", "react-dom", "@tanstack/react-query"],
+      ["install", "--prefer-offline", "--no-audit", "--no-fund", "--strict-allow-scripts", ...nodedirOfThisNode(), tarball, "react", "react-dom", "@tanstack/react-query"],
       { cwd: app, timeoutMs: INSTALL_TIMEOUT_MS },
     );
     expectSuccess(installed);

@@ -153,18 +153,24 @@ function headersFor(target: FuzzTarget, req: FuzzRequest, user: FuzzUser): Recor
   return out;
 }
 
+/** A request-target Node's parser takes as it is: visible ASCII only (raw bytes above it are a 400). */
+const PLAIN_ASCII_PATH = /^[\u0021-\u007e]+$/;
 /** Node's default limit on a request's line + headers (`--max-http-header-size`). */
 const NODE_MAX_HEAD_BYTES = 16 * 1024;
 
 /**
- * A head over Node's limit is refused by Node itself (431) and the connection closed while the
- * client may still be writing, so the client can see a reset instead of the 431 (Node 24 does
- * this far more often than Node 20). Either way the server refused it and goes on serving.
+ * Node's own parser refuses some requests before our app sees them: a head over its limit
+ * (431), a request line with raw bytes it cannot parse (400). It answers and closes at once;
+ * when the client is still writing a large body (or head), the close arrives as a reset and the
+ * client may never read that answer (Node 24 does this far more often than Node 20). Such a
+ * reset is a refusal, not a missing answer; the server goes on serving (checked after the run).
  */
-function isRefusedHead(req: FuzzRequest, err: unknown): boolean {
+function isNodeRefusal(req: FuzzRequest, err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException).code;
+  if (code !== "ECONNRESET" && code !== "EPIPE") return false;
   const head = Buffer.byteLength(req.path) + Object.entries(req.headers ?? {}).reduce((n, [k, v]) => n + k.length + (v?.length ?? 0), 0);
-  return head > NODE_MAX_HEAD_BYTES && (code === "ECONNRESET" || code === "EPIPE");
+  const unparseableWithBigBody = !PLAIN_ASCII_PATH.test(req.path) && (req.body?.length ?? 0) > NODE_MAX_HEAD_BYTES;
+  return head > NODE_MAX_HEAD_BYTES || unparseableWithBigBody;
 }
 
 export function send(target: FuzzTarget, req: FuzzRequest, user: FuzzUser, timeoutMs = TIMEOUT_MS): Promise<Answer> {
@@ -344,7 +350,7 @@ export async function runFuzz(target: FuzzTarget, route: FuzzRoute, opts: { seed
       problem = problemOf(answer);
     } catch (err) {
       statuses.set(0, (statuses.get(0) ?? 0) + 1);
-      if (!isRefusedHead(req, err)) problem = `no answer: ${(err as Error).message}`;
+      if (!isNodeRefusal(req, err)) problem = `no answer: ${(err as Error).message}`;
     }
     if (problem) {
       problems.push({ index, problem, kind: req.kind, repro: repro(req), answer: answer && clip(answer.body.toString("utf8"), 200) });
