@@ -12,12 +12,12 @@ import http from "node:http";
 import net from "node:net";
 import type { AddressInfo } from "node:net";
 import { serve, type ServerType } from "@hono/node-server";
-import { afterAll, beforeAll, expect } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { STATUS_BY_CODE, type ErrorCode } from "../../../src/errors.js";
-import type { TestDialect } from "../../support/databases.js";
+import { describeEachDatabase, type TestDialect } from "../../support/databases.js";
 import { fakeBaseUrlOverrides, startFakeProvider, type FakeProvider } from "../../support/fake-provider.js";
 import { createHttpApp, openaiKey, unique, type HttpApp, type SignedUpUser } from "../../support/http-app.js";
-import { rngFor, type Rng } from "./generate.js";
+import { fuzzCount, fuzzSeed, rngFor, type Rng } from "./generate.js";
 
 export interface FuzzUser {
   user: SignedUpUser;
@@ -424,4 +424,19 @@ export async function expectStillServing(target: FuzzTarget): Promise<void> {
   const got = await send(target, { method: "GET", path: `/api/api-keys/${id}`, kind: "get" }, user);
   expect(got.status, got.body.toString()).toBe(200);
   expect(JSON.parse(got.body.toString())).toMatchObject({ id, name });
+}
+
+/**
+ * The one shape of a key route's fuzz file: on each database, `fuzzCount()` generated requests
+ * to `route` must come back clean (`clean`: the shares to require), then the server still serves.
+ */
+export function fuzzKeyRoute(route: FuzzRoute, what: string, clean: Parameters<typeof expectClean>[1] = {}): void {
+  describeEachDatabase(`fuzz ${route.name}`, (dialect) => {
+    const target = useFuzzTarget(dialect);
+    it(`${what}: no 5xx, every error in our shape and small; still serving`, { timeout: 180_000 }, async () => {
+      const report = await runFuzz(target.get(), route, { seed: fuzzSeed(), count: fuzzCount() });
+      expectClean(report, clean);
+      await expectStillServing(target.get());
+    });
+  });
 }

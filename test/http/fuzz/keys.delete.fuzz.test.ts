@@ -1,8 +1,6 @@
 /** Fuzz DELETE /api/api-keys/:id: bad ids (escapes, NUL, long, other users'), with and without bodies. */
-import { it } from "vitest";
-import { describeEachDatabase } from "../../support/databases.js";
-import { fuzzCount, fuzzSeed, idSegment, queryString, randomJsonText } from "./generate.js";
-import { expectClean, expectStillServing, runFuzz, useFuzzTarget, type FuzzRoute } from "./harness.js";
+import { idSegment, queryString, randomJsonText } from "./generate.js";
+import { fuzzKeyRoute, type FuzzRoute } from "./harness.js";
 
 const route: FuzzRoute = {
   name: "DELETE /api/api-keys/:id",
@@ -14,11 +12,4 @@ const route: FuzzRoute = {
   },
 };
 
-describeEachDatabase("fuzz DELETE /api/api-keys/:id", (dialect) => {
-  const target = useFuzzTarget(dialect);
-  it("malformed deletes: no 5xx, every error in our shape and small; still serving", { timeout: 180_000 }, async () => {
-    const report = await runFuzz(target.get(), route, { seed: fuzzSeed(), count: fuzzCount() });
-    expectClean(report);
-    await expectStillServing(target.get());
-  });
-});
+fuzzKeyRoute(route, "malformed deletes");

@@ -1,8 +1,6 @@
 /** Fuzz GET /api/api-keys: bad query strings (service, limit, cursor, junk) on both databases. */
-import { it } from "vitest";
-import { describeEachDatabase } from "../../support/databases.js";
-import { fuzzCount, fuzzSeed, queryString, randomJsonText, SERVICES } from "./generate.js";
-import { expectClean, expectStillServing, runFuzz, useFuzzTarget, type FuzzRoute } from "./harness.js";
+import { queryString, randomJsonText, SERVICES } from "./generate.js";
+import { fuzzKeyRoute, type FuzzRoute } from "./harness.js";
 
 const GOOD = {
   service: SERVICES,
@@ -21,11 +19,4 @@ const route: FuzzRoute = {
   },
 };
 
-describeEachDatabase("fuzz GET /api/api-keys", (dialect) => {
-  const target = useFuzzTarget(dialect);
-  it("malformed list queries: no 5xx, every error in our shape and small; still serving", { timeout: 180_000 }, async () => {
-    const report = await runFuzz(target.get(), route, { seed: fuzzSeed(), count: fuzzCount() });
-    expectClean(report);
-    await expectStillServing(target.get());
-  });
-});
+fuzzKeyRoute(route, "malformed list queries");

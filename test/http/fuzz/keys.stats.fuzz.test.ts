@@ -1,8 +1,6 @@
 /** Fuzz GET /api/api-keys/stats: odd spellings of the path, junk query strings, bodies on a GET. */
-import { it } from "vitest";
-import { describeEachDatabase } from "../../support/databases.js";
-import { BAD_ESCAPES, fuzzCount, fuzzSeed, queryString, randomJsonText } from "./generate.js";
-import { expectClean, expectStillServing, runFuzz, useFuzzTarget, type FuzzRoute } from "./harness.js";
+import { BAD_ESCAPES, queryString, randomJsonText } from "./generate.js";
+import { fuzzKeyRoute, type FuzzRoute } from "./harness.js";
 
 const route: FuzzRoute = {
   name: "GET /api/api-keys/stats",
@@ -17,11 +15,4 @@ const route: FuzzRoute = {
   },
 };
 
-describeEachDatabase("fuzz GET /api/api-keys/stats", (dialect) => {
-  const target = useFuzzTarget(dialect);
-  it("odd stats requests: no 5xx, every error in our shape and small; still serving", { timeout: 180_000 }, async () => {
-    const report = await runFuzz(target.get(), route, { seed: fuzzSeed(), count: fuzzCount() });
-    expectClean(report);
-    await expectStillServing(target.get());
-  });
-});
+fuzzKeyRoute(route, "odd stats requests");

@@ -1,8 +1,6 @@
 /** Fuzz PUT /api/api-keys/:id: malformed bodies on real keys, and bad ids. */
-import { it } from "vitest";
-import { describeEachDatabase } from "../../support/databases.js";
-import { fuzzCount, fuzzSeed, idSegment, jsonBodyParts, UPDATE_BODY } from "./generate.js";
-import { expectClean, expectStillServing, runFuzz, useFuzzTarget, type FuzzRoute } from "./harness.js";
+import { idSegment, jsonBodyParts, UPDATE_BODY } from "./generate.js";
+import { fuzzKeyRoute, type FuzzRoute } from "./harness.js";
 
 const route: FuzzRoute = {
   name: "PUT /api/api-keys/:id",
@@ -14,11 +12,4 @@ const route: FuzzRoute = {
   },
 };
 
-describeEachDatabase("fuzz PUT /api/api-keys/:id", (dialect) => {
-  const target = useFuzzTarget(dialect);
-  it("malformed updates: no 5xx, every error in our shape and small; still serving", { timeout: 180_000 }, async () => {
-    const report = await runFuzz(target.get(), route, { seed: fuzzSeed(), count: fuzzCount() });
-    expectClean(report, { min400Share: 0.5 });
-    await expectStillServing(target.get());
-  });
-});
+fuzzKeyRoute(route, "malformed updates", { min400Share: 0.5 });
