@@ -8,7 +8,7 @@ import { Hono } from "hono";
 import type { Config } from "../config.js";
 import { AppError, codeForStatus } from "../errors.js";
 import { clientIp } from "../http/client-ip.js";
-import { parseWith } from "../http/json-body.js";
+import { assertJsonContentType, isJsonContentType, parseWith } from "../http/json-body.js";
 import { RATE_LIMITS, type RateLimiter } from "../rate-limit/rate-limiter.js";
 import { assertAuthBodyText, updateUserBodySchema } from "./auth-input.js";
 import type { Auth } from "./auth.js";
@@ -16,15 +16,13 @@ import type { Auth } from "./auth.js";
 /** Routes that check the signed-in user's password (delete-user is off today; counted should it come on). */
 const PASSWORD_CHECK_PATHS = ["/change-password", "/delete-user"];
 
-const isJson = (req: Request) => (req.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase() === "application/json";
-
 // One parse per request, shared by the text check and the per-email limits.
 const parsedBodies = new WeakMap<Request, Promise<unknown>>();
 /** The parsed JSON body, or undefined (no body, not JSON, malformed: better-auth answers those). */
 function jsonBodyOf(req: Request): Promise<unknown> {
   let body = parsedBodies.get(req);
   if (!body) {
-    body = isJson(req) && req.body ? req.clone().json().catch(() => undefined) : Promise.resolve(undefined);
+    body = isJsonContentType(req.headers.get("content-type")) && req.body ? req.clone().json().catch(() => undefined) : Promise.resolve(undefined);
     parsedBodies.set(req, body);
   }
   return body;
@@ -35,11 +33,7 @@ function jsonBodyOf(req: Request): Promise<unknown> {
  * takes form bodies, which would otherwise slip past the per-email limit.
  */
 async function emailOf(req: Request): Promise<string> {
-  if (!/^application\/json\b/i.test(req.headers.get("content-type") ?? "")) {
-    throw new AppError("VALIDATION_ERROR", "Content-Type must be application/json", {
-      details: [{ path: "content-type", message: "must be application/json" }],
-    });
-  }
+  assertJsonContentType(req.headers.get("content-type"));
   const body = (await jsonBodyOf(req)) as { email?: unknown } | undefined;
   return typeof body?.email === "string" ? body.email.trim().toLowerCase() : "";
 }

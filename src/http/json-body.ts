@@ -32,14 +32,21 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
   return parseWith(schema, await readJsonBody(c));
 }
 
-/** The parsed JSON body, not yet validated. */
-export async function readJsonBody(c: Context): Promise<unknown> {
-  const type = c.req.header("content-type") ?? "";
-  if (!/^application\/json\b/i.test(type)) {
+/** Whether a Content-Type header says JSON: the one rule for our routes and the auth wrapper. */
+export const isJsonContentType = (type: string | null | undefined): boolean => /^application\/json\b/i.test(type ?? "");
+
+/** Refuses a body that is not declared as JSON (400). */
+export function assertJsonContentType(type: string | null | undefined): void {
+  if (!isJsonContentType(type)) {
     throw new AppError("VALIDATION_ERROR", "Content-Type must be application/json", {
       details: [{ path: "content-type", message: "must be application/json" }],
     });
   }
+}
+
+/** The parsed JSON body, not yet validated. */
+export async function readJsonBody(c: Context): Promise<unknown> {
+  assertJsonContentType(c.req.header("content-type"));
   const text = await c.req.text();
   let body: unknown;
   try {
