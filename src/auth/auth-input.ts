@@ -5,14 +5,15 @@
  */
 import { z } from "zod";
 import { CONTROL_CHARS_MESSAGE, hasNoNul, isOneLine } from "../control-chars.js";
-import { AppError, type ErrorDetail } from "../errors.js";
+import { AppError, ERROR_LIMITS, type ErrorDetail } from "../errors.js";
 
 /** Password fields are hashed, never stored as text: only NUL is refused there. */
 const PASSWORD_FIELDS = new Set(["password", "currentPassword", "newPassword"]);
 
 /** Enough to say what is wrong; AppError bounds the answer anyway. */
 const MAX_DETAILS = 10;
-const MAX_PATH = 100;
+/** An answer carries no longer path than this anyway (errors.ts). */
+const MAX_PATH = ERROR_LIMITS.path;
 
 /** `path.step`, stopped at MAX_PATH characters: a 20,000-deep body must not build 20,000-long paths. */
 const child = (path: string, step: string) =>
