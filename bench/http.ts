@@ -251,7 +251,7 @@ async function runCase(
 /** Use dist/ only when it exists and no source file is newer than it (a stale build would measure old code). */
 function distState(): { use: boolean; why: string } {
   if (process.env.KEYHAVEN_FROM_SOURCE === "1") return { use: false, why: "KEYHAVEN_FROM_SOURCE=1" };
-  const cli = path.join(ROOT, "dist/src/cli.js");
+  const cli = path.join(ROOT, "dist/src/cli/main.js");
   if (!fs.existsSync(cli)) return { use: false, why: "no dist/ build" };
   const built = fs.statSync(cli).mtimeMs;
   const newer = (dir: string): boolean =>

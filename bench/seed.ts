@@ -1,7 +1,7 @@
 /**
  * Seeds N API keys fast, through the real schema (the runtime migrates it) and the real
  * encryption: every owner gets its own data key (generateDataKey + wrapDataKey under the
- * runtime's master keyring, exactly what owner-data-keys.ts stores), every secret is sealed
+ * runtime's master keyring, exactly what keys/data-key-store.ts stores), every secret is sealed
  * with encryptSecret bound to (key id, owner, service, version 1, config {}). Rows go in as multi-row INSERTs inside
  * large transactions, on a connection of its own:
  *   - SQLite: better-sqlite3 on the same file, 2,000 rows × 15 columns per statement
@@ -30,9 +30,9 @@ import pg from "pg";
 import { generateDataKey, wrapDataKey } from "../src/crypto/data-key.js";
 import type { MasterKeyring } from "../src/crypto/master-keyring.js";
 import { encryptSecret } from "../src/crypto/secret-box.js";
-import type { Runtime } from "../src/runtime.js";
+import type { Runtime } from "../src/app/compose.js";
 import { maskKeyValue } from "../src/services/masking.js";
-import type { StringServiceId } from "../src/services/service-ids.js";
+import type { StringServiceId } from "../src/shared/service-ids.js";
 import { createBenchDatabase, fmtInt, intFlag, parseFlags, type BenchDatabase } from "./lib/common.js";
 import { Progress } from "./lib/progress.js";
 

@@ -4,8 +4,8 @@ import { existsSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const built = `${root}dist/src/cli.js`;
-const source = `${root}src/cli.ts`;
+const built = `${root}dist/src/cli/main.js`;
+const source = `${root}src/cli/main.ts`;
 let entry = built;
 if (process.env.KEYHAVEN_FROM_SOURCE === "1" || !existsSync(built)) {
   if (!existsSync(source)) {

@@ -4,11 +4,11 @@
  * first call.
  */
 import path from "node:path";
-import { loadConfig, type Config } from "./config.js";
-import { EXIT, StartupError } from "./errors.js";
-import { createLogger } from "./logger.js";
+import { loadConfig, type Config } from "./platform/config.js";
+import { EXIT, StartupError } from "./platform/errors.js";
+import { createLogger } from "./platform/logger.js";
 import { createApiKeyProvider, type ApiKeyProvider } from "./provider/api-key-provider.js";
-import { createRuntime } from "./runtime.js";
+import { createRuntime } from "./app/compose.js";
 
 export type {
   ApiKeyProvider,
@@ -19,8 +19,8 @@ export type {
   ServiceId,
   StringServiceId,
 } from "./provider/api-key-provider.js";
-export { AppError, StartupError, type ErrorCode } from "./errors.js";
-export { SERVICE_IDS } from "./services/service-ids.js";
+export { AppError, StartupError, type ErrorCode } from "./platform/errors.js";
+export { SERVICE_IDS } from "./shared/service-ids.js";
 
 export interface KeyhavenOptions {
   /** Directory of the SQLite file (and of master.key outside production). Default: KEYHAVEN_DATA_DIR, else ./data. */

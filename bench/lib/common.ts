@@ -7,10 +7,10 @@ import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { loadConfig, type Config } from "../../src/config.js";
+import { loadConfig, type Config } from "../../src/platform/config.js";
 import { generateMasterKeyBase64 } from "../../src/crypto/master-keyring.js";
-import { createLogger } from "../../src/logger.js";
-import { createRuntime, type Runtime } from "../../src/runtime.js";
+import { createLogger } from "../../src/platform/logger.js";
+import { createRuntime, type Runtime } from "../../src/app/compose.js";
 
 export type BenchDialect = "sqlite" | "postgres";
 

@@ -4,8 +4,8 @@
  * an image URL or a token became a database error (a 500) instead of a 400.
  */
 import { z } from "zod";
-import { CONTROL_CHARS_MESSAGE, hasNoNul, isOneLine } from "../control-chars.js";
-import { AppError, ERROR_LIMITS, type ErrorDetail } from "../errors.js";
+import { CONTROL_CHARS_MESSAGE, hasNoNul, isOneLine } from "../shared/control-chars.js";
+import { AppError, ERROR_LIMITS, type ErrorDetail } from "../platform/errors.js";
 
 /** Password fields are hashed, never stored as text: only NUL is refused there. */
 const PASSWORD_FIELDS = new Set(["password", "currentPassword", "newPassword"]);

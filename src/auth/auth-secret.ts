@@ -3,7 +3,7 @@
  * it at start, and the library, which builds the runtime too, must not load better-auth.
  */
 import { hkdfSync } from "node:crypto";
-import type { Config } from "../config.js";
+import type { Config } from "../platform/config.js";
 
 /** KEYHAVEN_AUTH_SECRET, else derived from the master key once at start (never per request). */
 export function resolveAuthSecret(config: Config, masterKey: Buffer): string {

@@ -1,11 +1,11 @@
 /**
  * better-auth (email + password) on our own database and migrations. Its routes live at
- * /api/auth/*; we put our rate limits in front (see auth-routes.ts) and turn its own off.
+ * /api/auth/*; we put our rate limits in front (see http/routes/auth.ts) and turn its own off.
  */
 import { betterAuth } from "better-auth";
-import type { Config } from "../config.js";
+import type { Config } from "../platform/config.js";
 import type { DatabaseHandle } from "../db/connect.js";
-import type { Logger } from "../logger.js";
+import type { Logger } from "../platform/logger.js";
 
 export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 128;
@@ -27,7 +27,7 @@ export function createAuth(deps: { config: Config; database: DatabaseHandle; sec
       autoSignIn: true,
     },
     session: { expiresIn: 60 * 60 * 24 * 7, updateAge: 60 * 60 * 24 },
-    // Ours runs in every mode, per IP and per email, in the database (auth-routes.ts).
+    // Ours runs in every mode, per IP and per email, in the database (http/routes/auth.ts).
     rateLimit: { enabled: false },
     telemetry: { enabled: false },
     advanced: {
@@ -37,7 +37,7 @@ export function createAuth(deps: { config: Config; database: DatabaseHandle; sec
       useSecureCookies: secure,
       defaultCookieAttributes: { httpOnly: true, sameSite: "lax", secure },
     },
-    // Password checks over HTTP go through routes we throttle per account (auth-routes.ts);
+    // Password checks over HTTP go through routes we throttle per account (http/routes/auth.ts);
     // verify-password is a bare password oracle, for server-side calls only.
     disabledPaths: ["/verify-password"],
     // An unexpected error (a database error) is thrown to our one error handler, which logs its

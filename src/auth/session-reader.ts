@@ -14,7 +14,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Kysely } from "kysely";
 import { parseCookies } from "better-call";
-import { setBounded } from "../bounded-map.js";
+import { setBounded } from "../platform/bounded-map.js";
 import type { SyncReader } from "../db/connect.js";
 import { param, prepareQuery } from "../db/prepared-query.js";
 import type { Database } from "../db/schema.js";

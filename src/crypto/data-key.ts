@@ -3,7 +3,7 @@ import { openAesGcm, sealAesGcm } from "./aes-gcm.js";
 import { DecryptionError } from "./decryption-error.js";
 import { decodeBase64Url, encodeAad, FORMAT_VERSION } from "./encoding.js";
 import type { MasterKeyring } from "./master-keyring.js";
-import type { OwnerRef } from "./owner.js";
+import type { OwnerRef } from "../access/owner.js";
 
 const DATA_KEY_BYTES = 32;
 // Domain label: a wrapped data key can never be mistaken for a sealed secret, or vice versa.

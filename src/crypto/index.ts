@@ -7,7 +7,7 @@ export {
   type MasterKeyring,
 } from "./master-keyring.js";
 export { computeKeyCheckValue, keyCheckMatches } from "./key-check.js";
-export type { OwnerRef } from "./owner.js";
+export type { OwnerRef } from "../access/owner.js";
 export { generateDataKey, kekVersionOf, unwrapDataKey, wrapDataKey } from "./data-key.js";
 export { decryptSecret, encryptSecret, isLegacySecret, type SecretBinding } from "./secret-box.js";
 export { canonicalDigest, canonicalJson } from "./canonical-json.js";

@@ -4,10 +4,10 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import type { Config } from "../config.js";
-import { openToOthers } from "../private-files.js";
-import { EXIT, StartupError } from "../errors.js";
-import type { Logger } from "../logger.js";
+import type { Config } from "../platform/config.js";
+import { openToOthers } from "../platform/private-files.js";
+import { EXIT, StartupError } from "../platform/errors.js";
+import type { Logger } from "../platform/logger.js";
 import { generateMasterKeyBase64, parseMasterKeyBase64 } from "./master-keyring.js";
 
 export const MASTER_KEY_FILE_NAME = "master.key";
@@ -79,7 +79,7 @@ function readKeyFile(file: string): string | undefined {
 }
 
 /**
- * @param masterKeyWasUsed (see key-check-store.ts) when true and no key can be found, refuse
+ * @param masterKeyWasUsed (see keys/key-check-store.ts) when true and no key can be found, refuse
  *   instead of generating: a fresh key could never decrypt what is already stored.
  */
 export function loadMasterKey(config: Config, logger: Logger, masterKeyWasUsed: boolean): LoadedMasterKey {

@@ -2,7 +2,7 @@ import { openAesGcm, sealAesGcm } from "./aes-gcm.js";
 import { canonicalDigest } from "./canonical-json.js";
 import { DecryptionError } from "./decryption-error.js";
 import { decodeBase64Url, encodeAad, FORMAT_VERSION, SECRET_FORMAT_VERSION } from "./encoding.js";
-import type { OwnerRef } from "./owner.js";
+import type { OwnerRef } from "../access/owner.js";
 
 /**
  * Everything that decides where and how a secret is used, bound into its ciphertext: a row

@@ -7,10 +7,10 @@ import path from "node:path";
 import SQLite from "better-sqlite3";
 import pg from "pg";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
-import { describeDatabaseUrl } from "../config.js";
-import { setBounded } from "../bounded-map.js";
-import { EXIT, StartupError } from "../errors.js";
-import { ensurePrivateFile, PRIVATE_DIR_MODE } from "../private-files.js";
+import { describeDatabaseUrl } from "../platform/config.js";
+import { setBounded } from "../platform/bounded-map.js";
+import { EXIT, StartupError } from "../platform/errors.js";
+import { ensurePrivateFile, PRIVATE_DIR_MODE } from "../platform/private-files.js";
 import type { Database } from "./schema.js";
 
 export type DialectName = "sqlite" | "postgres";

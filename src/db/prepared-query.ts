@@ -12,7 +12,7 @@
  * Cached rows are shared between callers and frozen.
  */
 import type { CompiledQuery, Compilable, Kysely, Transaction } from "kysely";
-import { setBounded } from "../bounded-map.js";
+import { setBounded } from "../platform/bounded-map.js";
 import type { SyncReader } from "./connect.js";
 
 const MARK = "\u0000param:";

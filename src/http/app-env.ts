@@ -1,4 +1,4 @@
-import type { OwnerRef } from "../crypto/owner.js";
+import type { OwnerRef } from "../access/owner.js";
 
 /** Hono context variables set by our middleware. */
 export type AppEnv = {

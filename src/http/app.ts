@@ -4,23 +4,23 @@
  */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { authRoutes } from "../auth/auth-routes.js";
+import { authRoutes } from "./routes/auth.js";
 import { createAuth } from "../auth/auth.js";
-import { requireUser } from "../auth/session.js";
-import { AppError } from "../errors.js";
+import { requireUser } from "./middleware/session.js";
+import { AppError } from "../platform/errors.js";
 import { createKeyTester, type KeyTesterOptions } from "../key-test/key-tester.js";
-import { keyRoutes } from "../keys/key-routes.js";
-import { createRateLimiter } from "../rate-limit/rate-limiter.js";
-import type { Runtime } from "../runtime.js";
+import { keyRoutes } from "./routes/keys.js";
+import { createRateLimiter } from "../limits/rate-limiter.js";
+import type { Runtime } from "../app/compose.js";
 import { publicCatalog } from "../services/index.js";
 import { getKeyStats } from "../usage/stats.js";
 import type { AppEnv } from "./app-env.js";
-import { docsRoutes } from "./docs.js";
+import { docsRoutes } from "./routes/docs.js";
 import { errorResponse, toAppError } from "./error-response.js";
-import { refuseControlCharsInUrl } from "./no-control-chars.js";
-import { requestLog } from "./request-log.js";
-import { requireSameOrigin, securityHeaders } from "./security.js";
-import { serveWebApp } from "./web-app.js";
+import { refuseControlCharsInUrl } from "./middleware/no-control-chars.js";
+import { requestLog } from "./middleware/request-log.js";
+import { requireSameOrigin, securityHeaders } from "./middleware/security.js";
+import { serveWebApp } from "./routes/web-app.js";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 

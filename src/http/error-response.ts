@@ -1,7 +1,7 @@
 /** The one place where errors become the JSON error shape of DESIGN.md. */
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { AppError } from "../errors.js";
+import { AppError } from "../platform/errors.js";
 
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;

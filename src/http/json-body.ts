@@ -4,7 +4,7 @@
  */
 import type { Context } from "hono";
 import type { z } from "zod";
-import { AppError, clip, ERROR_LIMITS, type ErrorDetail } from "../errors.js";
+import { AppError, clip, ERROR_LIMITS, type ErrorDetail } from "../platform/errors.js";
 
 /**
  * One detail per issue, path cut to a bounded length (a field name is the client's text) and

@@ -14,9 +14,9 @@ import {
   testKeyBodySchema,
   testResultSchema,
   updateKeyBodySchema,
-} from "../keys/key-schemas.js";
-import { LIST_PAGE_DEFAULT, LIST_PAGE_MAX } from "../keys/list-page.js";
-import { KEY_WRITES_PER_MINUTE } from "../rate-limit/rate-limiter.js";
+} from "../shared/api-schemas.js";
+import { LIST_PAGE_DEFAULT, LIST_PAGE_MAX } from "../shared/list-page.js";
+import { KEY_WRITES_PER_MINUTE } from "../limits/rate-limiter.js";
 import { publicServiceSchema } from "../services/index.js";
 
 const toSchema = (schema: z.ZodType, io: "input" | "output") => {

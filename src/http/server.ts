@@ -1,7 +1,7 @@
 /** Listens with @hono/node-server and shuts down cleanly: server, then flush, then database. */
 import { serve, type ServerType } from "@hono/node-server";
-import { EXIT, StartupError } from "../errors.js";
-import type { Runtime } from "../runtime.js";
+import { EXIT, StartupError } from "../platform/errors.js";
+import type { Runtime } from "../app/compose.js";
 import type { KeyhavenApp } from "./app.js";
 
 export interface RunningServer {

@@ -2,7 +2,7 @@ import type { LookupAddress, LookupOptions } from "node:dns";
 import http from "node:http";
 import https from "node:https";
 import net from "node:net";
-import { AppError } from "../errors.js";
+import { AppError } from "../platform/errors.js";
 import { endpointHostname, resolvePublicEndpoint, type LookupFn, type ResolvedAddress } from "./ssrf-guard.js";
 
 /** What a hostile endpoint can make us hold in memory: the rest of its answer is dropped. */

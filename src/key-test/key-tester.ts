@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks";
-import { AppError } from "../errors.js";
+import { AppError } from "../platform/errors.js";
 import {
   normalizeKeyValue,
   normalizeServiceConfig,

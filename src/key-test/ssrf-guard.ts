@@ -1,10 +1,10 @@
 import net from "node:net";
-import { AppError } from "../errors.js";
-import { systemLookup, type LookupFn, type ResolvedAddress } from "../net/dns-lookup.js";
-import { classifyAddress, endpointHostname, isInternalName } from "../net/internal-address.js";
+import { AppError } from "../platform/errors.js";
+import { systemLookup, type LookupFn, type ResolvedAddress } from "../platform/net/dns-lookup.js";
+import { classifyAddress, endpointHostname, isInternalName } from "../platform/net/internal-address.js";
 
-export { systemLookup, type LookupFn, type ResolvedAddress } from "../net/dns-lookup.js";
-export { classifyAddress, endpointHostname, type BlockedAddressKind } from "../net/internal-address.js";
+export { systemLookup, type LookupFn, type ResolvedAddress } from "../platform/net/dns-lookup.js";
+export { classifyAddress, endpointHostname, type BlockedAddressKind } from "../platform/net/internal-address.js";
 
 const NOT_ALLOWED = "private, loopback, link-local and metadata addresses are not allowed";
 

@@ -4,7 +4,7 @@
  * another user or another filter is refused instead of silently continuing a different list.
  * Not secret and not signed: forging one only moves within the caller's own keys.
  */
-import type { OwnerRef } from "../crypto/owner.js";
+import type { OwnerRef } from "../access/owner.js";
 import type { ListPosition } from "./key-store.js";
 
 const VERSION = 1;

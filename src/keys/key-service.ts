@@ -4,22 +4,22 @@
  * scoped by an owner.
  */
 import { randomBytes } from "node:crypto";
-import type { OwnerRef } from "../crypto/owner.js";
-import type { OwnerDataKeys } from "../crypto/owner-data-keys.js";
+import type { OwnerRef } from "../access/owner.js";
+import type { OwnerDataKeys } from "./data-key-store.js";
 import { canonicalJson } from "../crypto/canonical-json.js";
 import { DecryptionError } from "../crypto/decryption-error.js";
 import { isLegacySecret, type SecretBinding } from "../crypto/secret-box.js";
 import { isDefaultViolation, isUniqueViolation } from "../db/unique-violation.js";
 import type { ApiKeyRow, ApiKeyRowUpdate } from "../db/schema.js";
-import { AppError, conflict, notFound, validationError } from "../errors.js";
-import type { LookupFn } from "../net/dns-lookup.js";
-import { assertExternalEndpoint } from "../net/endpoint-policy.js";
+import { AppError, conflict, notFound, validationError } from "../platform/errors.js";
+import type { LookupFn } from "../platform/net/dns-lookup.js";
+import { assertExternalEndpoint } from "../platform/net/endpoint-policy.js";
 import { maskKeyValue, normalizeKeyValue, normalizeServiceConfig, type KeyValue } from "../services/index.js";
 import type { ServiceId } from "../services/index.js";
 import type { KeyStore } from "./key-store.js";
-import { CURSOR_MESSAGE, type ApiKey, type ApiKeyList, type ApiKeyWithValue } from "./key-schemas.js";
+import { CURSOR_MESSAGE, type ApiKey, type ApiKeyList, type ApiKeyWithValue } from "../shared/api-schemas.js";
 import { decodeCursor, encodeCursor } from "./key-cursor.js";
-import { LIST_PAGE_DEFAULT } from "./list-page.js";
+import { LIST_PAGE_DEFAULT } from "../shared/list-page.js";
 import { expiryWindow, toApiKey } from "./key-view.js";
 
 export interface CreateKeyInput {

@@ -5,7 +5,7 @@
 import { PostgresAdapter, sql, type Compilable, type Kysely, type Transaction } from "kysely";
 import type { SyncReader } from "../db/connect.js";
 import { param, prepareQuery, type PreparedQuery } from "../db/prepared-query.js";
-import type { OwnerRef } from "../crypto/owner.js";
+import type { OwnerRef } from "../access/owner.js";
 import type { ApiKeyRow, ApiKeyRowUpdate, Database, NewApiKeyRow } from "../db/schema.js";
 
 type Db = Kysely<Database> | Transaction<Database>;

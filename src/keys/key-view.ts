@@ -1,7 +1,7 @@
 /** Row → the public `ApiKey` shape. The secret never passes through here. */
 import type { ApiKeyRow } from "../db/schema.js";
 import { isExpiredAt } from "../shared/expiry.js";
-import type { ApiKey } from "./key-schemas.js";
+import type { ApiKey } from "../shared/api-schemas.js";
 
 /**
  * The span of time around `t` in which no key of `rows` changes between expired and not:

@@ -4,7 +4,7 @@
  * at a time through the key service, owner-scoped; safe to run while the server runs, and again.
  */
 import type { Kysely } from "kysely";
-import type { OwnerRef } from "../crypto/owner.js";
+import type { OwnerRef } from "../access/owner.js";
 import type { Database } from "../db/schema.js";
 import type { KeyService } from "./key-service.js";
 

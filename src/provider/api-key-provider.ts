@@ -13,11 +13,11 @@
  * the same VALIDATION_ERROR a save would, and counts no use. Each hand-out of a stored key counts one use
  * (buffered, see usage/usage-recorder.ts); environment values belong to no key and are not counted.
  */
-import type { Config } from "../config.js";
-import type { OwnerRef } from "../crypto/owner.js";
+import type { Config } from "../platform/config.js";
+import type { OwnerRef } from "../access/owner.js";
 import type { KeyService } from "../keys/key-service.js";
-import type { LookupFn } from "../net/dns-lookup.js";
-import { isInternalEndpoint, privateEndpointRefusal } from "../net/endpoint-policy.js";
+import type { LookupFn } from "../platform/net/dns-lookup.js";
+import { isInternalEndpoint, privateEndpointRefusal } from "../platform/net/endpoint-policy.js";
 import {
   authHeadersFor,
   baseUrlFor,

@@ -1,4 +1,4 @@
-import { codeForStatus } from "../errors.js";
+import { codeForStatus } from "../platform/errors.js";
 /** The one error the client throws: an HTTP answer that was not 2xx, or no answer at all (status 0). */
 export interface ApiErrorDetail {
   path: string;

@@ -1,5 +1,5 @@
 /** Typed fetch client for Keyhaven's REST API and its better-auth routes. No React in here. */
-import { LIST_PAGE_MAX } from "../keys/list-page.js";
+import { LIST_PAGE_MAX } from "../shared/list-page.js";
 import { ApiError, apiErrorFromResponse } from "./api-error.js";
 import type {
   ApiKey,

@@ -11,11 +11,11 @@ export type {
   TestKeyBody,
   TestResult,
   UpdateKeyBody,
-} from "../keys/key-schemas.js";
+} from "../shared/api-schemas.js";
 
 /** One entry of `GET /api/services`. */
 export interface ServiceInfo {
-  id: import("../keys/key-schemas.js").ServiceIdValue;
+  id: import("../shared/api-schemas.js").ServiceIdValue;
   label: string;
   valueKind: "string" | "aws";
   formatHint: string;

@@ -1,4 +1,4 @@
-import { AppError } from "../errors.js";
+import { AppError } from "../platform/errors.js";
 import { getService } from "./catalog.js";
 import {
   DEFAULT_AWS_REGION,
@@ -11,7 +11,7 @@ import {
   type CustomConfig,
   type ServiceConfig,
 } from "./service-config.js";
-import type { ServiceId } from "./service-ids.js";
+import type { ServiceId } from "../shared/service-ids.js";
 
 export const ANTHROPIC_VERSION = "2023-06-01";
 

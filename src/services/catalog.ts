@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { AppError } from "../errors.js";
+import { AppError } from "../platform/errors.js";
 import { DEFAULT_AWS_REGION, DEFAULT_CUSTOM_HEADER_NAME, DEFAULT_CUSTOM_HEADER_PREFIX } from "./service-config.js";
-import { SERVICE_IDS, isServiceId, type ServiceId, type StringServiceId } from "./service-ids.js";
+import { SERVICE_IDS, isServiceId, type ServiceId, type StringServiceId } from "../shared/service-ids.js";
 
 /** One field a service's `config` takes, as shown by the web app's "Add API Key" dialog. */
 export interface ConfigField {

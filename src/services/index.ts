@@ -1,4 +1,4 @@
-export { SERVICE_IDS, isServiceId, serviceIdSchema, type ServiceId, type StringServiceId } from "./service-ids.js";
+export { SERVICE_IDS, isServiceId, serviceIdSchema, type ServiceId, type StringServiceId } from "../shared/service-ids.js";
 export {
   getService,
   listServices,

@@ -1,4 +1,4 @@
-import { AppError } from "../errors.js";
+import { AppError } from "../platform/errors.js";
 import { getService } from "./catalog.js";
 import {
   AWS_SESSION_TOKEN,
@@ -15,15 +15,15 @@ import {
   withArticle,
   type PrefixedKeyProblem,
   type PrefixedServiceId,
-} from "./key-shapes.js";
-import type { ServiceId, StringServiceId } from "./service-ids.js";
+} from "../shared/key-shapes.js";
+import type { ServiceId, StringServiceId } from "../shared/service-ids.js";
 
 export {
   MAX_AWS_SESSION_TOKEN_LENGTH,
   MAX_CUSTOM_KEY_LENGTH,
   MAX_PREFIXED_KEY_LENGTH,
   MIN_PREFIXED_KEY_LENGTH,
-} from "./key-shapes.js";
+} from "../shared/key-shapes.js";
 
 export interface AwsCredentialValue {
   accessKeyId: string;

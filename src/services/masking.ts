@@ -1,5 +1,5 @@
 import type { KeyValue } from "./key-format.js";
-import type { ServiceId, StringServiceId } from "./service-ids.js";
+import type { ServiceId, StringServiceId } from "../shared/service-ids.js";
 
 /**
  * The part of a key shown as-is. OpenAI shows only `sk-`: its `sk-proj-…` keys carry

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { AppError, clip, ERROR_LIMITS, type ErrorDetail } from "../errors.js";
-import type { ServiceId } from "./service-ids.js";
+import { AppError, clip, ERROR_LIMITS, type ErrorDetail } from "../platform/errors.js";
+import type { ServiceId } from "../shared/service-ids.js";
 
 export const DEFAULT_AWS_REGION = "us-east-1";
 export const DEFAULT_CUSTOM_HEADER_NAME = "Authorization";

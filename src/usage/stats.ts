@@ -13,9 +13,9 @@
  * byService lists only the services the owner has keys for.
  */
 import { sql, type Kysely } from "kysely";
-import type { OwnerRef } from "../crypto/owner.js";
+import type { OwnerRef } from "../access/owner.js";
 import type { Database } from "../db/schema.js";
-import type { KeyStats } from "../keys/key-schemas.js";
+import type { KeyStats } from "../shared/api-schemas.js";
 import { EXPIRING_SOON_DAYS, expiringSoonUntil } from "../shared/expiry.js";
 import { DAY_MS, utcDay } from "./utc-day.js";
 

@@ -7,9 +7,9 @@
  * loses nothing: its counts go back into the buffer and are written by the next attempt.
  */
 import { sql, type Kysely } from "kysely";
-import type { OwnerRef } from "../crypto/owner.js";
+import type { OwnerRef } from "../access/owner.js";
 import type { Database } from "../db/schema.js";
-import type { Logger } from "../logger.js";
+import type { Logger } from "../platform/logger.js";
 import { DAY_MS, utcDay } from "./utc-day.js";
 
 export interface KeyUse {

@@ -5,7 +5,7 @@
 import { Hono } from "hono";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createAuth, type Auth } from "../../src/auth/auth.js";
-import { requireUser } from "../../src/auth/session.js";
+import { requireUser } from "../../src/http/middleware/session.js";
 import type { AppEnv } from "../../src/http/app-env.js";
 import { errorResponse, toAppError } from "../../src/http/error-response.js";
 import { describeEachDatabase } from "../support/databases.js";

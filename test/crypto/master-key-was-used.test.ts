@@ -5,11 +5,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { masterKeyWasUsed } from "../../src/crypto/key-check-store.js";
+import { masterKeyWasUsed } from "../../src/keys/key-check-store.js";
 import { MASTER_KEY_FILE_NAME } from "../../src/crypto/master-key-loader.js";
 import { openDatabase, type DatabaseHandle } from "../../src/db/connect.js";
 import { migrateToLatest } from "../../src/db/migrate.js";
-import { EXIT, StartupError } from "../../src/errors.js";
+import { EXIT, StartupError } from "../../src/platform/errors.js";
 import { createTestDatabase, describeEachDatabase, TEST_DATABASE_URL, type TestDatabase } from "../support/databases.js";
 
 describeEachDatabase("masterKeyWasUsed and the start-up that relies on it", (dialect) => {

@@ -11,8 +11,8 @@ import type { Kysely, Transaction } from "kysely";
 import { param, prepareQuery } from "../../src/db/prepared-query.js";
 import type { Database } from "../../src/db/schema.js";
 import { createKeyStore } from "../../src/keys/key-store.js";
-import type { OwnerRef } from "../../src/crypto/owner.js";
-import type { Runtime } from "../../src/runtime.js";
+import type { OwnerRef } from "../../src/access/owner.js";
+import type { Runtime } from "../../src/app/compose.js";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases.js";
 import { keys, newUserId, userOwner } from "../provider/fixtures.js";
 

@@ -9,7 +9,7 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, it } from "vitest";
-import type { Runtime } from "../../src/runtime.js";
+import type { Runtime } from "../../src/app/compose.js";
 import { createTestDatabase, type TestDatabase } from "../support/databases.js";
 import { fakeKey, startFakeProvider, type FakeProvider } from "../support/fake-provider.js";
 

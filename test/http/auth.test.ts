@@ -18,7 +18,7 @@ import {
   unique,
   type HttpApp,
 } from "../support/http-app.js";
-import { RATE_LIMITS } from "../../src/rate-limit/rate-limiter.js";
+import { RATE_LIMITS } from "../../src/limits/rate-limiter.js";
 
 let ipCounter = 0;
 /** A client IP nobody else in this file uses. */

@@ -1,7 +1,7 @@
 /**
  * Bad input is a 4xx on both databases, never a 500: control characters in a path id, a keyId,
  * a key's name or description, and every field of better-auth's bodies (PostgreSQL refuses NUL
- * in text, so before the one rule of src/control-chars.ts these were 500s there). And when
+ * in text, so before the one rule of src/shared/control-chars.ts these were 500s there). And when
  * better-auth does fail inside, the error goes through our logger: no stack on the console.
  */
 import { sql } from "kysely";

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeEachDatabase } from "../support/databases.js";
 import { awayFromWindowEdge, createHttpApp, expectError, fakeWebDir, sessionSetCookie, unique, type HttpApp } from "../support/http-app.js";
-import { RATE_LIMITS } from "../../src/rate-limit/rate-limiter.js";
+import { RATE_LIMITS } from "../../src/limits/rate-limiter.js";
 
 describeEachDatabase("hardening", (dialect) => {
   let h: HttpApp;

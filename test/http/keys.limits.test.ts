@@ -3,8 +3,8 @@
  * 5 here) that holds under concurrent creates, and a per-user rate limit on key changes.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.js";
-import { StartupError } from "../../src/errors.js";
+import { loadConfig } from "../../src/platform/config.js";
+import { StartupError } from "../../src/platform/errors.js";
 import { describeEachDatabase } from "../support/databases.js";
 import {
   awayFromWindowEdge,

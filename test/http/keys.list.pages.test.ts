@@ -4,7 +4,7 @@
  * (the route's own rules), which is faster than hundreds of requests and not rate limited.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { OwnerRef } from "../../src/crypto/owner.js";
+import type { OwnerRef } from "../../src/access/owner.js";
 import { describeEachDatabase } from "../support/databases.js";
 import { anthropicKey, createHttpApp, expectError, jsonOf, openaiKey, type HttpApp, type SignedUpUser } from "../support/http-app.js";
 

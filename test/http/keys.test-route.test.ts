@@ -16,7 +16,7 @@ import {
   type HttpApp,
   type SignedUpUser,
 } from "../support/http-app.js";
-import { RATE_LIMITS } from "../../src/rate-limit/rate-limiter.js";
+import { RATE_LIMITS } from "../../src/limits/rate-limiter.js";
 
 const TIMEOUT_MS = 300;
 

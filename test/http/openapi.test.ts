@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { describeEachDatabase } from "../support/databases.js";
 import { createHttpApp, jsonOf, type HttpApp } from "../support/http-app.js";
-import { createKeyBodySchema, apiKeyListSchema, apiKeySchema, updateKeyBodySchema } from "../../src/keys/key-schemas.js";
-import { SERVICE_IDS } from "../../src/services/service-ids.js";
+import { createKeyBodySchema, apiKeyListSchema, apiKeySchema, updateKeyBodySchema } from "../../src/shared/api-schemas.js";
+import { SERVICE_IDS } from "../../src/shared/service-ids.js";
 
 const KEY_ROUTES: Record<string, string[]> = {
   "/api/api-keys": ["get", "post"],

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeEachDatabase } from "../support/databases.js";
 import { createHttpApp, DEFAULT_PASSWORD, expectError, jsonOf, unique, type HttpApp, type SignedUpUser } from "../support/http-app.js";
-import { RATE_LIMITS } from "../../src/rate-limit/rate-limiter.js";
+import { RATE_LIMITS } from "../../src/limits/rate-limiter.js";
 
 /** The documented per-account limit on change-password: as sign-in's per email, 10 per 5 minutes. */
 const PASSWORD_LIMIT = { max: 10, windowMs: 5 * 60_000 };

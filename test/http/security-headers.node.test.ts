@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { securityHeaders } from "../../src/http/security.js";
+import { securityHeaders } from "../../src/http/middleware/security.js";
 import { listen, type RunningServer } from "../../src/http/server.js";
 import { describeEachDatabase } from "../support/databases.js";
 import { createHttpApp, fakeWebDir, openaiKey, type HttpApp, type SignedUpUser } from "../support/http-app.js";

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeEachDatabase } from "../support/databases.js";
 import { createHttpApp, jsonOf, type HttpApp } from "../support/http-app.js";
 import { publicCatalog } from "../../src/services/index.js";
-import { SERVICE_IDS } from "../../src/services/service-ids.js";
+import { SERVICE_IDS } from "../../src/shared/service-ids.js";
 
 describeEachDatabase("GET /api/services", (dialect) => {
   let h: HttpApp;

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeEachDatabase } from "../support/databases.js";
 import { cookieHeaderFrom, createHttpApp, DEFAULT_PASSWORD, expectError, jsonOf, sessionSetCookie, unique, type HttpApp } from "../support/http-app.js";
-import { loadConfig } from "../../src/config.js";
+import { loadConfig } from "../../src/platform/config.js";
 import { createApp } from "../../src/http/app.js";
 
 const CLOSED = { code: "FORBIDDEN", message: "Sign-up is closed on this server: an administrator adds accounts" };

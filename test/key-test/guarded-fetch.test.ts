@@ -2,7 +2,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { AppError } from "../../src/errors.js";
+import { AppError } from "../../src/platform/errors.js";
 import { guardedFetch, type LookupFn } from "../../src/key-test/index.js";
 import { fakeKey, startFakeProvider, type FakeProvider } from "../support/fake-provider.js";
 

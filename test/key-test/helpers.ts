@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect } from "vitest";
-import { AppError } from "../../src/errors.js";
+import { AppError } from "../../src/platform/errors.js";
 import type { KeyTestResult } from "../../src/key-test/index.js";
 import type { ServiceId } from "../../src/services/index.js";
 import { FAKE_OUTCOMES, fakeKey, type FakeOutcome } from "../support/fake-provider.js";

@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DecryptionError } from "../../src/crypto/decryption-error.js";
-import type { OwnerRef } from "../../src/crypto/owner.js";
+import type { OwnerRef } from "../../src/access/owner.js";
 import type { ApiKeyRow, ApiKeyRowUpdate } from "../../src/db/schema.js";
 import { createApiKeyProvider, type ApiKeyProvider } from "../../src/provider/index.js";
 import type { ServiceId } from "../../src/services/index.js";

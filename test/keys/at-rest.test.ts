@@ -7,8 +7,8 @@ import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { sql } from "kysely";
 import { describeEachDatabase, createTestDatabase, type TestDatabase } from "../support/databases.js";
-import type { Runtime } from "../../src/runtime.js";
-import type { OwnerRef } from "../../src/crypto/owner.js";
+import type { Runtime } from "../../src/app/compose.js";
+import type { OwnerRef } from "../../src/access/owner.js";
 import { DecryptionError } from "../../src/crypto/decryption-error.js";
 
 const alice: OwnerRef = { type: "user", id: "user_alice" };

@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { unwrapDataKey } from "../../src/crypto/data-key.js";
-import type { OwnerRef } from "../../src/crypto/owner.js";
+import type { OwnerRef } from "../../src/access/owner.js";
 import type { ApiKeyRow, ApiKeyRowUpdate } from "../../src/db/schema.js";
-import type { Runtime } from "../../src/runtime.js";
+import type { Runtime } from "../../src/app/compose.js";
 import { encryptLegacyKh1 } from "../crypto/legacy-kh1.js";
 import { createTestDatabase, describeEachDatabase, TEST_DATABASE_URL, type TestDatabase } from "../support/databases.js";
 import { cliEnv, killAll, runCli } from "../startup/run-cli.js";

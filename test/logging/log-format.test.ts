@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.js";
-import { createLogger, formatLogLine } from "../../src/logger.js";
+import { loadConfig } from "../../src/platform/config.js";
+import { createLogger, formatLogLine } from "../../src/platform/logger.js";
 import { killAll, removeTempDirs, serveSetup, startServer } from "../startup/run-cli.js";
 
 function capture() {

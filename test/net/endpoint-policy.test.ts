@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { assertExternalEndpoint, isInternalEndpoint, isInternalEndpointLiteral } from "../../src/net/endpoint-policy.js";
-import { AppError } from "../../src/errors.js";
+import { assertExternalEndpoint, isInternalEndpoint, isInternalEndpointLiteral } from "../../src/platform/net/endpoint-policy.js";
+import { AppError } from "../../src/platform/errors.js";
 import { mapLookup } from "../support/map-lookup.js";
 
 describe("custom endpoint policy", () => {

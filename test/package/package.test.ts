@@ -128,7 +128,7 @@ describe.skipIf(packageTestOff)("the npm package", () => {
         "dist/src/index.d.ts",
         "dist/src/react/index.js",
         "dist/src/react/index.d.ts",
-        "dist/src/cli.js",
+        "dist/src/cli/main.js",
         "dist/web/index.html",
       ]),
     );

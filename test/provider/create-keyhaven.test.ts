@@ -9,7 +9,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { SQLITE_FILE_NAME } from "../../src/db/connect.js";
 import { generateMasterKeyBase64 } from "../../src/crypto/master-keyring.js";
-import { StartupError } from "../../src/errors.js";
+import { StartupError } from "../../src/platform/errors.js";
 import { createKeyhaven } from "../../src/index.js";
 import { createTestDatabase, describeEachDatabase, tempDir, TEST_DATABASE_URL, type TestDatabase } from "../support/databases.js";
 import { keys, newUserId, storedUsage, userOwner } from "./fixtures.js";

@@ -4,9 +4,9 @@
  * it throws the save's VALIDATION_ERROR (the key exists; "no key" would mislead). DNS is injected.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { AppError } from "../../src/errors.js";
+import { AppError } from "../../src/platform/errors.js";
 import { createApiKeyProvider, type ApiKeyProvider } from "../../src/provider/index.js";
-import type { Runtime } from "../../src/runtime.js";
+import type { Runtime } from "../../src/app/compose.js";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases.js";
 import { mapLookup } from "../support/map-lookup.js";
 import { keys, newUserId, userOwner } from "./fixtures.js";

@@ -1,9 +1,9 @@
 /** Valid-looking keys per service, a movable clock, and readers of the stored usage. */
 import type { Kysely } from "kysely";
-import type { OwnerRef } from "../../src/crypto/owner.js";
+import type { OwnerRef } from "../../src/access/owner.js";
 import type { Database } from "../../src/db/schema.js";
 import { createApiKeyProvider, type ApiKeyProvider } from "../../src/provider/index.js";
-import type { Runtime } from "../../src/runtime.js";
+import type { Runtime } from "../../src/app/compose.js";
 import { body, randomString, rng, UPPER_DIGITS, AWS_SECRET_CHARS } from "../services/helpers.js";
 
 let seed = 1000;

@@ -3,7 +3,7 @@
  * recently updated usable one, else the environment, else undefined.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { AppError } from "../../src/errors.js";
+import { AppError } from "../../src/platform/errors.js";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases.js";
 import { HOUR, keys, manualClock, newUserId, providerOf, userOwner } from "./fixtures.js";
 

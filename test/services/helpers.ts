@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { AppError } from "../../src/errors.js";
+import { AppError } from "../../src/platform/errors.js";
 import { mulberry32 } from "../support/prng.js";
 
 /** Deterministic PRNG so a failing property case can be replayed. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AppError } from "../../src/errors.js";
+import { AppError } from "../../src/platform/errors.js";
 import { normalizeKeyValue, type ServiceId } from "../../src/services/index.js";
 import { body, catchAppError, expectNotLeaked } from "./helpers.js";
 

@@ -1,12 +1,12 @@
 /**
  * Bad configuration: each case is one line `keyhaven: …` on stderr, a documented exit code
- * (EXIT in src/errors.ts), no stack trace, and no secret echoed back.
+ * (EXIT in src/platform/errors.ts), no stack trace, and no secret echoed back.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { afterAll, describe, it } from "vitest";
-import { EXIT } from "../../src/errors.js";
+import { EXIT } from "../../src/platform/errors.js";
 import { expectStartupFailure, killAll, removeTempDirs, runCli, serveSetup, tempDir } from "./run-cli.js";
 
 const IS_ROOT = process.getuid?.() === 0;

@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, it } from "vitest";
-import { EXIT } from "../../src/errors.js";
+import { EXIT } from "../../src/platform/errors.js";
 import { cliEnv, expectStartupFailure, killAll, removeTempDirs, runCli, tempDir } from "./run-cli.js";
 
 afterAll(async () => {

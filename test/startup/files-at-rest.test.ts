@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { afterAll, describe, it } from "vitest";
-import { EXIT } from "../../src/errors.js";
+import { EXIT } from "../../src/platform/errors.js";
 import { expectStartupFailure, killAll, removeTempDirs, runCli, serveSetup, startServer } from "./run-cli.js";
 
 afterAll(async () => {

@@ -9,7 +9,7 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, describe, it, type ExpectStatic } from "vitest";
-import { EXIT } from "../../src/errors.js";
+import { EXIT } from "../../src/platform/errors.js";
 import {
   expectStartupFailure,
   health,

@@ -8,10 +8,10 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { describe } from "vitest";
 import pg from "pg";
-import { loadConfig, type Config } from "../../src/config.js";
+import { loadConfig, type Config } from "../../src/platform/config.js";
 import { generateMasterKeyBase64 } from "../../src/crypto/master-keyring.js";
-import { createLogger } from "../../src/logger.js";
-import { createRuntime, type Runtime, type RuntimeOptions } from "../../src/runtime.js";
+import { createLogger } from "../../src/platform/logger.js";
+import { createRuntime, type Runtime, type RuntimeOptions } from "../../src/app/compose.js";
 
 export type TestDialect = "sqlite" | "postgres";
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;

@@ -13,8 +13,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect } from "vitest";
 import { createApp, type AppOptions, type KeyhavenApp } from "../../src/http/app.js";
-import { createLogger } from "../../src/logger.js";
-import { createRuntime, type Runtime, type RuntimeOptions } from "../../src/runtime.js";
+import { createLogger } from "../../src/platform/logger.js";
+import { createRuntime, type Runtime, type RuntimeOptions } from "../../src/app/compose.js";
 import { createTestDatabase, tempDir, type TestDatabase, type TestDialect } from "./databases.js";
 
 export interface HttpAppOptions {

@@ -1,5 +1,5 @@
 /** An injected DNS: names map to the addresses given (changeable during a test); others fail like NXDOMAIN. */
-import type { LookupFn } from "../../src/net/dns-lookup.js";
+import type { LookupFn } from "../../src/platform/net/dns-lookup.js";
 import net from "node:net";
 
 export interface MapLookup extends LookupFn {

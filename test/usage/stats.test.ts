@@ -1,7 +1,7 @@
 /** getKeyStats against a known set of keys and uses, on both databases. */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { statsSchema } from "../../src/keys/key-schemas.js";
-import type { Runtime } from "../../src/runtime.js";
+import { statsSchema } from "../../src/shared/api-schemas.js";
+import type { Runtime } from "../../src/app/compose.js";
 import { getKeyStats, type KeyStats } from "../../src/usage/stats.js";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases.js";
 import { DAY, keys, manualClock, newUserId, providerOf, userOwner } from "../provider/fixtures.js";

@@ -5,10 +5,10 @@
 import { Writable } from "node:stream";
 import { sql } from "kysely";
 import { afterEach, beforeEach, expect, it } from "vitest";
-import { createLogger } from "../../src/logger.js";
+import { createLogger } from "../../src/platform/logger.js";
 import { createApiKeyProvider } from "../../src/provider/index.js";
 import { createUsageRecorder } from "../../src/usage/usage-recorder.js";
-import type { Runtime } from "../../src/runtime.js";
+import type { Runtime } from "../../src/app/compose.js";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases.js";
 import { DAY, HOUR, keys, manualClock, newUserId, providerOf, storedUsage, userOwner } from "../provider/fixtures.js";
 

@@ -11,7 +11,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 import { createApp } from "../../../src/http/app.js";
 import { listen, type RunningServer } from "../../../src/http/server.js";
 import { createApiKeyProvider, type ApiKeyProvider } from "../../../src/provider/api-key-provider.js";
-import type { Runtime } from "../../../src/runtime.js";
+import type { Runtime } from "../../../src/app/compose.js";
 import { createTestDatabase, type TestDatabase } from "../../support/databases.js";
 import { fakeBaseUrlOverrides, startFakeProvider, type FakeProvider } from "../../support/fake-provider.js";
 

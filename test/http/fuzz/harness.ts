@@ -13,7 +13,7 @@ import net from "node:net";
 import type { AddressInfo } from "node:net";
 import { serve, type ServerType } from "@hono/node-server";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { STATUS_BY_CODE, type ErrorCode } from "../../../src/errors.js";
+import { STATUS_BY_CODE, type ErrorCode } from "../../../src/platform/errors.js";
 import { describeEachDatabase, type TestDialect } from "../../support/databases.js";
 import { fakeBaseUrlOverrides, startFakeProvider, type FakeProvider } from "../../support/fake-provider.js";
 import { createHttpApp, openaiKey, unique, type HttpApp, type SignedUpUser } from "../../support/http-app.js";

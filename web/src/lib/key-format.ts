@@ -1,12 +1,12 @@
 /**
  * As-you-type format feedback, from the same key shapes the server checks against
- * (src/services/key-shapes.ts, which imports nothing, so no server code comes with it). The
+ * (src/shared/key-shapes.ts, which imports nothing, so no server code comes with it). The
  * server stays authoritative; this only spares a round trip for the obvious mistakes.
  */
 import type { ServiceId } from "../keyhaven";
-import * as shapes from "../../../src/services/key-shapes";
+import * as shapes from "../../../src/shared/key-shapes";
 
-export { MAX_CUSTOM_KEY_LENGTH, MAX_PREFIXED_KEY_LENGTH, MIN_PREFIXED_KEY_LENGTH, looksLike } from "../../../src/services/key-shapes";
+export { MAX_CUSTOM_KEY_LENGTH, MAX_PREFIXED_KEY_LENGTH, MIN_PREFIXED_KEY_LENGTH, looksLike } from "../../../src/shared/key-shapes";
 
 export type FormatFeedback =
   | { state: "empty" }

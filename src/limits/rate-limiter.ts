@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { isIP } from "node:net";
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
-import { AppError } from "../errors.js";
+import { AppError } from "../platform/errors.js";
 
 export interface RateLimitRule {
   /** Names the limit in keys and messages, e.g. "sign-in:ip". */

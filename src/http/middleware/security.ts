@@ -1,7 +1,7 @@
 /** Security headers on every answer, and the Origin check for cookie requests. */
 import type { MiddlewareHandler } from "hono";
-import { AppError } from "../errors.js";
-import { nodeOutgoing } from "./node-bindings.js";
+import { AppError } from "../../platform/errors.js";
+import { nodeOutgoing } from "../node-bindings.js";
 
 export const CONTENT_SECURITY_POLICY = {
   defaultSrc: ["'self'"],

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeEachDatabase, createTestDatabase, type TestDatabase } from "../support/databases.js";
-import type { Runtime } from "../../src/runtime.js";
-import { AppError } from "../../src/errors.js";
+import type { Runtime } from "../../src/app/compose.js";
+import { AppError } from "../../src/platform/errors.js";
 import { isDefaultViolation, isUniqueViolation } from "../../src/db/unique-violation.js";
-import type { OwnerRef } from "../../src/crypto/owner.js";
+import type { OwnerRef } from "../../src/access/owner.js";
 
 const alice: OwnerRef = { type: "user", id: "user_alice" };
 const bob: OwnerRef = { type: "user", id: "user_bob" };

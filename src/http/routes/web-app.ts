@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Hono } from "hono";
-import type { AppEnv } from "./app-env.js";
+import type { AppEnv } from "../app-env.js";
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -18,10 +18,10 @@ const TYPES: Record<string, string> = {
   ".txt": "text/plain; charset=utf-8",
 };
 
-/** dist/web, found from this file whether it runs from src/http or dist/src/http. */
+/** dist/web, found from this file whether it runs from src/http/routes or dist/src/http/routes. */
 export function defaultWebDir(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const root = here.includes(`${path.sep}dist${path.sep}src${path.sep}`) ? path.resolve(here, "../../..") : path.resolve(here, "../..");
+  const root = here.includes(`${path.sep}dist${path.sep}src${path.sep}`) ? path.resolve(here, "../../../..") : path.resolve(here, "../../..");
   return path.join(root, "dist", "web");
 }
 

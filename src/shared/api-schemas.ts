@@ -4,8 +4,8 @@
  * Kept free of server-only imports so the browser bundle can use it.
  */
 import { z } from "zod";
-import { CONTROL_CHARS_MESSAGE, isOneLine, isPlainText } from "../control-chars.js";
-import { serviceIdSchema } from "../services/service-ids.js";
+import { CONTROL_CHARS_MESSAGE, isOneLine, isPlainText } from "./control-chars.js";
+import { serviceIdSchema } from "./service-ids.js";
 import { LIST_PAGE_DEFAULT, LIST_PAGE_MAX } from "./list-page.js";
 
 export { serviceIdSchema };

@@ -4,8 +4,8 @@
  */
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
-import { EXIT, StartupError } from "../errors.js";
-import { computeKeyCheckValue, keyCheckMatches } from "./key-check.js";
+import { EXIT, StartupError } from "../platform/errors.js";
+import { computeKeyCheckValue, keyCheckMatches } from "../crypto/key-check.js";
 
 /**
  * Whether a master key was ever used with this database: a key check was recorded or a data

@@ -4,8 +4,8 @@
  * One check for every route, current and future: on PostgreSQL such a parameter was a 500.
  */
 import type { MiddlewareHandler } from "hono";
-import { CONTROL_CHARS_MESSAGE } from "../control-chars.js";
-import { AppError } from "../errors.js";
+import { CONTROL_CHARS_MESSAGE } from "../../shared/control-chars.js";
+import { AppError } from "../../platform/errors.js";
 
 // What the rule in control-chars.ts refuses, as it appears in a URL: C0 controls and DEL, raw or
 // percent-encoded (%00–%1F, %7F). `%2500` is the text "%00" and passes.

@@ -1,10 +1,10 @@
 import type { MiddlewareHandler } from "hono";
-import type { DatabaseHandle } from "../db/connect.js";
-import { AppError } from "../errors.js";
-import type { AppEnv } from "../http/app-env.js";
-import { cookieHeader } from "../http/node-bindings.js";
-import type { Auth } from "./auth.js";
-import { createSessionReader, type SessionReader, type SessionUser } from "./session-reader.js";
+import type { DatabaseHandle } from "../../db/connect.js";
+import { AppError } from "../../platform/errors.js";
+import type { AppEnv } from "../app-env.js";
+import { cookieHeader } from "../node-bindings.js";
+import type { Auth } from "../../auth/auth.js";
+import { createSessionReader, type SessionReader, type SessionUser } from "../../auth/session-reader.js";
 
 /**
  * Resolves the session cookie to its user; the owner of every key query comes from here only.

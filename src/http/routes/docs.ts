@@ -1,6 +1,6 @@
 /** GET /api/openapi.json and a readable page at /api/docs, from local assets only (no CDN). */
 import { Hono } from "hono";
-import { buildOpenApiDocument } from "./openapi.js";
+import { buildOpenApiDocument } from "../openapi.js";
 
 const PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -1,15 +1,15 @@
 /**
  * /api/api-keys: HTTP in and out for the key store. Validation is the zod schemas of
- * key-schemas.ts; rules live in key-service.ts. The owner always comes from the session.
+ * shared/api-schemas.ts; rules live in key-service.ts. The owner always comes from the session.
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { AppError } from "../errors.js";
-import type { AppEnv } from "../http/app-env.js";
-import { parseWith, readJson, readJsonBody } from "../http/json-body.js";
-import type { Logger } from "../logger.js";
-import { KEY_WRITES_PER_MINUTE, RATE_LIMITS, type RateLimiter } from "../rate-limit/rate-limiter.js";
-import type { ServiceId } from "../services/index.js";
+import { AppError } from "../../platform/errors.js";
+import type { AppEnv } from "../app-env.js";
+import { parseWith, readJson, readJsonBody } from "../json-body.js";
+import type { Logger } from "../../platform/logger.js";
+import { KEY_WRITES_PER_MINUTE, RATE_LIMITS, type RateLimiter } from "../../limits/rate-limiter.js";
+import type { ServiceId } from "../../services/index.js";
 import {
   createKeyBodySchema,
   listKeysQuerySchema,
@@ -19,9 +19,9 @@ import {
   type ApiKeyList,
   type KeyStats,
   type TestResult,
-} from "./key-schemas.js";
-import type { KeyService } from "./key-service.js";
-import type { KeyTestResult } from "../key-test/key-tester.js";
+} from "../../shared/api-schemas.js";
+import type { KeyService } from "../../keys/key-service.js";
+import type { KeyTestResult } from "../../key-test/key-tester.js";
 
 export interface KeyRoutesDeps {
   keys: KeyService;

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import type { Logger } from "../logger.js";
+import type { Logger } from "../../platform/logger.js";
 
 /** One line per request: method, path (no query string), status, time. Never bodies, cookies or headers. */
 export function requestLog(logger: Logger): MiddlewareHandler {

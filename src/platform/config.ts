@@ -4,8 +4,8 @@
  */
 import path from "node:path";
 import { EXIT, StartupError } from "./errors.js";
-import { listServices } from "./services/catalog.js";
-import type { ServiceId } from "./services/service-ids.js";
+import { listServices } from "../services/catalog.js";
+import type { ServiceId } from "../shared/service-ids.js";
 
 export type Env = Record<string, string | undefined>;
 

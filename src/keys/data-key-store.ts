@@ -5,11 +5,11 @@
 import { randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
-import { DecryptionError } from "./decryption-error.js";
-import { generateDataKey, unwrapDataKey, wrapDataKey } from "./data-key.js";
-import type { MasterKeyring } from "./master-keyring.js";
-import type { OwnerRef } from "./owner.js";
-import { decryptSecret, encryptSecret, type SecretBinding } from "./secret-box.js";
+import { DecryptionError } from "../crypto/decryption-error.js";
+import { generateDataKey, unwrapDataKey, wrapDataKey } from "../crypto/data-key.js";
+import type { MasterKeyring } from "../crypto/master-keyring.js";
+import type { OwnerRef } from "../access/owner.js";
+import { decryptSecret, encryptSecret, type SecretBinding } from "../crypto/secret-box.js";
 
 interface CachedDek {
   ownerKey: string;

@@ -5,13 +5,13 @@
  * every mode, with 429 + Retry-After; sign-up answers only when KEYHAVEN_SIGNUP=open.
  */
 import { Hono } from "hono";
-import type { Config } from "../config.js";
-import { AppError, codeForStatus } from "../errors.js";
-import { clientIp } from "../http/client-ip.js";
-import { assertJsonContentType, isJsonContentType, parseWith } from "../http/json-body.js";
-import { RATE_LIMITS, type RateLimiter } from "../rate-limit/rate-limiter.js";
-import { assertAuthBodyText, updateUserBodySchema } from "./auth-input.js";
-import type { Auth } from "./auth.js";
+import type { Config } from "../../platform/config.js";
+import { AppError, codeForStatus } from "../../platform/errors.js";
+import { clientIp } from "../middleware/client-ip.js";
+import { assertJsonContentType, isJsonContentType, parseWith } from "../json-body.js";
+import { RATE_LIMITS, type RateLimiter } from "../../limits/rate-limiter.js";
+import { assertAuthBodyText, updateUserBodySchema } from "../../auth/auth-input.js";
+import type { Auth } from "../../auth/auth.js";
 
 /** Routes that check the signed-in user's password (delete-user is off today; counted should it come on). */
 const PASSWORD_CHECK_PATHS = ["/change-password", "/delete-user"];

@@ -3,19 +3,19 @@
  * against the stored key check), data keys, the key service and the usage recorder. Used by the server, the CLI
  * and the library alike, so all three start the same way.
  */
-import type { Config } from "./config.js";
-import { masterKeyWasUsed, verifyOrRecordKeyCheck } from "./crypto/key-check-store.js";
-import { loadMasterKey, masterKeyFromEnvironment } from "./crypto/master-key-loader.js";
-import { createMasterKeyring, type MasterKeyring } from "./crypto/master-keyring.js";
-import { createOwnerDataKeys, type OwnerDataKeys } from "./crypto/owner-data-keys.js";
-import { openDatabase, type DatabaseHandle } from "./db/connect.js";
-import { migrateToLatest } from "./db/migrate.js";
-import type { Logger } from "./logger.js";
-import type { LookupFn } from "./net/dns-lookup.js";
-import { createKeyService, type KeyService } from "./keys/key-service.js";
-import { createKeyStore } from "./keys/key-store.js";
-import { createUsageRecorder, type UsageRecorder } from "./usage/usage-recorder.js";
-import { resolveAuthSecret } from "./auth/auth-secret.js";
+import type { Config } from "../platform/config.js";
+import { masterKeyWasUsed, verifyOrRecordKeyCheck } from "../keys/key-check-store.js";
+import { loadMasterKey, masterKeyFromEnvironment } from "../crypto/master-key-loader.js";
+import { createMasterKeyring, type MasterKeyring } from "../crypto/master-keyring.js";
+import { createOwnerDataKeys, type OwnerDataKeys } from "../keys/data-key-store.js";
+import { openDatabase, type DatabaseHandle } from "../db/connect.js";
+import { migrateToLatest } from "../db/migrate.js";
+import type { Logger } from "../platform/logger.js";
+import type { LookupFn } from "../platform/net/dns-lookup.js";
+import { createKeyService, type KeyService } from "../keys/key-service.js";
+import { createKeyStore } from "../keys/key-store.js";
+import { createUsageRecorder, type UsageRecorder } from "../usage/usage-recorder.js";
+import { resolveAuthSecret } from "../auth/auth-secret.js";
 
 export interface Runtime {
   config: Config;

@@ -2,16 +2,16 @@
  * `keyhaven serve | migrate | generate-key | reseal`. Start-up failures are printed as one line
  * (`keyhaven: …`) with a documented exit code, never as a stack trace.
  */
-import { loadConfig } from "./config.js";
-import { generateMasterKeyBase64 } from "./crypto/master-keyring.js";
-import { openDatabase } from "./db/connect.js";
-import { migrateToLatest } from "./db/migrate.js";
-import { StartupError } from "./errors.js";
-import { createApp } from "./http/app.js";
-import { resealLegacySecrets } from "./keys/reseal.js";
-import { listen } from "./http/server.js";
-import { createLogger } from "./logger.js";
-import { createRuntime } from "./runtime.js";
+import { loadConfig } from "../platform/config.js";
+import { generateMasterKeyBase64 } from "../crypto/master-keyring.js";
+import { openDatabase } from "../db/connect.js";
+import { migrateToLatest } from "../db/migrate.js";
+import { StartupError } from "../platform/errors.js";
+import { createApp } from "../http/app.js";
+import { resealLegacySecrets } from "../keys/reseal.js";
+import { listen } from "../http/server.js";
+import { createLogger } from "../platform/logger.js";
+import { createRuntime } from "../app/compose.js";
 
 const USAGE = `usage: keyhaven <command>
 
