@@ -32,6 +32,7 @@ import type { MasterKeyring } from "../src/crypto/master-keyring.js";
 import { encryptSecret } from "../src/crypto/secret-box.js";
 import type { Runtime } from "../src/app/compose.js";
 import { maskKeyValue } from "../src/services/masking.js";
+import { LIBRARY_ACTOR } from "../src/access/actor.js";
 import type { StringServiceId } from "../src/shared/service-ids.js";
 import { createBenchDatabase, fmtInt, intFlag, parseFlags, type BenchDatabase } from "./lib/common.js";
 import { Progress } from "./lib/progress.js";
@@ -384,7 +385,7 @@ export async function seedKeys(opts: SeedOptions): Promise<SeedResult> {
 
   // The seeded rows must be what the real code reads: check a sample through the key service.
   for (const t of targets.slice(0, 25)) {
-    const got = await runtime.keys.findUsableKey({ type: "user", id: t.userId }, t.service);
+    const got = await runtime.keys.findUsableKey(LIBRARY_ACTOR, { type: "user", id: t.userId }, t.service);
     if (!got || got.id !== t.keyId || got.value !== t.value) {
       throw new Error(`seed check failed for ${t.service}: the key service handed out ${got ? got.id : "nothing"}, expected ${t.keyId}`);
     }

@@ -14,6 +14,7 @@ import type { Logger } from "../platform/logger.js";
 import type { LookupFn } from "../platform/net/dns-lookup.js";
 import { createKeyService, type KeyService } from "../keys/key-service.js";
 import { createKeyStore } from "../keys/key-store.js";
+import { createStatsReader, type StatsReader } from "../usage/stats.js";
 import { createUsageRecorder, type UsageRecorder } from "../usage/usage-recorder.js";
 import { resolveAuthSecret } from "../auth/auth-secret.js";
 
@@ -26,6 +27,8 @@ export interface Runtime {
   keys: KeyService;
   /** Buffered hand-out counts, written every `usageFlushIntervalMs` and on close(). */
   usage: UsageRecorder;
+  /** `GET /api/api-keys/stats`: key counts and use of one owner, authorized like a list. */
+  stats: StatsReader;
   /** The server clock (injectable in tests): expiry, stats and usage days use it. */
   now: () => Date;
   /** Session signing secret: KEYHAVEN_AUTH_SECRET or derived from the master key at start. */
@@ -53,18 +56,20 @@ export async function createRuntime(config: Config, logger: Logger, opts: Runtim
     await verifyOrRecordKeyCheck(database.db, master.key, config.masterKeyVersion);
     const keyring = createMasterKeyring([{ version: config.masterKeyVersion, key: master.key }], config.masterKeyVersion);
 
+    const now = opts.now ?? (() => new Date());
     const dataKeys = createOwnerDataKeys({ db: database.db, keyring });
     const keys = createKeyService({
       store: createKeyStore(database.db, { reader: database.reader }),
       dataKeys,
-      now: opts.now,
+      now,
       allowHttpHosts: config.allowHttpHosts,
       maxKeysPerOwner: config.maxKeysPerOwner,
       allowPrivateEndpoints: config.allowPrivateEndpoints,
       lookup: opts.lookup,
+      logger,
     });
 
-    const usage = createUsageRecorder({ db: database.db, logger, intervalMs: config.usageFlushIntervalMs, now: opts.now });
+    const usage = createUsageRecorder({ db: database.db, logger, intervalMs: config.usageFlushIntervalMs, now });
 
     let closing: Promise<void> | undefined;
     const close = async () => {
@@ -82,7 +87,8 @@ export async function createRuntime(config: Config, logger: Logger, opts: Runtim
       dataKeys,
       keys,
       usage,
-      now: opts.now ?? (() => new Date()),
+      stats: createStatsReader(database.db, now),
+      now,
       authSecret: resolveAuthSecret(config, master.key),
       close: () => (closing ??= close()),
     };

@@ -13,7 +13,6 @@ import { keyRoutes } from "./routes/keys.js";
 import { createRateLimiter } from "../limits/rate-limiter.js";
 import type { Runtime } from "../app/compose.js";
 import { publicCatalog } from "../services/index.js";
-import { getKeyStats } from "../usage/stats.js";
 import type { AppEnv } from "./app-env.js";
 import { docsRoutes } from "./routes/docs.js";
 import { errorResponse, toAppError } from "./error-response.js";
@@ -69,9 +68,8 @@ export function createApp(runtime: Runtime, opts: AppOptions = {}) {
     keyRoutes({
       keys: runtime.keys,
       rateLimiter,
-      logger,
-      testKey: (service, value, cfg) => tester.testKey(service, value, cfg),
-      getStats: (owner) => getKeyStats(runtime.database.db, owner, runtime.now()),
+      tester,
+      getStats: runtime.stats,
     }),
   );
 

@@ -1,10 +1,13 @@
 /**
  * The key store's rules: format checks, encryption bound to id/owner/service/version/config,
- * custom endpoint checks, defaults, expiry, conflicts. Knows nothing of HTTP; every call is
- * scoped by an owner.
+ * custom endpoint checks, defaults, expiry, conflicts. Knows nothing of HTTP. Every call names
+ * its actor and the owner it acts on: the policy (access/policy.ts) decides first, and every
+ * store query is scoped by that owner as the second wall.
  */
 import { randomBytes } from "node:crypto";
+import { describeActor, type Actor } from "../access/actor.js";
 import type { OwnerRef } from "../access/owner.js";
+import { authorize } from "../access/policy.js";
 import type { OwnerDataKeys } from "./data-key-store.js";
 import { canonicalJson } from "../crypto/canonical-json.js";
 import { DecryptionError } from "../crypto/decryption-error.js";
@@ -21,6 +24,8 @@ import { CURSOR_MESSAGE, type ApiKey, type ApiKeyList, type ApiKeyWithValue } fr
 import { decodeCursor, encodeCursor } from "./key-cursor.js";
 import { LIST_PAGE_DEFAULT } from "../shared/list-page.js";
 import { expiryWindow, toApiKey } from "./key-view.js";
+import type { KeyTester, KeyTestResult } from "../key-test/key-tester.js";
+import type { Logger } from "../platform/logger.js";
 
 export interface CreateKeyInput {
   name: string;
@@ -54,6 +59,8 @@ export interface KeyServiceDeps {
   allowPrivateEndpoints?: boolean;
   /** DNS for the custom endpoint check at save (tests inject one); default: the system's. */
   lookup?: LookupFn;
+  /** Where a reveal is recorded (ids and actor only, never the value) until the audit log lands. */
+  logger?: Pick<Logger, "info">;
 }
 
 export interface ListKeysQuery {
@@ -127,8 +134,27 @@ export function createKeyService(deps: KeyServiceDeps) {
   });
   const listViews = new WeakMap<readonly ApiKeyRow[], { view: Readonly<ApiKeyList>; from: number; until: number }>();
 
+  /** Reads and decrypts one key of the owner (callers have authorized the read). */
+  async function openKey(owner: OwnerRef, id: string): Promise<ApiKeyWithValue> {
+    const row = await store.find(owner, id);
+    if (!row) throw notFound();
+    const plaintext = await dataKeys.decrypt(rowBinding(owner, row), sealedOf(row));
+    return { ...toApiKey(row, now()), value: deserialize(row.service, plaintext) };
+  }
+
+  /** Remember the outcome of a key test (status and message only; no secret). */
+  async function recordTestResult(owner: OwnerRef, id: string, result: { status: string; message: string; testedAt: string }) {
+    const row = await store.update(owner, id, {
+      last_tested_at: result.testedAt,
+      last_test_status: result.status,
+      last_test_message: result.message.slice(0, 500),
+    });
+    if (!row) throw notFound();
+  }
+
   return {
-    async create(owner: OwnerRef, input: CreateKeyInput): Promise<ApiKey> {
+    async create(actor: Actor, owner: OwnerRef, input: CreateKeyInput): Promise<ApiKey> {
+      authorize(actor, "key.create", { owner });
       const at = now();
       const value = normalizeKeyValue(input.service, input.value);
       const config = normalizeServiceConfig(input.service, input.config ?? {}, configOpts);
@@ -183,7 +209,8 @@ export function createKeyService(deps: KeyServiceDeps) {
      * store hands back the same (frozen) rows, the same frozen page is returned until the clock
      * crosses a key's expiry, so callers may memoize on identity.
      */
-    async list(owner: OwnerRef, query: ListKeysQuery = {}): Promise<Readonly<ApiKeyList>> {
+    async list(actor: Actor, owner: OwnerRef, query: ListKeysQuery = {}): Promise<Readonly<ApiKeyList>> {
+      authorize(actor, "key.list", { owner });
       const { service, limit = LIST_PAGE_DEFAULT, cursor } = query;
       const after = cursor === undefined ? undefined : decodeCursor(cursor, owner, service);
       if (cursor !== undefined && !after) {
@@ -204,18 +231,31 @@ export function createKeyService(deps: KeyServiceDeps) {
       return view;
     },
 
-    async get(owner: OwnerRef, id: string): Promise<ApiKey> {
+    async get(actor: Actor, owner: OwnerRef, id: string): Promise<ApiKey> {
+      authorize(actor, "key.read", { owner, keyId: id });
       const row = await store.find(owner, id);
       if (!row) throw notFound();
       return toApiKey(row, now());
     },
 
-    /** The key with its decrypted value: only for an explicit reveal by its owner. */
-    async getWithValue(owner: OwnerRef, id: string): Promise<ApiKeyWithValue> {
-      const row = await store.find(owner, id);
-      if (!row) throw notFound();
-      const plaintext = await dataKeys.decrypt(rowBinding(owner, row), sealedOf(row));
-      return { ...toApiKey(row, now()), value: deserialize(row.service, plaintext) };
+    /** The key with its decrypted value: only for an explicit reveal, which is recorded. */
+    async reveal(actor: Actor, owner: OwnerRef, id: string): Promise<ApiKeyWithValue> {
+      authorize(actor, "key.reveal", { owner, keyId: id });
+      const key = await openKey(owner, id);
+      deps.logger?.info({ event: "key.reveal", keyId: key.id, actor: describeActor(actor) }, "key value revealed");
+      return key;
+    },
+
+    /**
+     * Sends a saved key to its provider (the value goes to the tester, never back to the caller)
+     * and remembers the outcome on the key.
+     */
+    async test(actor: Actor, owner: OwnerRef, id: string, tester: KeyTester): Promise<KeyTestResult & { keyId: string }> {
+      authorize(actor, "key.test", { owner, keyId: id });
+      const key = await openKey(owner, id);
+      const outcome = await tester.testKey(key.service, key.value, key.config);
+      await recordTestResult(owner, key.id, outcome);
+      return { keyId: key.id, ...outcome };
     },
 
     /**
@@ -226,7 +266,8 @@ export function createKeyService(deps: KeyServiceDeps) {
      * the row is read again. (Sealing happens before the write's transaction because a first
      * data key is created on the main connection, which a SQLite transaction holds.)
      */
-    async update(owner: OwnerRef, id: string, input: UpdateKeyInput): Promise<ApiKey> {
+    async update(actor: Actor, owner: OwnerRef, id: string, input: UpdateKeyInput): Promise<ApiKey> {
+      authorize(actor, "key.update", { owner, keyId: id });
       if ("service" in (input as object)) {
         throw validationError("service cannot be changed; create a new key instead", [{ path: "service", message: "cannot be changed" }]);
       }
@@ -295,7 +336,8 @@ export function createKeyService(deps: KeyServiceDeps) {
      * Seals a `kh1` secret again in the current format (binding config and version), leaving
      * every other field, updated_at included, as it is. False when there was nothing to do.
      */
-    async resealLegacy(owner: OwnerRef, id: string): Promise<boolean> {
+    async resealLegacy(actor: Actor, owner: OwnerRef, id: string): Promise<boolean> {
+      authorize(actor, "key.reseal", { owner, keyId: id });
       for (let attempt = 1; attempt <= RESEAL_ATTEMPTS; attempt++) {
         const current = await store.find(owner, id);
         if (!current || !isLegacySecret(current.encrypted_value)) return false;
@@ -309,23 +351,18 @@ export function createKeyService(deps: KeyServiceDeps) {
       throw conflict("The key was changed at the same time; try again");
     },
 
-    /** Remember the outcome of a key test (status and message only; no secret). */
-    async recordTestResult(owner: OwnerRef, id: string, result: { status: string; message: string; testedAt: string }): Promise<ApiKey> {
-      const row = await store.update(owner, id, {
-        last_tested_at: result.testedAt,
-        last_test_status: result.status,
-        last_test_message: result.message.slice(0, 500),
-      });
-      if (!row) throw notFound();
-      return toApiKey(row, now());
-    },
-
-    async remove(owner: OwnerRef, id: string): Promise<void> {
+    async remove(actor: Actor, owner: OwnerRef, id: string): Promise<void> {
+      authorize(actor, "key.delete", { owner, keyId: id });
       if (!(await store.remove(owner, id))) throw notFound();
     },
 
     /** The value to hand out for (owner, service), or undefined. No row cache: one indexed lookup. */
-    async findUsableKey(owner: OwnerRef, service: ServiceId): Promise<{ id: string; value: KeyValue; config: Record<string, unknown> } | undefined> {
+    async findUsableKey(
+      actor: Actor,
+      owner: OwnerRef,
+      service: ServiceId,
+    ): Promise<{ id: string; value: KeyValue; config: Record<string, unknown> } | undefined> {
+      authorize(actor, "key.use", { owner });
       const row = await store.findUsable(owner, service, now().toISOString());
       if (!row) return undefined;
       // The config handed out is the one the secret is bound to: an edited one fails to decrypt.

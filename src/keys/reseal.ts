@@ -4,6 +4,7 @@
  * at a time through the key service, owner-scoped; safe to run while the server runs, and again.
  */
 import type { Kysely } from "kysely";
+import { CLI_ACTOR } from "../access/actor.js";
 import type { OwnerRef } from "../access/owner.js";
 import type { Database } from "../db/schema.js";
 import type { KeyService } from "./key-service.js";
@@ -53,7 +54,7 @@ export async function resealLegacySecrets(
     for (const row of batch) {
       const owner: OwnerRef = { type: row.owner_type as OwnerRef["type"], id: row.owner_id };
       try {
-        if (await keys.resealLegacy(owner, row.id)) result.resealed++;
+        if (await keys.resealLegacy(CLI_ACTOR, owner, row.id)) result.resealed++;
       } catch {
         result.failed.push(row.id);
       }

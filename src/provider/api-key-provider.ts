@@ -14,6 +14,7 @@
  * (buffered, see usage/usage-recorder.ts); environment values belong to no key and are not counted.
  */
 import type { Config } from "../platform/config.js";
+import { LIBRARY_ACTOR } from "../access/actor.js";
 import type { OwnerRef } from "../access/owner.js";
 import type { KeyService } from "../keys/key-service.js";
 import type { LookupFn } from "../platform/net/dns-lookup.js";
@@ -142,7 +143,7 @@ export function createApiKeyProvider(deps: ApiKeyProviderDeps): ApiKeyProvider {
   async function resolve(userId: string, service: ServiceId): Promise<Resolved | undefined> {
     const owner = ownerOf(userId);
     if (owner) {
-      const key = await keys.findUsableKey(owner, service);
+      const key = await keys.findUsableKey(LIBRARY_ACTOR, owner, service);
       if (key) return { source: "user", value: key.value, config: key.config, use: { keyId: key.id, owner, service } };
     }
     return fromEnvironment(service);

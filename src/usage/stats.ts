@@ -13,7 +13,9 @@
  * byService lists only the services the owner has keys for.
  */
 import { sql, type Kysely } from "kysely";
+import type { Actor } from "../access/actor.js";
 import type { OwnerRef } from "../access/owner.js";
+import { authorize } from "../access/policy.js";
 import type { Database } from "../db/schema.js";
 import type { KeyStats } from "../shared/api-schemas.js";
 import { EXPIRING_SOON_DAYS, expiringSoonUntil } from "../shared/expiry.js";
@@ -89,4 +91,14 @@ export async function getKeyStats(db: Kysely<Database>, owner: OwnerRef, now: Da
   const countByDay = new Map(perDay.map((r) => [r.day, Number(r.count)]));
   stats.usageByDay = days.map((date) => ({ date, count: countByDay.get(date) ?? 0 }));
   return stats;
+}
+
+/** The owner's stats as one actor may see them: the same policy as listing the keys. */
+export type StatsReader = (actor: Actor, owner: OwnerRef) => Promise<KeyStats>;
+
+export function createStatsReader(db: Kysely<Database>, now: () => Date): StatsReader {
+  return async (actor, owner) => {
+    authorize(actor, "key.list", { owner });
+    return getKeyStats(db, owner, now());
+  };
 }

@@ -11,6 +11,7 @@ import { openDatabase, type DatabaseHandle } from "../../src/db/connect.js";
 import { migrateToLatest } from "../../src/db/migrate.js";
 import { EXIT, StartupError } from "../../src/platform/errors.js";
 import { createTestDatabase, describeEachDatabase, TEST_DATABASE_URL, type TestDatabase } from "../support/databases.js";
+import { actorFor } from "../support/actors.js";
 
 describeEachDatabase("masterKeyWasUsed and the start-up that relies on it", (dialect) => {
   let tdb: TestDatabase;
@@ -35,7 +36,7 @@ describeEachDatabase("masterKeyWasUsed and the start-up that relies on it", (dia
     const first = await tdb.runtime(noEnvKey);
     expect(fs.existsSync(keyFile())).toBe(true);
     expect(await masterKeyWasUsed(handle.db)).toBe(true);
-    await first.keys.create({ type: "user", id: "u1" }, { name: "k", service: "openai", value: `sk-proj-${"a".repeat(32)}` });
+    await first.keys.create(actorFor({ type: "user", id: "u1" }), { type: "user", id: "u1" }, { name: "k", service: "openai", value: `sk-proj-${"a".repeat(32)}` });
     await first.close();
 
     // A data key without its key check (a partial restore) still says a key was used.

@@ -15,6 +15,7 @@ import type { OwnerRef } from "../../src/access/owner.js";
 import type { Runtime } from "../../src/app/compose.js";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases.js";
 import { keys, newUserId, userOwner } from "../provider/fixtures.js";
+import { actorFor } from "../support/actors.js";
 
 interface Row {
   id: string;
@@ -54,7 +55,7 @@ const values = (owner: OwnerRef) => ({ ownerType: owner.type, ownerId: owner.id 
 
 async function seed(rt: Runtime, owner: OwnerRef, names: string[]): Promise<string[]> {
   const ids: string[] = [];
-  for (const name of names) ids.push((await rt.keys.create(owner, { name, service: "openai", value: keys.openai() })).id);
+  for (const name of names) ids.push((await rt.keys.create(actorFor(owner), owner, { name, service: "openai", value: keys.openai() })).id);
   return ids;
 }
 
@@ -88,7 +89,7 @@ describe("prepareQuery on SQLite with the read-only reader and a cache", () => {
   it("keeps SQL and placeholders: the compiled SQL is Kysely's, constants stay in place", async () => {
     const owner = userOwner(newUserId());
     const [a, b] = await seed(rt, owner, ["a", "b"]);
-    await rt.keys.update(owner, b, { isActive: false });
+    await rt.keys.update(actorFor(owner), owner, b, { isActive: false });
     const q = prepareQuery<Row, "ownerType" | "ownerId">(db, activeOwnerKeys(db), { reader: rt.database.reader, cacheSize: 10 });
     expect(q.sql).toBe(activeOwnerKeys(db).compile().sql);
     expect((await q.all(values(owner))).map((r) => r.id)).toEqual([a]);
@@ -122,7 +123,7 @@ describe("prepareQuery on SQLite with the read-only reader and a cache", () => {
     const q = prepareQuery<Row, "ownerType" | "ownerId">(db, ownerKeys(db), { reader: rt.database.reader, cacheSize: 10 });
     const before = await q.all(values(owner));
 
-    await rt.keys.update(owner, a, { name: "gamma" });
+    await rt.keys.update(actorFor(owner), owner, a, { name: "gamma" });
     const afterService = await q.all(values(owner));
     expect(afterService).not.toBe(before);
     expect(afterService.map((r) => r.name)).toEqual(["beta", "gamma"]);
@@ -135,7 +136,7 @@ describe("prepareQuery on SQLite with the read-only reader and a cache", () => {
     expect(afterRaw.find((r) => r.id === b)?.is_active).toBe(0);
     expect(afterRaw).toEqual(await truth(db, owner));
 
-    await rt.keys.remove(owner, a);
+    await rt.keys.remove(actorFor(owner), owner, a);
     expect((await q.all(values(owner))).map((r) => r.id)).toEqual([b]);
   });
 
@@ -295,7 +296,7 @@ describeEachDatabase("prepareQuery through Kysely (no reader)", (dialect) => {
     const [o1, o2] = [userOwner(newUserId()), userOwner(newUserId())];
     const [a1, b1] = await seed(rt, o1, ["a", "b"]);
     const [a2] = await seed(rt, o2, ["c"]);
-    await rt.keys.update(o1, b1, { isActive: false });
+    await rt.keys.update(actorFor(o1), o1, b1, { isActive: false });
 
     const q = prepareQuery<Row, "ownerType" | "ownerId">(db, activeOwnerKeys(db));
     expect(q.sql).toBe(activeOwnerKeys(db).compile().sql);
@@ -312,7 +313,7 @@ describeEachDatabase("prepareQuery through Kysely (no reader)", (dialect) => {
     const [a] = await seed(rt, owner, ["before"]);
     const q = prepareQuery<Row, "ownerType" | "ownerId">(db, ownerKeys(db), { reader: rt.database.reader, cacheSize: 10 });
     expect((await q.all(values(owner))).map((r) => r.name)).toEqual(["before"]);
-    await rt.keys.update(owner, a, { name: "after" });
+    await rt.keys.update(actorFor(owner), owner, a, { name: "after" });
     expect((await q.all(values(owner))).map((r) => r.name)).toEqual(["after"]);
     await db.updateTable("api_keys").set({ name: "raw" }).where("id", "=", a).execute();
     expect(await q.all(values(owner))).toEqual(await truth(db, owner));

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, it } from "vitest";
 import type { Runtime } from "../../src/app/compose.js";
 import { createTestDatabase, type TestDatabase } from "../support/databases.js";
 import { fakeKey, startFakeProvider, type FakeProvider } from "../support/fake-provider.js";
+import { actorFor } from "../support/actors.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const USER = "user_example";
@@ -66,15 +67,15 @@ describe("README examples", () => {
     };
   }
 
-  const usageCount = async (id: string) => (await rt.keys.get({ type: "user", id: USER }, id)).usageCount;
+  const usageCount = async (id: string) => (await rt.keys.get(actorFor({ type: "user", id: USER }), { type: "user", id: USER }, id)).usageCount;
 
   beforeAll(async () => {
     fake = await startFakeProvider();
     db = createTestDatabase("sqlite");
     rt = await db.runtime();
     const owner = { type: "user" as const, id: USER };
-    openaiKeyId = (await rt.keys.create(owner, { name: "example", service: "openai", value: OPENAI_KEY })).id;
-    awsKeyId = (await rt.keys.create(owner, { name: "example", service: "aws", value: AWS_KEY, config: { region: AWS_REGION } })).id;
+    openaiKeyId = (await rt.keys.create(actorFor(owner), owner, { name: "example", service: "openai", value: OPENAI_KEY })).id;
+    awsKeyId = (await rt.keys.create(actorFor(owner), owner, { name: "example", service: "aws", value: AWS_KEY, config: { region: AWS_REGION } })).id;
   });
 
   afterAll(async () => {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { OwnerRef } from "../../src/access/owner.js";
 import { describeEachDatabase } from "../support/databases.js";
 import { anthropicKey, createHttpApp, expectError, jsonOf, openaiKey, type HttpApp, type SignedUpUser } from "../support/http-app.js";
+import { actorFor } from "../support/actors.js";
 
 interface Page {
   apiKeys: { id: string; name: string; service: string }[];
@@ -36,7 +37,7 @@ describeEachDatabase("GET /api/api-keys pages", (dialect) => {
   let alice: SignedUpUser;
   let bob: SignedUpUser;
   const owner = (u: SignedUpUser): OwnerRef => ({ type: "user", id: u.id });
-  const seed = (u: SignedUpUser, service: string, name: string) => h.runtime.keys.create(owner(u), { name, service: service as "openai", value: VALUES[service]() });
+  const seed = (u: SignedUpUser, service: string, name: string) => h.runtime.keys.create(actorFor(owner(u)), owner(u), { name, service: service as "openai", value: VALUES[service]() });
   const get = async (u: SignedUpUser, query = ""): Promise<Page> => jsonOf(await h.request("GET", `/api/api-keys${query}`, { cookie: u.cookie }), 200);
   const ids = (p: Page) => p.apiKeys.map((k) => k.id);
 

@@ -13,6 +13,7 @@ import type { Runtime } from "../../src/app/compose.js";
 import { createTestDatabase, describeEachDatabase, TEST_DATABASE_URL, type TestDatabase } from "../support/databases.js";
 import { fakeBaseUrlOverrides, fakeKey, startFakeProvider, type FakeProvider } from "../support/fake-provider.js";
 import { cookieHeaderFrom, DEFAULT_PASSWORD, ISO_DATE, jsonOf, openaiKey, unique } from "../support/http-app.js";
+import { actorFor } from "../support/actors.js";
 
 const HOUR = 3_600_000;
 
@@ -181,16 +182,16 @@ describeEachDatabase("GET /api/api-keys answers every change at once", (dialect)
 
     const version = rt.database.reader?.dataVersion();
     expect(await expired()).toEqual({ soon: false, later: false, never: false });
-    const view = await rt.keys.list(owner);
-    if (dialect === "sqlite") expect(await rt.keys.list(owner)).toBe(view); // memoized while nothing changes
+    const view = await rt.keys.list(actorFor(owner), owner);
+    if (dialect === "sqlite") expect(await rt.keys.list(actorFor(owner), owner)).toBe(view); // memoized while nothing changes
 
     t = Date.parse(soon.expiresAt!) - 1;
     expect(await expired()).toEqual({ soon: false, later: false, never: false });
-    if (dialect === "sqlite") expect(await rt.keys.list(owner)).toBe(view); // same window
+    if (dialect === "sqlite") expect(await rt.keys.list(actorFor(owner), owner)).toBe(view); // same window
 
     t = Date.parse(soon.expiresAt!);
     expect(await expired()).toEqual({ soon: true, later: false, never: false });
-    const crossed = await rt.keys.list(owner);
+    const crossed = await rt.keys.list(actorFor(owner), owner);
     expect(crossed).not.toBe(view);
     expect(crossed.apiKeys.find((k) => k.id === soon.id)?.isExpired).toBe(true);
 

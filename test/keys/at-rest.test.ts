@@ -10,6 +10,7 @@ import { describeEachDatabase, createTestDatabase, type TestDatabase } from "../
 import type { Runtime } from "../../src/app/compose.js";
 import type { OwnerRef } from "../../src/access/owner.js";
 import { DecryptionError } from "../../src/crypto/decryption-error.js";
+import { actorFor } from "../support/actors.js";
 
 const alice: OwnerRef = { type: "user", id: "user_alice" };
 const bob: OwnerRef = { type: "user", id: "user_bob" };
@@ -42,12 +43,12 @@ describeEachDatabase("secrets at rest", (dialect) => {
   beforeAll(async () => {
     tdb = createTestDatabase(dialect);
     rt = await tdb.runtime();
-    ids.openai = (await rt.keys.create(alice, { name: "o", service: "openai", value: SECRETS.openai })).id;
-    ids.anthropic = (await rt.keys.create(alice, { name: "a", service: "anthropic", value: SECRETS.anthropic })).id;
-    ids.aws = (await rt.keys.create(alice, { name: "w", service: "aws", value: SECRETS.aws })).id;
-    ids.bobOpenai = (await rt.keys.create(bob, { name: "o", service: "openai", value: "sk-proj-bobsOwnKey_0123456789abcdefghij" })).id;
+    ids.openai = (await rt.keys.create(actorFor(alice), alice, { name: "o", service: "openai", value: SECRETS.openai })).id;
+    ids.anthropic = (await rt.keys.create(actorFor(alice), alice, { name: "a", service: "anthropic", value: SECRETS.anthropic })).id;
+    ids.aws = (await rt.keys.create(actorFor(alice), alice, { name: "w", service: "aws", value: SECRETS.aws })).id;
+    ids.bobOpenai = (await rt.keys.create(actorFor(bob), bob, { name: "o", service: "openai", value: "sk-proj-bobsOwnKey_0123456789abcdefghij" })).id;
     // Update one value too, so old and new ciphertexts both pass through storage.
-    await rt.keys.update(alice, ids.openai, { value: SECRETS.openai });
+    await rt.keys.update(actorFor(alice), alice, ids.openai, { value: SECRETS.openai });
   });
   afterAll(() => tdb.drop());
 
@@ -94,9 +95,9 @@ describeEachDatabase("secrets at rest", (dialect) => {
   it("a ciphertext copied onto another key row of the same owner fails to decrypt", async () => {
     const src = await rt.database.db.selectFrom("api_keys").select("encrypted_value").where("id", "=", ids.openai).executeTakeFirstOrThrow();
     const restore = await withStoredCiphertext(ids.anthropic, src.encrypted_value);
-    await expect(rt.keys.getWithValue(alice, ids.anthropic)).rejects.toThrow(DecryptionError);
+    await expect(rt.keys.reveal(actorFor(alice), alice, ids.anthropic)).rejects.toThrow(DecryptionError);
     await restore();
-    expect((await rt.keys.getWithValue(alice, ids.anthropic)).value).toBe(SECRETS.anthropic);
+    expect((await rt.keys.reveal(actorFor(alice), alice, ids.anthropic)).value).toBe(SECRETS.anthropic);
   });
 
   it("a ciphertext and data key id copied onto another owner's row fail to decrypt", async () => {
@@ -106,10 +107,10 @@ describeEachDatabase("secrets at rest", (dialect) => {
       .where("id", "=", ids.openai)
       .executeTakeFirstOrThrow();
     const restore = await withStoredCiphertext(ids.bobOpenai, src.encrypted_value, src.data_key_id);
-    await expect(rt.keys.getWithValue(bob, ids.bobOpenai)).rejects.toThrow("Decryption failed");
+    await expect(rt.keys.reveal(actorFor(bob), bob, ids.bobOpenai)).rejects.toThrow("Decryption failed");
     // A fresh instance (cold data-key cache) refuses it as well.
     const cold = await tdb.runtime();
-    await expect(cold.keys.findUsableKey(bob, "openai")).rejects.toThrow(DecryptionError);
+    await expect(cold.keys.findUsableKey(actorFor(bob), bob, "openai")).rejects.toThrow(DecryptionError);
     await cold.close();
     await restore();
   });
@@ -121,7 +122,7 @@ describeEachDatabase("secrets at rest", (dialect) => {
     const i = body.length - 10;
     const flipped = body.slice(0, i) + (body[i] === "A" ? "B" : "A") + body.slice(i + 1);
     const restore = await withStoredCiphertext(ids.aws, flipped);
-    await expect(rt.keys.getWithValue(alice, ids.aws)).rejects.toThrow("Decryption failed");
+    await expect(rt.keys.reveal(actorFor(alice), alice, ids.aws)).rejects.toThrow("Decryption failed");
     await restore();
 
     const dek = await db.selectFrom("data_keys").select("wrapped_key").where("id", "=", row.data_key_id).executeTakeFirstOrThrow();
@@ -133,9 +134,9 @@ describeEachDatabase("secrets at rest", (dialect) => {
       .where("id", "=", row.data_key_id)
       .execute();
     const cold = await tdb.runtime();
-    await expect(cold.keys.getWithValue(alice, ids.aws)).rejects.toThrow("Decryption failed");
+    await expect(cold.keys.reveal(actorFor(alice), alice, ids.aws)).rejects.toThrow("Decryption failed");
     await cold.close();
     await db.updateTable("data_keys").set({ wrapped_key: w }).where("id", "=", row.data_key_id).execute();
-    expect((await rt.keys.getWithValue(alice, ids.aws)).value).toEqual(SECRETS.aws);
+    expect((await rt.keys.reveal(actorFor(alice), alice, ids.aws)).value).toEqual(SECRETS.aws);
   });
 });

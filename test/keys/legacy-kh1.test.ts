@@ -11,6 +11,7 @@ import type { Runtime } from "../../src/app/compose.js";
 import { encryptLegacyKh1 } from "../crypto/legacy-kh1.js";
 import { createTestDatabase, describeEachDatabase, TEST_DATABASE_URL, type TestDatabase } from "../support/databases.js";
 import { cliEnv, killAll, runCli } from "../startup/run-cli.js";
+import { actorFor } from "../support/actors.js";
 
 const alice: OwnerRef = { type: "user", id: "user_legacy_alice" };
 const bob: OwnerRef = { type: "user", id: "user_legacy_bob" };
@@ -42,8 +43,8 @@ describeEachDatabase("kh1 secrets", (dialect) => {
   const writeRow = (id: string, patch: ApiKeyRowUpdate) => rt.database.db.updateTable("api_keys").set(patch).where("id", "=", id).execute();
 
   /** A key stored as an older Keyhaven stored it: the same row, its secret sealed with the kh1 AAD. */
-  async function legacyKey(owner: OwnerRef, input: Parameters<Runtime["keys"]["create"]>[1], plaintext: string): Promise<ApiKeyRow> {
-    const key = await rt.keys.create(owner, input);
+  async function legacyKey(owner: OwnerRef, input: Parameters<Runtime["keys"]["create"]>[2], plaintext: string): Promise<ApiKeyRow> {
+    const key = await rt.keys.create(actorFor(owner), owner, input);
     const row = await readRow(key.id);
     const { wrapped_key } = await rt.database.db.selectFrom("data_keys").select("wrapped_key").where("id", "=", row.data_key_id).executeTakeFirstOrThrow();
     const dek = unwrapDataKey(rt.keyring, owner, wrapped_key);
@@ -55,20 +56,20 @@ describeEachDatabase("kh1 secrets", (dialect) => {
 
   it("stay readable: reveal and hand-out", async () => {
     const row = await legacyKey(alice, { name: "old", service: "openai", value: OPENAI }, OPENAI);
-    expect((await rt.keys.getWithValue(alice, row.id)).value).toBe(OPENAI);
-    expect(await rt.keys.findUsableKey(alice, "openai")).toMatchObject({ id: row.id, value: OPENAI });
+    expect((await rt.keys.reveal(actorFor(alice), alice, row.id)).value).toBe(OPENAI);
+    expect(await rt.keys.findUsableKey(actorFor(alice), alice, "openai")).toMatchObject({ id: row.id, value: OPENAI });
   });
 
   it("are sealed again as kh2 on their next update (a rename), value kept, version moved on", async () => {
     const row = await legacyKey(alice, { name: "old-aws", service: "aws", value: AWS, config: { region: "eu-west-1" } }, JSON.stringify(AWS));
-    await rt.keys.update(alice, row.id, { name: "renamed" });
+    await rt.keys.update(actorFor(alice), alice, row.id, { name: "renamed" });
     const after = await readRow(row.id);
     expect(after.encrypted_value).toMatch(/^kh2\./);
     expect(after.version).toBe(row.version + 1);
-    expect((await rt.keys.getWithValue(alice, row.id)).value).toEqual(AWS);
+    expect((await rt.keys.reveal(actorFor(alice), alice, row.id)).value).toEqual(AWS);
     // Now the region is bound: an edited one fails.
     await writeRow(row.id, { config: JSON.stringify({ region: "us-east-1" }) });
-    await expect(rt.keys.getWithValue(alice, row.id)).rejects.toThrow(/^Decryption failed$/);
+    await expect(rt.keys.reveal(actorFor(alice), alice, row.id)).rejects.toThrow(/^Decryption failed$/);
   });
 
   it("`keyhaven reseal` seals every kh1 row again, prints progress and a count, reports rows it cannot open", async () => {
@@ -85,7 +86,7 @@ describeEachDatabase("kh1 secrets", (dialect) => {
     // Before the reseal a kh1 row binds no config: this is the gap the command closes.
     const legacyConfig = custom.config;
     await writeRow(custom.id, { config: JSON.stringify({ ...JSON.parse(legacyConfig), baseUrl: "https://attacker.example/v1" }) });
-    expect((await rt.keys.getWithValue(bob, custom.id)).value).toBe(CUSTOM);
+    expect((await rt.keys.reveal(actorFor(bob), bob, custom.id)).value).toBe(CUSTOM);
     await writeRow(custom.id, { config: legacyConfig });
 
     const { count: legacyBefore } = await rt.database.db
@@ -114,20 +115,20 @@ describeEachDatabase("kh1 secrets", (dialect) => {
       expect(after.updated_at).toBe(row.updated_at); // a reseal is not an edit: hand-out order unchanged
     }
     expect((await readRow(broken.id)).encrypted_value).toMatch(/^kh1\./);
-    expect((await rt.keys.getWithValue(bob, custom.id)).value).toBe(CUSTOM);
-    expect((await rt.keys.getWithValue(bob, openai.id)).value).toBe(OPENAI);
+    expect((await rt.keys.reveal(actorFor(bob), bob, custom.id)).value).toBe(CUSTOM);
+    expect((await rt.keys.reveal(actorFor(bob), bob, openai.id)).value).toBe(OPENAI);
 
     // Once resealed, the same config edit fails.
     await writeRow(custom.id, { config: JSON.stringify({ ...JSON.parse(legacyConfig), baseUrl: "https://attacker.example/v1" }) });
-    await expect(rt.keys.getWithValue(bob, custom.id)).rejects.toThrow(/^Decryption failed$/);
+    await expect(rt.keys.reveal(actorFor(bob), bob, custom.id)).rejects.toThrow(/^Decryption failed$/);
     await writeRow(custom.id, { config: legacyConfig });
 
     // A kh1 row that cannot be opened can still be switched off (it stays as it is).
-    await rt.keys.update(bob, broken.id, { isActive: false });
+    await rt.keys.update(actorFor(bob), bob, broken.id, { isActive: false });
     expect((await readRow(broken.id)).encrypted_value).toMatch(/^kh1\./);
 
     // Again, with the broken row gone: nothing left to do.
-    await rt.keys.remove(bob, broken.id);
+    await rt.keys.remove(actorFor(bob), bob, broken.id);
     const again = await runCli(["reseal"], { cwd: tdb.dataDir, env, timeoutMs: 60_000 });
     expect(again.code, again.stdout + again.stderr).toBe(0);
     expect(again.stdout).toContain("0 key(s) in the kh1 format");

@@ -13,6 +13,7 @@ import { StartupError } from "../../src/platform/errors.js";
 import { createKeyhaven } from "../../src/index.js";
 import { createTestDatabase, describeEachDatabase, tempDir, TEST_DATABASE_URL, type TestDatabase } from "../support/databases.js";
 import { keys, newUserId, storedUsage, userOwner } from "./fixtures.js";
+import { actorFor } from "../support/actors.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -62,7 +63,7 @@ describeEachDatabase("createKeyhaven", (dialect) => {
     const user = newUserId();
     const value = keys.openai();
     const writer = await db.runtime();
-    const key = await writer.keys.create(userOwner(user), { name: "k", service: "openai", value });
+    const key = await writer.keys.create(actorFor(userOwner(user)), userOwner(user), { name: "k", service: "openai", value });
     await writer.close();
 
     const keyhaven = await createKeyhaven(optionsFor(db));
@@ -78,7 +79,8 @@ describeEachDatabase("createKeyhaven", (dialect) => {
 
   it("refuses a wrong master key at creation", async () => {
     const writer = await db.runtime();
-    await writer.keys.create(userOwner(newUserId()), { name: "k", service: "openai", value: keys.openai() });
+    const owner = userOwner(newUserId());
+    await writer.keys.create(actorFor(owner), owner, { name: "k", service: "openai", value: keys.openai() });
     await writer.close();
 
     const wrong = createKeyhaven({ ...optionsFor(db), masterKey: generateMasterKeyBase64() });
@@ -170,7 +172,7 @@ describe("the ready-made apiKeyProvider", () => {
     const db = createTestDatabase("sqlite");
     const rt = await db.runtime();
     const user = newUserId();
-    const key = await rt.keys.create(userOwner(user), { name: "k", service: "openai", value: keys.openai() });
+    const key = await rt.keys.create(actorFor(userOwner(user)), userOwner(user), { name: "k", service: "openai", value: keys.openai() });
     await rt.close();
     const env = { KEYHAVEN_DATA_DIR: db.dataDir, KEYHAVEN_MASTER_KEY: db.masterKey };
     return { db, user, key, env };

@@ -10,6 +10,7 @@ import type { Runtime } from "../../src/app/compose.js";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases.js";
 import { mapLookup } from "../support/map-lookup.js";
 import { keys, newUserId, userOwner } from "./fixtures.js";
+import { actorFor } from "../support/actors.js";
 
 const REFUSED = "config.baseUrl is not allowed: it points to a private or internal address";
 
@@ -33,10 +34,10 @@ describeEachDatabase("getServiceConfig and custom endpoints", (dialect) => {
       unresolvable: "https://gone.example.com/v1",
     })) {
       users[name] = newUserId();
-      await allowing.keys.create(userOwner(users[name]), { name, service: "custom", value: keys.custom(), config: { baseUrl } });
+      await allowing.keys.create(actorFor(userOwner(users[name])), userOwner(users[name]), { name, service: "custom", value: keys.custom(), config: { baseUrl } });
     }
     users.openai = newUserId();
-    await allowing.keys.create(userOwner(users.openai), { name: "o", service: "openai", value: keys.openai() });
+    await allowing.keys.create(actorFor(userOwner(users.openai)), userOwner(users.openai), { name: "o", service: "openai", value: keys.openai() });
     await allowing.close();
     // … handed out by a server or library that does not allow them.
     rt = await tdb.runtime({}, { lookup });

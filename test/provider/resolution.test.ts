@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "../../src/platform/errors.js";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases.js";
 import { HOUR, keys, manualClock, newUserId, providerOf, userOwner } from "./fixtures.js";
+import { actorFor } from "../support/actors.js";
 
 describeEachDatabase("apiKeyProvider resolution", (dialect) => {
   let db: TestDatabase;
@@ -34,9 +35,9 @@ describeEachDatabase("apiKeyProvider resolution", (dialect) => {
       const user = newUserId();
       const def = keys.openai();
       const newer = keys.openai();
-      await rt.keys.create(userOwner(user), { name: "default", service: "openai", value: def, isDefault: true });
+      await rt.keys.create(actorFor(userOwner(user)), userOwner(user), { name: "default", service: "openai", value: def, isDefault: true });
       clock.advance(HOUR);
-      await rt.keys.create(userOwner(user), { name: "newer", service: "openai", value: newer });
+      await rt.keys.create(actorFor(userOwner(user)), userOwner(user), { name: "newer", service: "openai", value: newer });
       expect(await provider.getOpenAIApiKey(user)).toBe(def);
       expect((await provider.getServiceConfig(user, "openai"))?.source).toBe("user");
     });
@@ -46,13 +47,13 @@ describeEachDatabase("apiKeyProvider resolution", (dialect) => {
       const user = newUserId();
       const first = keys.anthropic();
       const second = keys.anthropic();
-      const a = await rt.keys.create(userOwner(user), { name: "first", service: "anthropic", value: first });
+      const a = await rt.keys.create(actorFor(userOwner(user)), userOwner(user), { name: "first", service: "anthropic", value: first });
       clock.advance(HOUR);
-      await rt.keys.create(userOwner(user), { name: "second", service: "anthropic", value: second });
+      await rt.keys.create(actorFor(userOwner(user)), userOwner(user), { name: "second", service: "anthropic", value: second });
       expect(await provider.getAnthropicApiKey(user)).toBe(second);
 
       clock.advance(HOUR);
-      await rt.keys.update(userOwner(user), a.id, { description: "touched" });
+      await rt.keys.update(actorFor(userOwner(user)), userOwner(user), a.id, { description: "touched" });
       expect(await provider.getAnthropicApiKey(user)).toBe(first);
     });
 
@@ -60,18 +61,18 @@ describeEachDatabase("apiKeyProvider resolution", (dialect) => {
       const { rt, clock, provider } = await open();
       const user = newUserId();
       const older = keys.groq();
-      const def = await rt.keys.create(userOwner(user), { name: "default", service: "groq", value: keys.groq(), isDefault: true });
+      const def = await rt.keys.create(actorFor(userOwner(user)), userOwner(user), { name: "default", service: "groq", value: keys.groq(), isDefault: true });
       clock.advance(HOUR);
-      await rt.keys.create(userOwner(user), { name: "older", service: "groq", value: older });
+      await rt.keys.create(actorFor(userOwner(user)), userOwner(user), { name: "older", service: "groq", value: older });
       clock.advance(HOUR);
-      await rt.keys.update(userOwner(user), def.id, { isActive: false });
+      await rt.keys.update(actorFor(userOwner(user)), userOwner(user), def.id, { isActive: false });
       expect(await provider.getGroqApiKey(user)).toBe(older);
     });
 
     it("never hands out an inactive key", async () => {
       const { rt, provider } = await open();
       const user = newUserId();
-      await rt.keys.create(userOwner(user), { name: "off", service: "xai", value: keys.xai(), isActive: false, isDefault: true });
+      await rt.keys.create(actorFor(userOwner(user)), userOwner(user), { name: "off", service: "xai", value: keys.xai(), isActive: false, isDefault: true });
       expect(await provider.getXAIApiKey(user)).toBeUndefined();
       expect(await provider.getServiceConfig(user, "xai")).toBeUndefined();
       expect(await provider.validateRequiredKeys(user, ["xai"])).toEqual({ valid: false, missing: ["xai"], available: [] });
@@ -82,9 +83,9 @@ describeEachDatabase("apiKeyProvider resolution", (dialect) => {
       const user = newUserId();
       const lasting = keys.google();
       const expiring = keys.google();
-      await rt.keys.create(userOwner(user), { name: "lasting", service: "google", value: lasting });
+      await rt.keys.create(actorFor(userOwner(user)), userOwner(user), { name: "lasting", service: "google", value: lasting });
       clock.advance(1000);
-      await rt.keys.create(userOwner(user), {
+      await rt.keys.create(actorFor(userOwner(user)), userOwner(user), {
         name: "expiring",
         service: "google",
         value: expiring,
@@ -102,7 +103,7 @@ describeEachDatabase("apiKeyProvider resolution", (dialect) => {
       const { rt, provider } = await open({ OPENAI_API_KEY: "sk-env-openai-key-000000000" });
       const user = newUserId();
       const mine = keys.openai();
-      await rt.keys.create(userOwner(user), { name: "mine", service: "openai", value: mine });
+      await rt.keys.create(actorFor(userOwner(user)), userOwner(user), { name: "mine", service: "openai", value: mine });
       expect(await provider.getOpenAIApiKey(user)).toBe(mine);
       expect(await provider.getOpenAIApiKey(newUserId())).toBe("sk-env-openai-key-000000000");
     });
@@ -110,10 +111,13 @@ describeEachDatabase("apiKeyProvider resolution", (dialect) => {
     it("never hands one user's key to another user", async () => {
       const { rt, provider } = await open();
       const alice = newUserId();
-      await rt.keys.create(userOwner(alice), { name: "alice", service: "openai", value: keys.openai() });
+      await rt.keys.create(actorFor(userOwner(alice)), userOwner(alice), { name: "alice", service: "openai", value: keys.openai() });
       expect(await provider.getOpenAIApiKey(newUserId())).toBeUndefined();
       // A team owner with the same id is another owner.
-      await rt.keys.create({ type: "team", id: "shared-id" }, { name: "team", service: "openai", value: keys.openai() });
+      // No actor may create a team key yet: store one for a user, then hand the row to the team.
+      const someone = userOwner(newUserId());
+      const teamKey = await rt.keys.create(actorFor(someone), someone, { name: "team", service: "openai", value: keys.openai() });
+      await rt.database.db.updateTable("api_keys").set({ owner_type: "team", owner_id: "shared-id" }).where("id", "=", teamKey.id).execute();
       expect(await provider.getOpenAIApiKey("shared-id")).toBeUndefined();
     });
   });
@@ -135,9 +139,9 @@ describeEachDatabase("apiKeyProvider resolution", (dialect) => {
         expect(await provider.getApiKey(user, service)).toBe(value);
         expect((await provider.getServiceConfig(user, service))?.source).toBe("env");
 
-        const k = await rt.keys.create(userOwner(user), { name: "mine", service, value: keys[service]() });
+        const k = await rt.keys.create(actorFor(userOwner(user)), userOwner(user), { name: "mine", service, value: keys[service]() });
         expect(await provider[getter](user)).not.toBe(value);
-        await rt.keys.update(userOwner(user), k.id, { isActive: false });
+        await rt.keys.update(actorFor(userOwner(user)), userOwner(user), k.id, { isActive: false });
         expect(await provider[getter](user)).toBe(value);
       });
     }
@@ -219,7 +223,7 @@ describeEachDatabase("apiKeyProvider resolution", (dialect) => {
       const { rt, provider } = await open({ ANTHROPIC_API_KEY: "sk-ant-env" });
       const user = newUserId();
       const openai = keys.openai();
-      await rt.keys.create(userOwner(user), { name: "o", service: "openai", value: openai });
+      await rt.keys.create(actorFor(userOwner(user)), userOwner(user), { name: "o", service: "openai", value: openai });
       expect(await provider.getApiKeys(user, ["openai", "anthropic", "groq", "aws"])).toEqual({
         openai,
         anthropic: "sk-ant-env",
@@ -231,9 +235,9 @@ describeEachDatabase("apiKeyProvider resolution", (dialect) => {
     it("validateRequiredKeys reports what is available and what is missing", async () => {
       const { rt, provider } = await open({ GEMINI_API_KEY: "g-gemini" });
       const user = newUserId();
-      await rt.keys.create(userOwner(user), { name: "o", service: "openai", value: keys.openai() });
-      await rt.keys.create(userOwner(user), { name: "a", service: "aws", value: keys.aws() });
-      await rt.keys.create(userOwner(user), { name: "x", service: "xai", value: keys.xai(), isActive: false });
+      await rt.keys.create(actorFor(userOwner(user)), userOwner(user), { name: "o", service: "openai", value: keys.openai() });
+      await rt.keys.create(actorFor(userOwner(user)), userOwner(user), { name: "a", service: "aws", value: keys.aws() });
+      await rt.keys.create(actorFor(userOwner(user)), userOwner(user), { name: "x", service: "xai", value: keys.xai(), isActive: false });
       expect(await provider.validateRequiredKeys(user, ["openai", "google", "aws", "xai", "anthropic"])).toEqual({
         valid: false,
         available: ["openai", "google", "aws"],
@@ -253,7 +257,7 @@ describeEachDatabase("apiKeyProvider resolution", (dialect) => {
       const owner = userOwner(user);
       const v = { openai: keys.openai(), anthropic: keys.anthropic(), google: keys.google(), groq: keys.groq(), xai: keys.xai() };
       for (const [service, value] of Object.entries(v)) {
-        await rt.keys.create(owner, { name: service, service: service as keyof typeof v, value });
+        await rt.keys.create(actorFor(owner), owner, { name: service, service: service as keyof typeof v, value });
       }
       expect(await provider.getServiceConfig(user, "openai")).toEqual({
         service: "openai",
@@ -290,7 +294,7 @@ describeEachDatabase("apiKeyProvider resolution", (dialect) => {
       const { rt, provider } = await open();
       const user = newUserId();
       const value = keys.custom();
-      await rt.keys.create(userOwner(user), {
+      await rt.keys.create(actorFor(userOwner(user)), userOwner(user), {
         name: "llm",
         service: "custom",
         value,
@@ -307,7 +311,7 @@ describeEachDatabase("apiKeyProvider resolution", (dialect) => {
 
       const other = newUserId();
       const plain = keys.custom();
-      await rt.keys.create(userOwner(other), { name: "llm", service: "custom", value: plain, config: { baseUrl: "https://x.example" } });
+      await rt.keys.create(actorFor(userOwner(other)), userOwner(other), { name: "llm", service: "custom", value: plain, config: { baseUrl: "https://x.example" } });
       expect(await provider.getServiceConfig(other, "custom")).toMatchObject({
         baseUrl: "https://x.example",
         headers: { Authorization: `Bearer ${plain}` },
@@ -322,8 +326,8 @@ describeEachDatabase("apiKeyProvider resolution", (dialect) => {
         ANTHROPIC_API_KEY: "sk-ant-env",
       });
       const user = newUserId();
-      await rt.keys.create(userOwner(user), { name: "o", service: "openai", value: keys.openai() });
-      await rt.keys.create(userOwner(user), { name: "a", service: "aws", value: keys.aws(), config: { region: "eu-central-2" } });
+      await rt.keys.create(actorFor(userOwner(user)), userOwner(user), { name: "o", service: "openai", value: keys.openai() });
+      await rt.keys.create(actorFor(userOwner(user)), userOwner(user), { name: "a", service: "aws", value: keys.aws(), config: { region: "eu-central-2" } });
       expect((await provider.getServiceConfig(user, "openai"))?.baseUrl).toBe("http://127.0.0.1:4010/v1");
       expect(await provider.getServiceConfig(user, "anthropic")).toMatchObject({
         baseUrl: "https://gateway.internal/anthropic",
@@ -336,7 +340,7 @@ describeEachDatabase("apiKeyProvider resolution", (dialect) => {
       const { rt, provider } = await open({ AWS_REGION: "ap-south-1", AWS_ACCESS_KEY_ID: "AKIAENV", AWS_SECRET_ACCESS_KEY: "x".repeat(40) });
       const user = newUserId();
       const creds = keys.aws(true);
-      await rt.keys.create(userOwner(user), { name: "aws", service: "aws", value: creds, config: { region: "eu-west-1" } });
+      await rt.keys.create(actorFor(userOwner(user)), userOwner(user), { name: "aws", service: "aws", value: creds, config: { region: "eu-west-1" } });
       expect(await provider.getAWSCredentials(user)).toEqual({ ...creds, region: "eu-west-1", source: "user" });
       expect(await provider.getServiceConfig(user, "aws")).toEqual({
         service: "aws",
@@ -350,7 +354,7 @@ describeEachDatabase("apiKeyProvider resolution", (dialect) => {
 
       const permanent = newUserId();
       const long = keys.aws();
-      await rt.keys.create(userOwner(permanent), { name: "aws", service: "aws", value: long });
+      await rt.keys.create(actorFor(userOwner(permanent)), userOwner(permanent), { name: "aws", service: "aws", value: long });
       const got = await provider.getAWSCredentials(permanent);
       expect(got).toEqual({ ...long, region: "us-east-1", source: "user" });
       expect("sessionToken" in got).toBe(false);

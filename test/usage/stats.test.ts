@@ -5,6 +5,7 @@ import type { Runtime } from "../../src/app/compose.js";
 import { getKeyStats, type KeyStats } from "../../src/usage/stats.js";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases.js";
 import { DAY, keys, manualClock, newUserId, providerOf, userOwner } from "../provider/fixtures.js";
+import { actorFor } from "../support/actors.js";
 
 const TODAY = "2026-03-10T12:00:00.000Z";
 const at = (daysFromToday: number) => new Date(Date.parse(TODAY) + daysFromToday * DAY).toISOString();
@@ -28,16 +29,16 @@ describeEachDatabase("getKeyStats", (dialect) => {
     };
 
     // All keys are created 45 days ago.
-    await rt.keys.create(owner, { name: "A", service: "openai", value: keys.openai() }); // active
-    await rt.keys.create(owner, { name: "B", service: "openai", value: keys.openai(), isActive: false }); // inactive
-    await rt.keys.create(owner, { name: "C", service: "anthropic", value: keys.anthropic(), expiresAt: at(-44) }); // expired
-    await rt.keys.create(owner, { name: "G", service: "anthropic", value: keys.anthropic(), expiresAt: at(-44), isActive: false }); // expired (and off)
-    await rt.keys.create(owner, { name: "D", service: "groq", value: keys.groq(), expiresAt: at(3) }); // active, expiring soon
-    await rt.keys.create(owner, { name: "E", service: "xai", value: keys.xai(), expiresAt: at(30) }); // active, not soon
-    await rt.keys.create(owner, { name: "H", service: "google", value: keys.google(), expiresAt: at(3), isActive: false }); // inactive
-    await rt.keys.create(owner, { name: "W", service: "aws", value: keys.aws() }); // active
-    const f = await rt.keys.create(owner, { name: "F", service: "custom", value: keys.custom(), config: { baseUrl: "https://x.example" } });
-    await rt.keys.create(userOwner(other), { name: "O", service: "openai", value: keys.openai() });
+    await rt.keys.create(actorFor(owner), owner, { name: "A", service: "openai", value: keys.openai() }); // active
+    await rt.keys.create(actorFor(owner), owner, { name: "B", service: "openai", value: keys.openai(), isActive: false }); // inactive
+    await rt.keys.create(actorFor(owner), owner, { name: "C", service: "anthropic", value: keys.anthropic(), expiresAt: at(-44) }); // expired
+    await rt.keys.create(actorFor(owner), owner, { name: "G", service: "anthropic", value: keys.anthropic(), expiresAt: at(-44), isActive: false }); // expired (and off)
+    await rt.keys.create(actorFor(owner), owner, { name: "D", service: "groq", value: keys.groq(), expiresAt: at(3) }); // active, expiring soon
+    await rt.keys.create(actorFor(owner), owner, { name: "E", service: "xai", value: keys.xai(), expiresAt: at(30) }); // active, not soon
+    await rt.keys.create(actorFor(owner), owner, { name: "H", service: "google", value: keys.google(), expiresAt: at(3), isActive: false }); // inactive
+    await rt.keys.create(actorFor(owner), owner, { name: "W", service: "aws", value: keys.aws() }); // active
+    const f = await rt.keys.create(actorFor(owner), owner, { name: "F", service: "custom", value: keys.custom(), config: { baseUrl: "https://x.example" } });
+    await rt.keys.create(actorFor(userOwner(other)), userOwner(other), { name: "O", service: "openai", value: keys.openai() });
 
     await handOut(-40, 1, () => provider.getOpenAIApiKey(user)); // outside the 30-day window
     await handOut(-29, 1, () => provider.getXAIApiKey(user)); // first day of the window
@@ -50,7 +51,7 @@ describeEachDatabase("getKeyStats", (dialect) => {
     await handOut(0, 6, () => provider.getOpenAIApiKey(other)); // someone else's
     await handOut(0, 3, () => provider.getAnthropicApiKey(user)); // expired: not handed out
     await rt.usage.flush();
-    await rt.keys.remove(owner, f.id); // its daily history stays; its counter goes with it
+    await rt.keys.remove(actorFor(owner), owner, f.id); // its daily history stays; its counter goes with it
 
     stats = await getKeyStats(rt.database.db, owner, new Date(TODAY));
   });

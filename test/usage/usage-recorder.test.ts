@@ -11,6 +11,7 @@ import { createUsageRecorder } from "../../src/usage/usage-recorder.js";
 import type { Runtime } from "../../src/app/compose.js";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases.js";
 import { DAY, HOUR, keys, manualClock, newUserId, providerOf, storedUsage, userOwner } from "../provider/fixtures.js";
+import { actorFor } from "../support/actors.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -40,7 +41,7 @@ describeEachDatabase("usage counting", (dialect) => {
     const rt = await db.runtime();
     const user = newUserId();
     const value = keys.openai();
-    const key = await rt.keys.create(userOwner(user), { name: "k", service: "openai", value });
+    const key = await rt.keys.create(actorFor(userOwner(user)), userOwner(user), { name: "k", service: "openai", value });
     const provider = providerOf(rt);
 
     let wrong = 0;
@@ -57,17 +58,17 @@ describeEachDatabase("usage counting", (dialect) => {
     expect(usage.days).toHaveLength(1);
     expect(usage.days[0]).toMatchObject({ owner_type: "user", owner_id: user, service: "openai", count: 10_000 });
     expect(usage.lastUsedAt).not.toBeNull();
-    expect((await reopened.keys.get(userOwner(user), key.id)).usageCount).toBe(10_000);
+    expect((await reopened.keys.get(actorFor(userOwner(user)), userOwner(user), key.id)).usageCount).toBe(10_000);
   });
 
   it("counts every call that hands a key out, across keys, users and services", async () => {
     const rt = await db.runtime({ KEYHAVEN_USAGE_FLUSH_MS: "10" });
     const alice = newUserId();
     const bob = newUserId();
-    const a = await rt.keys.create(userOwner(alice), { name: "o", service: "openai", value: keys.openai() });
-    const b = await rt.keys.create(userOwner(alice), { name: "a", service: "anthropic", value: keys.anthropic() });
-    const c = await rt.keys.create(userOwner(bob), { name: "o", service: "openai", value: keys.openai() });
-    const w = await rt.keys.create(userOwner(bob), { name: "w", service: "aws", value: keys.aws() });
+    const a = await rt.keys.create(actorFor(userOwner(alice)), userOwner(alice), { name: "o", service: "openai", value: keys.openai() });
+    const b = await rt.keys.create(actorFor(userOwner(alice)), userOwner(alice), { name: "a", service: "anthropic", value: keys.anthropic() });
+    const c = await rt.keys.create(actorFor(userOwner(bob)), userOwner(bob), { name: "o", service: "openai", value: keys.openai() });
+    const w = await rt.keys.create(actorFor(userOwner(bob)), userOwner(bob), { name: "w", service: "aws", value: keys.aws() });
     const provider = providerOf(rt);
 
     await inBatches(3000, 100, async (i) => {
@@ -95,7 +96,7 @@ describeEachDatabase("usage counting", (dialect) => {
   it("keeps exact counts over several interval flushes", async () => {
     const rt = await db.runtime({ KEYHAVEN_USAGE_FLUSH_MS: "20" });
     const user = newUserId();
-    const key = await rt.keys.create(userOwner(user), { name: "k", service: "groq", value: keys.groq() });
+    const key = await rt.keys.create(actorFor(userOwner(user)), userOwner(user), { name: "k", service: "groq", value: keys.groq() });
     const provider = providerOf(rt);
 
     let total = 0;
@@ -118,7 +119,7 @@ describeEachDatabase("usage counting", (dialect) => {
     const clock = manualClock("2026-02-28T23:59:59.000Z");
     const rt = await db.runtime({}, { now: clock.now });
     const user = newUserId();
-    const key = await rt.keys.create(userOwner(user), { name: "k", service: "xai", value: keys.xai() });
+    const key = await rt.keys.create(actorFor(userOwner(user)), userOwner(user), { name: "k", service: "xai", value: keys.xai() });
     const provider = providerOf(rt);
 
     await inBatches(3, 3, () => provider.getXAIApiKey(user));
@@ -143,7 +144,7 @@ describeEachDatabase("usage counting", (dialect) => {
     const clock = manualClock("2026-04-01T12:00:00.000Z");
     const rt = await db.runtime({}, { now: clock.now });
     const user = newUserId();
-    const key = await rt.keys.create(userOwner(user), { name: "k", service: "openai", value: keys.openai() });
+    const key = await rt.keys.create(actorFor(userOwner(user)), userOwner(user), { name: "k", service: "openai", value: keys.openai() });
     await rt.database.db.updateTable("api_keys").set({ last_used_at: "2026-04-01T13:00:00.000Z" }).where("id", "=", key.id).execute();
     await providerOf(rt).getOpenAIApiKey(user);
     await rt.usage.flush();
@@ -158,7 +159,7 @@ describeEachDatabase("usage counting", (dialect) => {
     const provider = createApiKeyProvider({ keys: rt.keys, usage, config: rt.config });
     const user = newUserId();
     const value = keys.anthropic();
-    const key = await rt.keys.create(userOwner(user), { name: "k", service: "anthropic", value });
+    const key = await rt.keys.create(actorFor(userOwner(user)), userOwner(user), { name: "k", service: "anthropic", value });
 
     await inBatches(120, 40, () => provider.getAnthropicApiKey(user));
     // Break the write half-way: api_keys can be updated, usage_daily is gone.
@@ -190,7 +191,7 @@ describeEachDatabase("usage counting", (dialect) => {
     const usage = createUsageRecorder({ db: rt.database.db, logger, intervalMs: 15 });
     const provider = createApiKeyProvider({ keys: rt.keys, usage, config: rt.config });
     const user = newUserId();
-    const key = await rt.keys.create(userOwner(user), { name: "k", service: "openai", value: keys.openai() });
+    const key = await rt.keys.create(actorFor(userOwner(user)), userOwner(user), { name: "k", service: "openai", value: keys.openai() });
 
     await sql`alter table usage_daily rename to usage_daily_away`.execute(rt.database.db);
     const failures = () => lines.filter((l) => /usage flush failed/.test(l)).map((l) => JSON.parse(l) as { pendingUses: number });
@@ -211,7 +212,7 @@ describeEachDatabase("usage counting", (dialect) => {
   it("concurrent flushes never count a use twice", async () => {
     const rt = await db.runtime();
     const user = newUserId();
-    const key = await rt.keys.create(userOwner(user), { name: "k", service: "openai", value: keys.openai() });
+    const key = await rt.keys.create(actorFor(userOwner(user)), userOwner(user), { name: "k", service: "openai", value: keys.openai() });
     const provider = providerOf(rt);
     const flushes: Promise<void>[] = [];
     await inBatches(2000, 100, async (i) => {
@@ -230,8 +231,8 @@ describeEachDatabase("usage counting", (dialect) => {
     const rt: Runtime = await db.runtime({ GROQ_API_KEY: "gsk_from_the_environment" }, { now: clock.now });
     const user = newUserId();
     const owner = userOwner(user);
-    const off = await rt.keys.create(owner, { name: "off", service: "openai", value: keys.openai(), isActive: false });
-    const expiring = await rt.keys.create(owner, {
+    const off = await rt.keys.create(actorFor(owner), owner, { name: "off", service: "openai", value: keys.openai(), isActive: false });
+    const expiring = await rt.keys.create(actorFor(owner), owner, {
       name: "exp",
       service: "anthropic",
       value: keys.anthropic(),
@@ -261,7 +262,7 @@ describeEachDatabase("usage counting", (dialect) => {
   it("close() is idempotent and ignores uses recorded after it", async () => {
     const rt = await db.runtime();
     const user = newUserId();
-    const key = await rt.keys.create(userOwner(user), { name: "k", service: "openai", value: keys.openai() });
+    const key = await rt.keys.create(actorFor(userOwner(user)), userOwner(user), { name: "k", service: "openai", value: keys.openai() });
     await providerOf(rt).getOpenAIApiKey(user);
     await Promise.all([rt.usage.close(), rt.usage.close()]);
     rt.usage.record({ keyId: key.id, owner: userOwner(user), service: "openai" });

@@ -12,6 +12,7 @@ const removeDom = installDom();
 const { act, cleanup, renderHook, waitFor } = await import("@testing-library/react");
 import { ApiError, createKeyhavenClient, createKeyhavenQueryClient, KeyhavenProvider, useApiKeys } from "../../src/react/index.js";
 import { createHttpApp, openaiKey, type HttpApp, type SignedUpUser } from "../support/http-app.js";
+import { actorFor } from "../support/actors.js";
 
 let h: HttpApp;
 let alice: SignedUpUser;
@@ -78,7 +79,7 @@ describe("useApiKeys against the HTTP app", () => {
   it("a user with more keys than one page holds sees every one, in the server's order", async () => {
     const carol = await h.signUp();
     const owner = { type: "user" as const, id: carol.id };
-    for (let i = 0; i < 520; i++) await h.runtime.keys.create(owner, { name: `key ${i}`, service: i % 2 ? "openai" : "anthropic", value: i % 2 ? openaiKey() : `sk-ant-api03-${"a".repeat(30)}${i}` });
+    for (let i = 0; i < 520; i++) await h.runtime.keys.create(actorFor(owner), owner, { name: `key ${i}`, service: i % 2 ? "openai" : "anthropic", value: i % 2 ? openaiKey() : `sk-ant-api03-${"a".repeat(30)}${i}` });
     requests.length = 0;
     const { result } = renderAs(carol);
     await waitFor(() => expect(result.current.isLoading).toBe(false), { timeout: 10_000 });

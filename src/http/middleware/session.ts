@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from "hono";
+import { userActor } from "../../access/actor.js";
 import type { DatabaseHandle } from "../../db/connect.js";
 import { AppError } from "../../platform/errors.js";
 import type { AppEnv } from "../app-env.js";
@@ -43,6 +44,7 @@ export function requireUser(auth: Auth, database: DatabaseHandle): MiddlewareHan
     }
     if (!user) throw new AppError("UNAUTHORIZED", "Sign in first: this route needs a session");
     c.set("user", user);
+    c.set("actor", userActor(user.id));
     c.set("owner", { type: "user", id: user.id });
     await next();
   };

@@ -1,13 +1,12 @@
 /**
  * /api/api-keys: HTTP in and out for the key store. Validation is the zod schemas of
- * shared/api-schemas.ts; rules live in key-service.ts. The owner always comes from the session.
+ * shared/api-schemas.ts; rules live in key-service.ts. Actor and owner always come from the session.
  */
 import { Hono } from "hono";
 import { z } from "zod";
 import { AppError } from "../../platform/errors.js";
 import type { AppEnv } from "../app-env.js";
 import { parseWith, readJson, readJsonBody } from "../json-body.js";
-import type { Logger } from "../../platform/logger.js";
 import { KEY_WRITES_PER_MINUTE, RATE_LIMITS, type RateLimiter } from "../../limits/rate-limiter.js";
 import type { ServiceId } from "../../services/index.js";
 import {
@@ -20,21 +19,22 @@ import {
   type KeyStats,
   type TestResult,
 } from "../../shared/api-schemas.js";
+import type { Actor } from "../../access/actor.js";
+import type { OwnerRef } from "../../access/owner.js";
 import type { KeyService } from "../../keys/key-service.js";
-import type { KeyTestResult } from "../../key-test/key-tester.js";
+import type { KeyTester } from "../../key-test/key-tester.js";
 
 export interface KeyRoutesDeps {
   keys: KeyService;
   rateLimiter: RateLimiter;
-  logger: Logger;
-  testKey: (service: ServiceId, value: unknown, config: unknown) => Promise<KeyTestResult>;
-  getStats: (owner: { type: "user" | "team"; id: string }) => Promise<KeyStats>;
+  tester: KeyTester;
+  getStats: (actor: Actor, owner: OwnerRef) => Promise<KeyStats>;
 }
 
 const getQuerySchema = z.object({ includeValue: z.enum(["true", "false"], { error: () => "must be true or false" }).optional() });
 
 export function keyRoutes(deps: KeyRoutesDeps) {
-  const { keys, rateLimiter, logger } = deps;
+  const { keys, rateLimiter, tester } = deps;
   const app = new Hono<AppEnv>();
 
   // Counted before the body is read: a flood of bad bodies costs as much as good ones.
@@ -48,7 +48,7 @@ export function keyRoutes(deps: KeyRoutesDeps) {
   const listBodies = new WeakMap<Readonly<ApiKeyList>, string>();
   app.get("/", async (c) => {
     const query = parseWith(listKeysQuerySchema, c.req.query(), "query");
-    const page = await keys.list(c.get("owner"), query);
+    const page = await keys.list(c.get("actor"), c.get("owner"), query);
     let body = listBodies.get(page);
     if (body === undefined) listBodies.set(page, (body = JSON.stringify({ apiKeys: page.apiKeys, nextCursor: page.nextCursor })));
     return c.body(body, 200, { "content-type": "application/json" });
@@ -57,10 +57,10 @@ export function keyRoutes(deps: KeyRoutesDeps) {
   app.post("/", async (c) => {
     await limitWrites(c.get("owner"));
     const body = await readJson(c, createKeyBodySchema);
-    return c.json(await keys.create(c.get("owner"), body), 201);
+    return c.json(await keys.create(c.get("actor"), c.get("owner"), body), 201);
   });
 
-  app.get("/stats", async (c) => c.json(await deps.getStats(c.get("owner"))));
+  app.get("/stats", async (c) => c.json(await deps.getStats(c.get("actor"), c.get("owner"))));
 
   app.post("/test", async (c) => {
     const raw = await readJsonBody(c);
@@ -69,28 +69,18 @@ export function keyRoutes(deps: KeyRoutesDeps) {
     const body = hasKeyId ? parseWith(testSavedKeyBodySchema, raw) : parseWith(testUnsavedKeyBodySchema, raw);
     const owner = c.get("owner");
     await rateLimiter.enforce([{ rule: RATE_LIMITS.keyTestPerUser, subject: owner.id }], "Too many key tests (at most 10 per minute)");
-    let result: TestResult;
-    if ("keyId" in body) {
-      const key = await keys.getWithValue(owner, body.keyId);
-      const outcome = await deps.testKey(key.service, key.value, key.config);
-      await keys.recordTestResult(owner, key.id, outcome);
-      result = { keyId: key.id, ...outcome };
-    } else {
-      result = { keyId: null, ...(await deps.testKey(body.service, body.value, body.config ?? {})) };
-    }
+    const result: TestResult =
+      "keyId" in body
+        ? await keys.test(c.get("actor"), owner, body.keyId, tester)
+        : // A value the caller holds: nothing stored is read, so there is nothing to authorize.
+          { keyId: null, ...(await tester.testKey(body.service, body.value, body.config ?? {})) };
     return c.json(result);
   });
 
   app.get("/:id", async (c) => {
-    const owner = c.get("owner");
     const query = parseWith(getQuerySchema, c.req.query(), "query");
-    if (query.includeValue === "true") {
-      const key = await keys.getWithValue(owner, c.req.param("id"));
-      // Until audit logs land, a reveal leaves a log line (ids only, never the value).
-      logger.info({ event: "key.reveal", keyId: key.id, userId: owner.id }, "key value revealed");
-      return c.json(key);
-    }
-    return c.json(await keys.get(owner, c.req.param("id")));
+    const read = query.includeValue === "true" ? keys.reveal : keys.get;
+    return c.json(await read(c.get("actor"), c.get("owner"), c.req.param("id")));
   });
 
   app.put("/:id", async (c) => {
@@ -101,12 +91,12 @@ export function keyRoutes(deps: KeyRoutesDeps) {
         details: [{ path: "body", message: "must contain at least one of name, description, value, isActive, isDefault, expiresAt, config" }],
       });
     }
-    return c.json(await keys.update(c.get("owner"), c.req.param("id"), body));
+    return c.json(await keys.update(c.get("actor"), c.get("owner"), c.req.param("id"), body));
   });
 
   app.delete("/:id", async (c) => {
     await limitWrites(c.get("owner"));
-    await keys.remove(c.get("owner"), c.req.param("id"));
+    await keys.remove(c.get("actor"), c.get("owner"), c.req.param("id"));
     return c.body(null, 204);
   });
 

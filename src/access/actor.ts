@@ -1,0 +1,27 @@
+/**
+ * Who is acting. Every key-service mutation, reveal, test and hand-out names its actor; the
+ * policy (policy.ts) decides from it, and the audit log (next) will record it. Today a signed-in
+ * user or the system; access tokens and team members plug in here as further variants.
+ */
+export type Actor =
+  /** A person signed in to the web app or the REST API with a session. */
+  | { type: "user"; userId: string }
+  /**
+   * Trusted code of the operator: the library (`apiKeyProvider`) handing out a user's key to
+   * the application it runs in, or a CLI command run on the server. `name` says which.
+   */
+  | { type: "system"; name: SystemActorName };
+
+export type SystemActorName = "library" | "cli";
+
+export const userActor = (userId: string): Actor => ({ type: "user", userId });
+
+/** The library's hand-out: the application asks for a user's key on that user's behalf. */
+export const LIBRARY_ACTOR: Actor = Object.freeze({ type: "system", name: "library" });
+/** Maintenance commands (`keyhaven reseal`) run by the operator on the server. */
+export const CLI_ACTOR: Actor = Object.freeze({ type: "system", name: "cli" });
+
+/** For logs (and soon audit rows): ids only, never a secret. */
+export function describeActor(actor: Actor): string {
+  return actor.type === "user" ? `user:${actor.userId}` : `system:${actor.name}`;
+}

@@ -1,0 +1,110 @@
+/**
+ * The one policy: every action of the key service against who may do it. Then the same rules
+ * through the real key service on both databases — a refused call changes and reveals nothing,
+ * and the owner scoping of the store still holds behind it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLI_ACTOR, LIBRARY_ACTOR, userActor, type Actor } from "../../src/access/actor.js";
+import type { OwnerRef } from "../../src/access/owner.js";
+import { authorize, isAllowed, type Action } from "../../src/access/policy.js";
+import type { Runtime } from "../../src/app/compose.js";
+import { AppError } from "../../src/platform/errors.js";
+import { createKeyTester } from "../../src/key-test/key-tester.js";
+import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases.js";
+
+const ACTIONS: Action[] = ["key.list", "key.read", "key.create", "key.update", "key.delete", "key.reveal", "key.test", "key.use", "key.reseal"];
+const alice: OwnerRef = { type: "user", id: "user_alice" };
+const bob: OwnerRef = { type: "user", id: "user_bob" };
+const aliceTeam: OwnerRef = { type: "team", id: "user_alice" };
+const OPENAI = "sk-proj-Abc_def-1234567890abcdefghijXYZ9";
+
+describe("authorize(actor, action, resource)", () => {
+  const expected: Array<[string, Actor, OwnerRef, (a: Action) => boolean]> = [
+    ["a user, on their own keys: everything", userActor(alice.id), alice, () => true],
+    ["a user, on another user's keys: nothing", userActor(alice.id), bob, () => false],
+    ["a user, on a team whose id equals theirs: nothing (teams decide by role, later)", userActor(alice.id), aliceTeam, () => false],
+    ["the library: hand-out only", LIBRARY_ACTOR, alice, (a) => a === "key.use"],
+    ["the CLI: re-seal only", CLI_ACTOR, bob, (a) => a === "key.reseal"],
+  ];
+  for (const [title, actor, owner, allowed] of expected) {
+    it(title, () => {
+      for (const action of ACTIONS) {
+        expect({ action, allowed: isAllowed(actor, action, { owner }) }).toEqual({ action, allowed: allowed(action) });
+        if (allowed(action)) expect(() => authorize(actor, action, { owner })).not.toThrow();
+        else expect(() => authorize(actor, action, { owner })).toThrow(expect.objectContaining({ code: "FORBIDDEN", status: 403 }) as AppError);
+      }
+    });
+  }
+
+  it("an unknown system actor may do nothing", () => {
+    const stranger = { type: "system", name: "stranger" } as unknown as Actor;
+    for (const action of ACTIONS) expect(isAllowed(stranger, action, { owner: alice })).toBe(false);
+  });
+});
+
+describeEachDatabase("the key service asks the policy first", (dialect) => {
+  let tdb: TestDatabase;
+  let rt: Runtime;
+  let keyId: string;
+  const asAlice = userActor(alice.id);
+  const asBob = userActor(bob.id);
+
+  beforeAll(async () => {
+    tdb = createTestDatabase(dialect);
+    rt = await tdb.runtime();
+    keyId = (await rt.keys.create(asAlice, alice, { name: "mine", service: "openai", value: OPENAI })).id;
+  });
+  afterAll(() => tdb.drop());
+
+  const forbidden = async (p: Promise<unknown>) => {
+    const err = await p.then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect((err as AppError).code).toBe("FORBIDDEN");
+    expect(String((err as Error).message)).not.toContain(OPENAI);
+  };
+
+  it("bob naming alice as the owner is refused for every call, and nothing changes", async () => {
+    const before = await rt.database.db.selectFrom("api_keys").selectAll().where("id", "=", keyId).executeTakeFirstOrThrow();
+    await forbidden(rt.keys.list(asBob, alice));
+    await forbidden(rt.keys.get(asBob, alice, keyId));
+    await forbidden(rt.keys.reveal(asBob, alice, keyId));
+    await forbidden(rt.keys.create(asBob, alice, { name: "planted", service: "openai", value: OPENAI }));
+    await forbidden(rt.keys.update(asBob, alice, keyId, { isActive: false }));
+    await forbidden(rt.keys.remove(asBob, alice, keyId));
+    await forbidden(rt.keys.test(asBob, alice, keyId, createKeyTester({ timeoutMs: 100 })));
+    await forbidden(rt.keys.findUsableKey(asBob, alice, "openai"));
+    await forbidden(rt.stats(asBob, alice));
+    const after = await rt.database.db.selectFrom("api_keys").selectAll().where("id", "=", keyId).executeTakeFirstOrThrow();
+    expect(after).toEqual(before);
+    expect((await rt.keys.list(asAlice, alice)).apiKeys.map((k) => k.name)).toEqual(["mine"]);
+  });
+
+  it("the library may hand a key out but not reveal, change or delete it", async () => {
+    expect(await rt.keys.findUsableKey(LIBRARY_ACTOR, alice, "openai")).toMatchObject({ id: keyId, value: OPENAI });
+    await forbidden(rt.keys.reveal(LIBRARY_ACTOR, alice, keyId));
+    await forbidden(rt.keys.update(LIBRARY_ACTOR, alice, keyId, { name: "x" }));
+    await forbidden(rt.keys.remove(LIBRARY_ACTOR, alice, keyId));
+  });
+
+  it("behind the policy, the store is still scoped: bob acting as himself does not find alice's key", async () => {
+    await expect(rt.keys.get(asBob, bob, keyId)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(rt.keys.reveal(asBob, bob, keyId)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(rt.keys.remove(asBob, bob, keyId)).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  it("a reveal is recorded with its actor (ids only)", async () => {
+    const lines: unknown[] = [];
+    const spy = rt.logger.info.bind(rt.logger);
+    rt.logger.info = ((obj: unknown, ...rest: unknown[]) => {
+      lines.push(obj);
+      return (spy as (...a: unknown[]) => void)(obj, ...rest);
+    }) as typeof rt.logger.info;
+    try {
+      await rt.keys.reveal(asAlice, alice, keyId);
+    } finally {
+      rt.logger.info = spy;
+    }
+    expect(lines).toContainEqual({ event: "key.reveal", keyId, actor: `user:${alice.id}` });
+    expect(JSON.stringify(lines)).not.toContain(OPENAI);
+  });
+});
