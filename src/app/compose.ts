@@ -1,7 +1,10 @@
 /**
- * Builds a running Keyhaven core from a config: database (migrated), master key (verified
- * against the stored key check), data keys, the key service and the usage recorder. Used by the server, the CLI
- * and the library alike, so all three start the same way.
+ * The composition root: every service is built here, once. `createRuntime` builds the core from
+ * a config — database (migrated), master key (verified against the stored key check), data
+ * keys, the key service, usage and stats — and is shared by the server, the CLI and the library,
+ * so all three start the same way. `composeServer` adds what only the server needs: sign-in
+ * (better-auth, imported only there so the library never loads it), rate limits and the key
+ * tester. `http/` receives these finished services and only wires them to routes.
  */
 import type { Config } from "../platform/config.js";
 import { masterKeyWasUsed, verifyOrRecordKeyCheck } from "../keys/key-check-store.js";
@@ -17,6 +20,9 @@ import { createKeyStore } from "../keys/key-store.js";
 import { createStatsReader, type StatsReader } from "../usage/stats.js";
 import { createUsageRecorder, type UsageRecorder } from "../usage/usage-recorder.js";
 import { resolveAuthSecret } from "../auth/auth-secret.js";
+import type { Auth } from "../auth/auth.js";
+import { createKeyTester, type KeyTester, type KeyTesterOptions } from "../key-test/key-tester.js";
+import { createRateLimiter, type RateLimiter } from "../limits/rate-limiter.js";
 
 export interface Runtime {
   config: Config;
@@ -96,4 +102,33 @@ export async function createRuntime(config: Config, logger: Logger, opts: Runtim
     await database.close().catch(() => {});
     throw err;
   }
+}
+
+/** The services only the HTTP server uses, built on a runtime. */
+export interface ServerServices {
+  auth: Auth;
+  rateLimiter: RateLimiter;
+  tester: KeyTester;
+}
+
+export interface ServerOptions {
+  /** Overrides for the key tester (tests shorten the timeout or inject DNS). */
+  keyTester?: Partial<KeyTesterOptions>;
+}
+
+export async function composeServer(runtime: Runtime, opts: ServerOptions = {}): Promise<ServerServices> {
+  const { config } = runtime;
+  // Loaded here, not at the top: the library imports this module and must not pull in better-auth.
+  const { createAuth } = await import("../auth/auth.js");
+  return {
+    auth: createAuth({ config, database: runtime.database, secret: runtime.authSecret, logger: runtime.logger }),
+    rateLimiter: createRateLimiter(runtime.database.db, () => runtime.now().getTime()),
+    tester: createKeyTester({
+      baseUrlOverrides: config.baseUrlOverrides,
+      allowPrivateEndpoints: config.allowPrivateEndpoints,
+      allowHttpHosts: config.allowHttpHosts,
+      now: runtime.now,
+      ...opts.keyTester,
+    }),
+  };
 }

@@ -11,7 +11,7 @@ import { createApp } from "../http/app.js";
 import { resealLegacySecrets } from "../keys/reseal.js";
 import { listen } from "../http/server.js";
 import { createLogger } from "../platform/logger.js";
-import { createRuntime } from "../app/compose.js";
+import { composeServer, createRuntime } from "../app/compose.js";
 
 const USAGE = `usage: keyhaven <command>
 
@@ -28,7 +28,7 @@ async function serveCommand(): Promise<void> {
   const runtime = await createRuntime(config, logger);
   let server;
   try {
-    server = await listen(createApp(runtime), runtime, config.port, config.host);
+    server = await listen(createApp(runtime, await composeServer(runtime)), runtime, config.port, config.host);
   } catch (err) {
     await runtime.close();
     throw err;

@@ -5,13 +5,10 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { authRoutes } from "./routes/auth.js";
-import { createAuth } from "../auth/auth.js";
 import { requireUser } from "./middleware/session.js";
 import { AppError } from "../platform/errors.js";
-import { createKeyTester, type KeyTesterOptions } from "../key-test/key-tester.js";
 import { keyRoutes } from "./routes/keys.js";
-import { createRateLimiter } from "../limits/rate-limiter.js";
-import type { Runtime } from "../app/compose.js";
+import type { Runtime, ServerServices } from "../app/compose.js";
 import { publicCatalog } from "../services/index.js";
 import type { AppEnv } from "./app-env.js";
 import { docsRoutes } from "./routes/docs.js";
@@ -24,23 +21,14 @@ import { serveWebApp } from "./routes/web-app.js";
 export const MAX_BODY_BYTES = 64 * 1024;
 
 export interface AppOptions {
-  /** Overrides for the key tester (tests shorten the timeout or inject DNS). */
-  keyTester?: Partial<KeyTesterOptions>;
   /** Directory of the built SPA; defaults to dist/web. */
   webDir?: string;
 }
 
-export function createApp(runtime: Runtime, opts: AppOptions = {}) {
+/** Wires the services built by app/compose.ts to routes and middleware; builds none itself. */
+export function createApp(runtime: Runtime, services: ServerServices, opts: AppOptions = {}) {
   const { config, logger } = runtime;
-  const auth = createAuth({ config, database: runtime.database, secret: runtime.authSecret, logger });
-  const rateLimiter = createRateLimiter(runtime.database.db, () => runtime.now().getTime());
-  const tester = createKeyTester({
-    baseUrlOverrides: config.baseUrlOverrides,
-    allowPrivateEndpoints: config.allowPrivateEndpoints,
-    allowHttpHosts: config.allowHttpHosts,
-    now: runtime.now,
-    ...opts.keyTester,
-  });
+  const { auth, rateLimiter, tester } = services;
 
   const app = new Hono<AppEnv>();
   app.use("*", securityHeaders({ https: new URL(config.publicUrl).protocol === "https:" }));

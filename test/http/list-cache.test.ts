@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { createApp, type KeyhavenApp } from "../../src/http/app.js";
 import { createKeyhaven } from "../../src/index.js";
 import { expiryWindow } from "../../src/keys/key-view.js";
-import type { Runtime } from "../../src/app/compose.js";
+import { composeServer, type Runtime } from "../../src/app/compose.js";
 import { createTestDatabase, describeEachDatabase, TEST_DATABASE_URL, type TestDatabase } from "../support/databases.js";
 import { fakeBaseUrlOverrides, fakeKey, startFakeProvider, type FakeProvider } from "../support/fake-provider.js";
 import { cookieHeaderFrom, DEFAULT_PASSWORD, ISO_DATE, jsonOf, openaiKey, unique } from "../support/http-app.js";
@@ -110,7 +110,7 @@ describeEachDatabase("GET /api/api-keys answers every change at once", (dialect)
     );
     tdb = createTestDatabase(dialect);
     rt = await tdb.runtime(env, { now: () => new Date(t) });
-    app = createApp(rt, { keyTester: { timeoutMs: 500 } });
+    app = createApp(rt, await composeServer(rt, { keyTester: { timeoutMs: 500 } }));
     publicUrl = rt.config.publicUrl;
   });
   afterAll(async () => {

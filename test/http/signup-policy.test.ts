@@ -8,6 +8,7 @@ import { describeEachDatabase } from "../support/databases.js";
 import { cookieHeaderFrom, createHttpApp, DEFAULT_PASSWORD, expectError, jsonOf, sessionSetCookie, unique, type HttpApp } from "../support/http-app.js";
 import { loadConfig } from "../../src/platform/config.js";
 import { createApp } from "../../src/http/app.js";
+import { composeServer } from "../../src/app/compose.js";
 
 const CLOSED = { code: "FORBIDDEN", message: "Sign-up is closed on this server: an administrator adds accounts" };
 
@@ -21,7 +22,8 @@ describeEachDatabase("KEYHAVEN_SIGNUP", (dialect) => {
     beforeAll(async () => {
       h = await createHttpApp(dialect, { env: { KEYHAVEN_SIGNUP: "closed" } });
       // The same database served with sign-up open: how an account exists before closing.
-      openApp = createApp(await h.tdb.runtime({ KEYHAVEN_SIGNUP: "open" }));
+      const openRuntime = await h.tdb.runtime({ KEYHAVEN_SIGNUP: "open" });
+      openApp = createApp(openRuntime, await composeServer(openRuntime));
     });
     afterAll(() => h?.close());
 

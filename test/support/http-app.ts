@@ -14,14 +14,14 @@ import path from "node:path";
 import { expect } from "vitest";
 import { createApp, type AppOptions, type KeyhavenApp } from "../../src/http/app.js";
 import { createLogger } from "../../src/platform/logger.js";
-import { createRuntime, type Runtime, type RuntimeOptions } from "../../src/app/compose.js";
+import { composeServer, createRuntime, type Runtime, type RuntimeOptions, type ServerOptions } from "../../src/app/compose.js";
 import { createTestDatabase, tempDir, type TestDatabase, type TestDialect } from "./databases.js";
 
 export interface HttpAppOptions {
   /** Environment overrides (KEYHAVEN_PUBLIC_URL, KEYHAVEN_OPENAI_BASE_URL, KEYHAVEN_TRUST_PROXY, …). */
   env?: Record<string, string | undefined>;
   /** Passed to createApp (key tester timeout, web dir). */
-  app?: AppOptions;
+  app?: AppOptions & ServerOptions;
   /** A pino level ("debug", "info"): every line is captured in `logs`. Default: silent. */
   logLevel?: string;
   /** The server clock (rate-limit windows, expiry, stats): tests move it instead of waiting. */
@@ -176,7 +176,7 @@ export async function createHttpApp(dialect: TestDialect, opts: HttpAppOptions =
     await tdb.drop();
     throw err;
   }
-  const app = createApp(runtime, opts.app);
+  const app = createApp(runtime, await composeServer(runtime, opts.app), opts.app);
   const publicUrl = runtime.config.publicUrl;
 
   async function request(method: string, urlPath: string, ro: RequestOptions = {}): Promise<Response> {

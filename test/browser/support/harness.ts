@@ -11,7 +11,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 import { createApp } from "../../../src/http/app.js";
 import { listen, type RunningServer } from "../../../src/http/server.js";
 import { createApiKeyProvider, type ApiKeyProvider } from "../../../src/provider/api-key-provider.js";
-import type { Runtime } from "../../../src/app/compose.js";
+import { composeServer, type Runtime } from "../../../src/app/compose.js";
 import { createTestDatabase, type TestDatabase } from "../../support/databases.js";
 import { fakeBaseUrlOverrides, startFakeProvider, type FakeProvider } from "../../support/fake-provider.js";
 
@@ -70,7 +70,7 @@ export async function startHarness(): Promise<Harness> {
     const env: Record<string, string> = { KEYHAVEN_PUBLIC_URL: base };
     for (const [service, url] of Object.entries(fakeBaseUrlOverrides(fake.url))) env[`KEYHAVEN_${service.toUpperCase()}_BASE_URL`] = url;
     const rt = await db.runtime(env);
-    const server: RunningServer = await listen(createApp(rt, { webDir: WEB_DIR }), rt, port, "127.0.0.1");
+    const server: RunningServer = await listen(createApp(rt, await composeServer(rt), { webDir: WEB_DIR }), rt, port, "127.0.0.1");
     cleanups.push(() => server.stop());
 
     const browser = await chromium.launch({
