@@ -124,4 +124,4 @@ export interface AwsProviderDefinition<Config = unknown> extends ProviderDefinit
 }
 
 /** What each file in providers/ exports. */
-export type ProviderDefinition = StringProviderDefinition<StringServiceId, any> | AwsProviderDefinition<any>;
+export type ProviderDefinition = StringProviderDefinition<StringServiceId, unknown> | AwsProviderDefinition<unknown>;
