@@ -1,3 +1,4 @@
+import { listServices } from "../services/index.js";
 import type { GuardedResponse } from "./guarded-fetch.js";
 
 export type KeyTestStatus = "valid" | "invalid" | "error";
@@ -131,11 +132,16 @@ function redirectTarget(location: string | string[] | undefined, requestUrl: URL
 }
 
 /**
- * Google ("API key not valid", reason API_KEY_INVALID) and xAI ("Incorrect API key provided")
- * reject a wrong key with 400 rather than 401: recognised by what the body says. Linear (no
- * nested quantifiers), and run over the first MAX_PARSED_BODY_BYTES only.
+ * How providers that answer a wrong key with 400 rather than 401 say so (Google, xAI), each
+ * declared by its provider. Every service's 400 is read with all of them: a custom endpoint
+ * often fronts one of these providers. Run over the first MAX_PARSED_BODY_BYTES only.
  */
-const KEY_REJECTED_TEXT = /API_KEY_INVALID|api[ _-]?key (?:is )?(?:not valid|invalid|incorrect)|(?:incorrect|invalid) api[ _-]?key/i;
+const KEY_REJECTED_TEXTS: readonly RegExp[] = listServices().flatMap((s) => (s.keyRejectedText ? [s.keyRejectedText] : []));
+
+function saysKeyRejected(body: Buffer): boolean {
+  const text = answerText(body);
+  return KEY_REJECTED_TEXTS.some((pattern) => pattern.test(text));
+}
 
 /** DESIGN.md's outcome mapping for an answer the endpoint gave. */
 export function outcomeForResponse(res: GuardedResponse, requestUrl: URL, secrets: readonly string[]): KeyTestOutcome {
@@ -152,7 +158,7 @@ export function outcomeForResponse(res: GuardedResponse, requestUrl: URL, secret
     };
   }
   const detail = providerMessage(res.body, secrets);
-  const rejected = status === 401 || status === 403 || (status === 400 && KEY_REJECTED_TEXT.test(answerText(res.body)));
+  const rejected = status === 401 || status === 403 || (status === 400 && saysKeyRejected(res.body));
   if (rejected) {
     return { status: "invalid", message: withDetail(`The provider rejected the key (HTTP ${status})`, detail) };
   }

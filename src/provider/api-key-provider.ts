@@ -125,15 +125,17 @@ export function createApiKeyProvider(deps: ApiKeyProviderDeps): ApiKeyProvider {
   const overrides = deps.config.baseUrlOverrides;
 
   function fromEnvironment(service: ServiceId): Resolved | undefined {
-    if (service === "aws") {
-      const accessKeyId = env.AWS_ACCESS_KEY_ID;
-      const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
+    const definition = getService(service);
+    if (definition.valueKind === "aws") {
+      const names = definition.envVars;
+      const accessKeyId = env[names.accessKeyId];
+      const secretAccessKey = env[names.secretAccessKey];
       // Half a credential signs nothing: both parts or no fallback.
       if (!accessKeyId || !secretAccessKey) return undefined;
-      const sessionToken = env.AWS_SESSION_TOKEN;
+      const sessionToken = env[names.sessionToken];
       return { source: "env", value: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) }, config: {} };
     }
-    for (const name of getService(service).envVars) {
+    for (const name of definition.envVars) {
       const value = env[name];
       if (value) return { source: "env", value, config: {} };
     }
@@ -169,7 +171,7 @@ export function createApiKeyProvider(deps: ApiKeyProviderDeps): ApiKeyProvider {
 
   function regionOf(found: Resolved | undefined): string {
     const region = found?.config.region;
-    return typeof region === "string" && region ? region : env.AWS_REGION || DEFAULT_AWS_REGION;
+    return typeof region === "string" && region ? region : env[getService("aws").envVars.region] || DEFAULT_AWS_REGION;
   }
 
   async function getApiKey(userId: string, service: ServiceId): Promise<string | undefined> {

@@ -24,6 +24,8 @@ export interface ServiceInfo {
   envVars: string[] | Record<string, string>;
   defaultBaseUrl: string | null;
   configFields: ServiceConfigField[];
+  /** What the service's keys look like, as data, for feedback while a key is typed. */
+  keyShape: import("../shared/key-shapes.js").KeyShape;
 }
 
 /** A setting a service keeps in `config` (aws: region; custom: baseUrl, headerName, headerPrefix). */

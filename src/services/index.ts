@@ -40,3 +40,13 @@ export {
 } from "./service-config.js";
 export { maskKeyValue, MIN_LENGTH_TO_REVEAL_TAIL } from "./masking.js";
 export { authHeadersFor, baseUrlFor, ANTHROPIC_VERSION, type BaseUrlOverrides } from "./auth-headers.js";
+export { findService, indexProviders, PROVIDERS } from "./registry.js";
+export { STS_GET_CALLER_IDENTITY_BODY } from "./providers/aws.js";
+export type {
+  AwsProviderDefinition,
+  ConfigSchema,
+  KeyTestSpec,
+  ProviderDefinition,
+  StringProviderDefinition,
+  TestRequest,
+} from "./provider-definition.js";

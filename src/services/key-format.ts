@@ -1,12 +1,9 @@
 import { AppError } from "../platform/errors.js";
-import { getService } from "./catalog.js";
 import {
   AWS_SESSION_TOKEN,
-  LOOKALIKE_LABELS,
   MAX_AWS_SESSION_TOKEN_LENGTH,
   MAX_CUSTOM_KEY_LENGTH,
   MIN_PREFIXED_KEY_LENGTH,
-  PREFIXED_KEY_SHAPES,
   awsAccessKeyIdProblem,
   awsSecretAccessKeyProblem,
   awsSessionTokenPairingProblem,
@@ -14,9 +11,11 @@ import {
   prefixedKeyProblem,
   withArticle,
   type PrefixedKeyProblem,
-  type PrefixedServiceId,
+  type PrefixedKeyShape,
 } from "../shared/key-shapes.js";
 import type { ServiceId, StringServiceId } from "../shared/service-ids.js";
+import type { AwsCredentialValue, KeyValue } from "./provider-definition.js";
+import { getService, listServices, type ServiceDefinition } from "./registry.js";
 
 export {
   MAX_AWS_SESSION_TOKEN_LENGTH,
@@ -24,39 +23,30 @@ export {
   MAX_PREFIXED_KEY_LENGTH,
   MIN_PREFIXED_KEY_LENGTH,
 } from "../shared/key-shapes.js";
-
-export interface AwsCredentialValue {
-  accessKeyId: string;
-  secretAccessKey: string;
-  /** Present only for temporary (`ASIA…`) credentials. */
-  sessionToken?: string;
-}
-
-export type KeyValue = string | AwsCredentialValue;
+export type { AwsCredentialValue, KeyValue } from "./provider-definition.js";
 
 const BODY_CHARS_TEXT = 'letters, digits, "-" and "_"';
 
 /** What a prefixed service's keys look like, in words, from its shape. */
-function prefixedExpects(service: PrefixedServiceId): string {
-  const { prefix, label, bodyLength } = PREFIXED_KEY_SHAPES[service];
-  if (bodyLength !== undefined) {
+function prefixedExpects(label: string, { prefix, bodyLength }: PrefixedKeyShape): string {
+  if (bodyLength !== null) {
     return `${label} keys are "${prefix}" followed by exactly ${bodyLength} ${BODY_CHARS_TEXT} (${prefix.length + bodyLength} characters in all)`;
   }
   return `${label} keys start with "${prefix}" followed by ${BODY_CHARS_TEXT}, at least ${MIN_PREFIXED_KEY_LENGTH} characters in all`;
 }
 
-function prefixedReason(service: PrefixedServiceId, found: PrefixedKeyProblem): string {
+function prefixedReason(shape: PrefixedKeyShape, found: PrefixedKeyProblem): string {
   switch (found.problem) {
     case "empty":
       return "the value is empty";
     case "whitespace":
       return "it contains whitespace";
     case "other-service": {
-      const label = LOOKALIKE_LABELS[found.service];
+      const label = getService(found.service).label;
       return `this looks like ${withArticle(label)} key; add it under ${label}`;
     }
     case "prefix":
-      return `it does not start with "${PREFIXED_KEY_SHAPES[service].prefix}"`;
+      return `it does not start with "${shape.prefix}"`;
     case "body-chars":
       return `it contains characters other than ${BODY_CHARS_TEXT}`;
     case "too-short":
@@ -78,12 +68,12 @@ function fail(expects: string, reason?: string): never {
   throw new AppError("INVALID_KEY_FORMAT", `Invalid API key format: ${expects}${reason ? ` (${reason})` : ""}`);
 }
 
-function normalizePrefixed(service: PrefixedServiceId, raw: unknown): string {
-  const expects = prefixedExpects(service);
+function normalizePrefixed(service: ServiceDefinition, shape: PrefixedKeyShape, raw: unknown): string {
+  const expects = prefixedExpects(service.label, shape);
   if (typeof raw !== "string") fail(expects, "the value must be a string");
   const value = raw.trim();
-  const found = prefixedKeyProblem(service, value);
-  if (found) fail(expects, prefixedReason(service, found));
+  const found = prefixedKeyProblem(service.id, shape, value, listServices());
+  if (found) fail(expects, prefixedReason(shape, found));
   return value;
 }
 
@@ -160,13 +150,14 @@ export function normalizeKeyValue(service: "aws", value: unknown): AwsCredential
 export function normalizeKeyValue(service: StringServiceId, value: unknown): string;
 export function normalizeKeyValue(service: ServiceId, value: unknown): KeyValue;
 export function normalizeKeyValue(service: ServiceId, value: unknown): KeyValue {
-  switch (service) {
+  const definition = getService(service); // refuses an unknown id
+  const shape = definition.keyShape;
+  switch (shape.kind) {
     case "aws":
       return normalizeAws(value);
-    case "custom":
+    case "any":
       return normalizeCustom(value);
-    default:
-      getService(service); // refuses an unknown id before PREFIXED_KEY_SHAPES is indexed with it
-      return normalizePrefixed(service, value);
+    case "prefixed":
+      return normalizePrefixed(definition, shape, value);
   }
 }

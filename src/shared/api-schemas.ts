@@ -5,7 +5,8 @@
  */
 import { z } from "zod";
 import { CONTROL_CHARS_MESSAGE, isOneLine, isPlainText } from "./control-chars.js";
-import { serviceIdSchema } from "./service-ids.js";
+import { SERVICE_IDS, serviceIdSchema } from "./service-ids.js";
+import type { KeyShape } from "./key-shapes.js";
 import { LIST_PAGE_DEFAULT, LIST_PAGE_MAX } from "./list-page.js";
 
 export { serviceIdSchema };
@@ -125,6 +126,39 @@ export const statsSchema = z.object({
   usageByDay: z.array(z.object({ date: z.string(), count: z.number().int() })),
 });
 
+/** A setting a service keeps in `config` (aws: region; custom: baseUrl, headerName, headerPrefix). */
+export const configFieldSchema = z.object({
+  name: z.string(),
+  label: z.string(),
+  required: z.boolean(),
+  default: z.string().nullable(),
+  description: z.string(),
+});
+
+/** What a service's key looks like, as data (see KeyShape in key-shapes.ts). */
+export const keyShapeSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("prefixed"), prefix: z.string(), bodyLength: z.number().int().nullable() }),
+  z.object({ kind: z.literal("aws"), accessKeyIdPrefixes: z.array(z.string()) }),
+  z.object({ kind: z.literal("any") }),
+]) satisfies z.ZodType<KeyShape>;
+
+/** One entry of `GET /api/services`. */
+export const publicServiceSchema = z.object({
+  id: z.enum(SERVICE_IDS),
+  label: z.string(),
+  valueKind: z.enum(["string", "aws"]),
+  formatHint: z.string(),
+  keyPageUrl: z.string().nullable(),
+  /** Fallback variables in order; for aws one per credential part. */
+  envVars: z.union([
+    z.array(z.string()),
+    z.object({ accessKeyId: z.string(), secretAccessKey: z.string(), sessionToken: z.string(), region: z.string() }),
+  ]),
+  defaultBaseUrl: z.string().nullable(),
+  configFields: z.array(configFieldSchema),
+  keyShape: keyShapeSchema,
+});
+
 export const errorBodySchema = z.object({
   error: z.object({
     code: z.string(),
@@ -143,4 +177,6 @@ export type ApiKeyWithValue = z.infer<typeof apiKeyWithValueSchema>;
 export type ApiKeyList = z.infer<typeof apiKeyListSchema>;
 export type TestResult = z.infer<typeof testResultSchema>;
 export type KeyStats = z.infer<typeof statsSchema>;
+export type ConfigFieldInfo = z.infer<typeof configFieldSchema>;
+export type PublicService = z.infer<typeof publicServiceSchema>;
 export type ErrorBody = z.infer<typeof errorBodySchema>;

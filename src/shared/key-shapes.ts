@@ -1,9 +1,11 @@
 /**
- * The shape of each service's key, as pure data and predicates: no imports but types, so the
- * server (src/services/key-format.ts, which turns a problem into an AppError) and the browser
- * (web/src/lib/key-format.ts, which turns it into as-you-type feedback) share one set of rules
- * without the web bundle pulling in server code. Every predicate takes an already-trimmed value
- * and says what is wrong, never how to say it; each side words its own messages.
+ * Key shapes as data and the predicates that check a value against one: no imports but types,
+ * so the server (src/services/key-format.ts, which turns a problem into an AppError) and the
+ * browser (web/src/lib/key-format.ts, which turns it into as-you-type feedback) share one set
+ * of rules without the web bundle pulling in server code. Which shape a service has is the
+ * provider's to say (src/services/providers/); the browser gets it from the catalog. Every
+ * predicate takes an already-trimmed value and says what is wrong, never how to say it; each
+ * side words its own messages.
  */
 import type { ServiceId } from "./service-ids.js";
 
@@ -13,56 +15,78 @@ export const MAX_PREFIXED_KEY_LENGTH = 1024;
 export const MAX_CUSTOM_KEY_LENGTH = 4096;
 export const MAX_AWS_SESSION_TOKEN_LENGTH = 8192;
 
-/** The services whose key is one string with a fixed prefix. */
-export type PrefixedServiceId = Exclude<ServiceId, "aws" | "custom">;
-/** The services `looksLike` can recognise from a value's start. */
-export type LookalikeServiceId = Exclude<ServiceId, "custom">;
+/** The two kinds of AWS access key ID: long-term (`AKIA`) and temporary (`ASIA`). */
+export const AWS_ACCESS_KEY_ID_PREFIXES = ["AKIA", "ASIA"] as const;
+
+/**
+ * What a service's key looks like, as plain JSON data: each provider declares one, the public
+ * catalog carries it to the browser, and the predicates below read it.
+ * - `prefixed`: one string, `prefix` then letters, digits, `-` and `_`; `bodyLength` fixes how
+ *   many follow the prefix (Google), else MIN/MAX_PREFIXED_KEY_LENGTH bound the whole key.
+ * - `aws`: an access key ID (one of `accessKeyIdPrefixes` + 16) with its secret, checked by the
+ *   AWS credential rules below.
+ * - `any`: any non-empty printable text (custom endpoints), see customKeyProblem.
+ */
+export type KeyShape = PrefixedKeyShape | AwsKeyShape | AnyKeyShape;
 
 export interface PrefixedKeyShape {
+  kind: "prefixed";
   prefix: string;
-  label: string;
-  /** Exact number of characters after the prefix, for formats that fix it (Google). */
-  bodyLength?: number;
+  /** Exact number of characters after the prefix, for formats that fix it; null when free. */
+  bodyLength: number | null;
 }
 
-export const PREFIXED_KEY_SHAPES: Readonly<Record<PrefixedServiceId, Readonly<PrefixedKeyShape>>> = {
-  openai: { prefix: "sk-", label: "OpenAI" },
-  anthropic: { prefix: "sk-ant-", label: "Anthropic" },
-  google: { prefix: "AIza", label: "Google AI", bodyLength: 35 },
-  groq: { prefix: "gsk_", label: "Groq" },
-  xai: { prefix: "xai-", label: "xAI" },
-};
+export interface AwsKeyShape {
+  kind: "aws";
+  accessKeyIdPrefixes: readonly string[];
+}
 
-export const LOOKALIKE_LABELS: Readonly<Record<LookalikeServiceId, string>> = {
-  openai: PREFIXED_KEY_SHAPES.openai.label,
-  anthropic: PREFIXED_KEY_SHAPES.anthropic.label,
-  google: PREFIXED_KEY_SHAPES.google.label,
-  groq: PREFIXED_KEY_SHAPES.groq.label,
-  xai: PREFIXED_KEY_SHAPES.xai.label,
-  aws: "AWS",
-};
+export interface AnyKeyShape {
+  kind: "any";
+}
+
+/** A service and its key shape: a catalog entry has both, so the browser passes those. */
+export interface ServiceKeyShape {
+  id: ServiceId;
+  keyShape: KeyShape;
+}
+
+/** The starts a value of this shape is recognised by (none for `any`). */
+export function shapePrefixes(shape: KeyShape): readonly string[] {
+  switch (shape.kind) {
+    case "prefixed":
+      return [shape.prefix];
+    case "aws":
+      return shape.accessKeyIdPrefixes;
+    case "any":
+      return [];
+  }
+}
 
 /** What may follow a prefix. */
 export const BODY_CHARS = /^[A-Za-z0-9_-]+$/;
 /** Printable ASCII and space: what an HTTP header value can carry without surprises. */
 export const HEADER_SAFE = /^[\x20-\x7e]+$/;
 
-export const AWS_ACCESS_KEY_ID_PREFIX = /^(AKIA|ASIA)/;
-export const AWS_ACCESS_KEY_ID = /^(AKIA|ASIA)[A-Z0-9]{16}$/;
+export const AWS_ACCESS_KEY_ID_PREFIX = new RegExp(`^(${AWS_ACCESS_KEY_ID_PREFIXES.join("|")})`);
+export const AWS_ACCESS_KEY_ID = new RegExp(`^(${AWS_ACCESS_KEY_ID_PREFIXES.join("|")})[A-Z0-9]{16}$`);
 export const AWS_SECRET_ACCESS_KEY_CHARS = /^[A-Za-z0-9/+=]+$/;
 export const AWS_SECRET_ACCESS_KEY_LENGTH = 40;
 /** Printable ASCII without space. */
 export const AWS_SESSION_TOKEN = /^[\x21-\x7e]+$/;
 
-/** Which service a value seems to belong to, from its prefix alone. */
-export function looksLike(value: string): LookalikeServiceId | undefined {
-  if (value.startsWith("sk-ant-")) return "anthropic";
-  if (value.startsWith("sk-")) return "openai";
-  if (value.startsWith("AIza")) return "google";
-  if (value.startsWith("gsk_")) return "groq";
-  if (value.startsWith("xai-")) return "xai";
-  if (AWS_ACCESS_KEY_ID_PREFIX.test(value)) return "aws";
-  return undefined;
+/**
+ * Which service a value seems to belong to, from its start alone: the longest matching prefix
+ * of all shapes wins, so `sk-ant-…` is Anthropic's although it also starts with OpenAI's `sk-`.
+ */
+export function looksLike(value: string, services: readonly ServiceKeyShape[]): ServiceId | undefined {
+  let best: { id: ServiceId; length: number } | undefined;
+  for (const { id, keyShape } of services) {
+    for (const prefix of shapePrefixes(keyShape)) {
+      if (value.startsWith(prefix) && (!best || prefix.length > best.length)) best = { id, length: prefix.length };
+    }
+  }
+  return best?.id;
 }
 
 /** "an OpenAI", "a Groq": the article a service label takes. */
@@ -73,7 +97,7 @@ export function withArticle(label: string): string {
 export type PrefixedKeyProblem =
   | { problem: "empty" }
   | { problem: "whitespace" }
-  | { problem: "other-service"; service: LookalikeServiceId }
+  | { problem: "other-service"; service: ServiceId }
   | { problem: "prefix" }
   | { problem: "body-chars" }
   /** `bodyLength` is the number of characters after the prefix, as given. */
@@ -87,23 +111,27 @@ export interface PrefixedKeyOptions {
   typing?: boolean;
 }
 
-/** What is wrong with a trimmed key for a prefixed service, checked in order; undefined if nothing. */
+/**
+ * What is wrong with a trimmed key for `service`, whose shape is `shape`, checked in order;
+ * undefined if nothing. `services` are every service's shapes, to recognise another's key.
+ */
 export function prefixedKeyProblem(
-  service: PrefixedServiceId,
+  service: ServiceId,
+  shape: PrefixedKeyShape,
   value: string,
+  services: readonly ServiceKeyShape[],
   { typing = false }: PrefixedKeyOptions = {},
 ): PrefixedKeyProblem | undefined {
-  const shape = PREFIXED_KEY_SHAPES[service];
   if (value.length === 0) return { problem: "empty" };
   if (/\s/.test(value)) return { problem: "whitespace" };
   const prefixSoFar = typing && shape.prefix.startsWith(value);
   // `sk-ant-…` also starts with OpenAI's `sk-`, so it is recognised before the prefix check.
-  const other = prefixSoFar ? undefined : looksLike(value);
+  const other = prefixSoFar ? undefined : looksLike(value, services);
   if (other && other !== service) return { problem: "other-service", service: other };
   if (!value.startsWith(shape.prefix) && !prefixSoFar) return { problem: "prefix" };
   const body = value.slice(shape.prefix.length);
   if (body.length > 0 && !BODY_CHARS.test(body)) return { problem: "body-chars" };
-  if (shape.bodyLength !== undefined) {
+  if (shape.bodyLength !== null) {
     if (body.length < shape.bodyLength) return { problem: "too-short", bodyLength: body.length };
     if (body.length > shape.bodyLength) return { problem: "too-long", bodyLength: body.length };
   } else {

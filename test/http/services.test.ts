@@ -20,7 +20,7 @@ describeEachDatabase("GET /api/services", (dialect) => {
       expect(body.map((s: { id: string }) => s.id)).toEqual([...SERVICE_IDS]);
       for (const service of body) {
         expect(Object.keys(service).sort()).toEqual(
-          ["configFields", "defaultBaseUrl", "envVars", "formatHint", "id", "keyPageUrl", "label", "valueKind"].sort(),
+          ["configFields", "defaultBaseUrl", "envVars", "formatHint", "id", "keyPageUrl", "keyShape", "label", "valueKind"].sort(),
         );
         expect(service.label).toEqual(expect.any(String));
         expect(service.formatHint.length).toBeGreaterThan(0);

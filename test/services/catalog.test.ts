@@ -111,7 +111,7 @@ describe("publicCatalog", () => {
     for (const entry of catalog) {
       expect(publicServiceSchema.parse(entry)).toEqual(entry);
       expect(Object.keys(entry).sort()).toEqual(
-        ["configFields", "defaultBaseUrl", "envVars", "formatHint", "id", "keyPageUrl", "label", "valueKind"].sort(),
+        ["configFields", "defaultBaseUrl", "envVars", "formatHint", "id", "keyPageUrl", "keyShape", "label", "valueKind"].sort(),
       );
       expect(entry.formatHint.length).toBeGreaterThan(5);
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkAwsKey, checkBaseUrl, checkStringKey } from "../../web/src/lib/key-format";
+import { checkAwsKey, checkBaseUrl } from "../../web/src/lib/key-format";
+import { checkStringKey } from "./catalog-shapes";
 
 const body = (n: number) => "a".repeat(n);
 

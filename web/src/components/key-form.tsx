@@ -52,7 +52,7 @@ export function KeyForm({ mode, services, initial, onSubmit, onTest, onCancel }:
   const [testOutcome, setTestOutcome] = useState<TestOutcome | null>(null);
 
   const service = services.find((s) => s.id === draft.service) ?? services[0];
-  const feedback = formatFeedbackFor(draft);
+  const feedback = formatFeedbackFor(draft, services);
 
   function update(patch: Partial<KeyDraftState>) {
     setDraft((d) => ({ ...d, ...patch }));

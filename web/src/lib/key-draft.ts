@@ -1,6 +1,6 @@
 /** The add/edit form's state and how it becomes a request body. Pure, so it is tested without a DOM. */
 import type { ApiKey, CreateKeyBody, ServiceId, TestKeyBody, UpdateKeyBody } from "../keyhaven";
-import { checkBaseUrl, checkKeyFormat, type FormatFeedback } from "./key-format";
+import { checkBaseUrl, checkKeyFormat, type FormatFeedback, type ShapedService } from "./key-format";
 import { dateInputToIso, isoToDateInput, todayDateInput } from "./format-date";
 
 export interface KeyDraftState {
@@ -76,8 +76,9 @@ export function draftConfig(d: KeyDraftState, previous: Record<string, unknown> 
   return undefined;
 }
 
-export function formatFeedbackFor(d: KeyDraftState): FormatFeedback {
-  return checkKeyFormat(d.service, d);
+/** `services` is the catalog, which says what each service's keys look like. */
+export function formatFeedbackFor(d: KeyDraftState, services: readonly ShapedService[]): FormatFeedback {
+  return checkKeyFormat(d.service, d, services);
 }
 
 /**

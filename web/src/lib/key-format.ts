@@ -1,12 +1,18 @@
 /**
- * As-you-type format feedback, from the same key shapes the server checks against
- * (src/shared/key-shapes.ts, which imports nothing, so no server code comes with it). The
+ * As-you-type format feedback, from the key shapes the server checks against: each service's
+ * shape comes with the catalog (GET /api/services, `keyShape`), the predicates from
+ * src/shared/key-shapes.ts, which imports nothing, so no server code comes with them. The
  * server stays authoritative; this only spares a round trip for the obvious mistakes.
  */
 import type { ServiceId } from "../keyhaven";
 import * as shapes from "../../../src/shared/key-shapes";
 
 export { MAX_CUSTOM_KEY_LENGTH, MAX_PREFIXED_KEY_LENGTH, MIN_PREFIXED_KEY_LENGTH, looksLike } from "../../../src/shared/key-shapes";
+
+/** What the checks need of a catalog entry (the catalog's own entries have it). */
+export interface ShapedService extends shapes.ServiceKeyShape {
+  label: string;
+}
 
 export type FormatFeedback =
   | { state: "empty" }
@@ -24,9 +30,10 @@ const OK: FormatFeedback = { state: "ok", message: "Format looks right" };
 const error = (message: string): FormatFeedback => ({ state: "error", message });
 
 /** `value` is trimmed and not empty. */
-function checkPrefixed(service: shapes.PrefixedServiceId, value: string): FormatFeedback {
-  const { prefix, label, bodyLength } = shapes.PREFIXED_KEY_SHAPES[service];
-  const found = shapes.prefixedKeyProblem(service, value, { typing: true });
+function checkPrefixed(service: ShapedService, shape: shapes.PrefixedKeyShape, value: string, services: readonly ShapedService[]): FormatFeedback {
+  const { label } = service;
+  const { prefix, bodyLength } = shape;
+  const found = shapes.prefixedKeyProblem(service.id, shape, value, services, { typing: true });
   switch (found?.problem) {
     case undefined:
       return OK;
@@ -35,7 +42,7 @@ function checkPrefixed(service: shapes.PrefixedServiceId, value: string): Format
     case "whitespace":
       return error("Keys have no spaces or line breaks");
     case "other-service": {
-      const other = shapes.LOOKALIKE_LABELS[found.service];
+      const other = services.find((s) => s.id === found.service)?.label ?? found.service;
       return error(`This looks like ${shapes.withArticle(other)} key; pick ${other} as the service`);
     }
     case "prefix":
@@ -44,25 +51,35 @@ function checkPrefixed(service: shapes.PrefixedServiceId, value: string): Format
       return error("Only letters, digits, - and _ may follow the prefix");
     case "too-short":
     case "too-long":
-      if (bodyLength !== undefined) return error(`${label} keys are ${prefix} + ${bodyLength} characters (${found.bodyLength} so far)`);
+      if (bodyLength !== null) return error(`${label} keys are ${prefix} + ${bodyLength} characters (${found.bodyLength} so far)`);
       if (found.problem === "too-long") return error("Too long to be a key");
       return error(`Too short for ${label === "OpenAI" || label === "Anthropic" ? "an" : "a"} ${label} key`);
   }
 }
 
-export function checkStringKey(service: Exclude<ServiceId, "aws">, raw: string): FormatFeedback {
+function checkAnyKey(value: string): FormatFeedback {
+  switch (shapes.customKeyProblem(value)) {
+    case "too-long":
+      return error(`At most ${shapes.MAX_CUSTOM_KEY_LENGTH} characters`);
+    case "chars":
+      return error("Printable characters only, no line breaks");
+  }
+  return { state: "ok", message: "Any non-empty key is accepted" };
+}
+
+/** `services` is the catalog; a service not (yet) in it gets no feedback. */
+export function checkStringKey(service: Exclude<ServiceId, "aws">, raw: string, services: readonly ShapedService[]): FormatFeedback {
   const value = raw.trim();
   if (!value) return { state: "empty" };
-  if (service === "custom") {
-    switch (shapes.customKeyProblem(value)) {
-      case "too-long":
-        return error(`At most ${shapes.MAX_CUSTOM_KEY_LENGTH} characters`);
-      case "chars":
-        return error("Printable characters only, no line breaks");
-    }
-    return { state: "ok", message: "Any non-empty key is accepted" };
+  const entry = services.find((s) => s.id === service);
+  switch (entry?.keyShape.kind) {
+    case "any":
+      return checkAnyKey(value);
+    case "prefixed":
+      return checkPrefixed(entry, entry.keyShape, value, services);
+    default:
+      return { state: "empty" };
   }
-  return checkPrefixed(service, value);
 }
 
 export function checkAwsKey(draft: Pick<KeyDraft, "accessKeyId" | "secretAccessKey" | "sessionToken">): FormatFeedback {
@@ -112,6 +129,6 @@ export function checkBaseUrl(raw: string): FormatFeedback {
   return error("Base URL must start with https://");
 }
 
-export function checkKeyFormat(service: ServiceId, draft: KeyDraft): FormatFeedback {
-  return service === "aws" ? checkAwsKey(draft) : checkStringKey(service, draft.value);
+export function checkKeyFormat(service: ServiceId, draft: KeyDraft, services: readonly ShapedService[]): FormatFeedback {
+  return service === "aws" ? checkAwsKey(draft) : checkStringKey(service, draft.value, services);
 }
