@@ -1,4 +1,4 @@
-/** The one place where errors become the JSON error shape of DESIGN.md. */
+/** The one place where errors become the JSON error shape `{ error: { code, message, details? } }`. */
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { AppError } from "../platform/errors.js";

@@ -143,7 +143,7 @@ function saysKeyRejected(body: Buffer): boolean {
   return KEY_REJECTED_TEXTS.some((pattern) => pattern.test(text));
 }
 
-/** DESIGN.md's outcome mapping for an answer the endpoint gave. */
+/** The outcome mapping (README, "Key tests") for an answer the endpoint gave. */
 export function outcomeForResponse(res: GuardedResponse, requestUrl: URL, secrets: readonly string[]): KeyTestOutcome {
   const { status } = res;
   if (status >= 200 && status < 300) return { status: "valid", message: "Key is valid" };

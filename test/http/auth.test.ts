@@ -28,7 +28,7 @@ const freshIp = () => {
 };
 const email = () => `user-${unique()}@example.com`;
 
-/** better-auth answers its own errors as `{ message, code }` (its routes are its own, DESIGN.md). */
+/** better-auth answers its own errors as `{ message, code }` (its routes are its own). */
 /** better-auth's error codes, as our routes re-shape them into the one error body. */
 const OUR_CODE: Record<string, string> = {
   PASSWORD_TOO_SHORT: "VALIDATION_ERROR",

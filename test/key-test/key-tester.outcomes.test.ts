@@ -1,5 +1,5 @@
 /**
- * Every outcome of DESIGN.md's mapping, for every service, against the fake provider on
+ * Every outcome of the documented mapping, for every service, against the fake provider on
  * loopback. Custom endpoints point at loopback too, so these testers allow private endpoints;
  * key-tester.ssrf.test.ts shows the same URLs refused when that is off.
  */

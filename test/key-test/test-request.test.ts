@@ -1,4 +1,4 @@
-/** The request of DESIGN.md's table, per service, described (nothing is sent here). */
+/** The documented test request, per service, described (nothing is sent here). */
 import { describe, expect, it } from "vitest";
 import { buildTestRequest, STS_GET_CALLER_IDENTITY_BODY } from "../../src/key-test/index.js";
 import { normalizeServiceConfig, type ServiceId } from "../../src/services/index.js";

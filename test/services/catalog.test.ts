@@ -47,7 +47,7 @@ describe("catalog entries", () => {
     ]);
   });
 
-  it("names the fallback environment variables of DESIGN.md, in order", () => {
+  it("names the documented fallback environment variables, in order", () => {
     expect(getService("openai").envVars).toEqual(["OPENAI_API_KEY"]);
     expect(getService("anthropic").envVars).toEqual(["ANTHROPIC_API_KEY"]);
     expect(getService("google").envVars).toEqual(["GOOGLE_GENERATIVE_AI_API_KEY", "GOOGLE_API_KEY", "GEMINI_API_KEY"]);
@@ -81,7 +81,7 @@ describe("catalog entries", () => {
     expect(getService("aws").keyPageUrl).toMatch(/^https:\/\/console\.aws\.amazon\.com\/iam\/.*security_credentials/);
   });
 
-  it("has the default base URLs of DESIGN.md", () => {
+  it("has the documented default base URLs", () => {
     expect(getService("aws").defaultBaseUrl).toBe("https://sts.{region}.amazonaws.com");
     expect(getService("custom").defaultBaseUrl).toBeNull();
     expect(getService("google").defaultBaseUrl).toBe("https://generativelanguage.googleapis.com/v1beta");

@@ -102,7 +102,7 @@ export function anthropicKey(): string {
 export const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 export const KEY_ID = /^key_[A-Za-z0-9_-]{20}$/;
 
-/** `sk-proj-…abcd`-style mask for an OpenAI key, as DESIGN.md shows it (`sk-…` + last 4). */
+/** `sk-proj-…abcd`-style mask for an OpenAI key, as the README shows it (`sk-…` + last 4). */
 export function openaiMask(value: string): string {
   return `sk-…${value.slice(-4)}`;
 }
