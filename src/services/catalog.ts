@@ -1,7 +1,10 @@
-import { z } from "zod";
 import { AppError } from "../platform/errors.js";
 import { DEFAULT_AWS_REGION, DEFAULT_CUSTOM_HEADER_NAME, DEFAULT_CUSTOM_HEADER_PREFIX } from "./service-config.js";
 import { SERVICE_IDS, isServiceId, type ServiceId, type StringServiceId } from "../shared/service-ids.js";
+import { publicServiceSchema, type PublicService } from "../shared/api-schemas.js";
+
+// The shape of GET /api/services lives with the other API schemas, where the browser can use it too.
+export { publicServiceSchema, type PublicService };
 
 /** One field a service's `config` takes, as shown by the web app's "Add API Key" dialog. */
 export interface ConfigField {
@@ -193,31 +196,6 @@ export function getService(id: ServiceId): ServiceDefinition {
 export function listServices(): ServiceDefinition[] {
   return SERVICE_IDS.map((id) => DEFINITIONS[id]);
 }
-
-const configFieldSchema = z.object({
-  name: z.string(),
-  label: z.string(),
-  required: z.boolean(),
-  default: z.string().nullable(),
-  description: z.string(),
-});
-
-/** One entry of `GET /api/services`. */
-export const publicServiceSchema = z.object({
-  id: z.enum(SERVICE_IDS),
-  label: z.string(),
-  valueKind: z.enum(["string", "aws"]),
-  formatHint: z.string(),
-  keyPageUrl: z.string().nullable(),
-  envVars: z.union([
-    z.array(z.string()),
-    z.object({ accessKeyId: z.string(), secretAccessKey: z.string(), sessionToken: z.string(), region: z.string() }),
-  ]),
-  defaultBaseUrl: z.string().nullable(),
-  configFields: z.array(configFieldSchema),
-});
-
-export type PublicService = z.infer<typeof publicServiceSchema>;
 
 /** The catalog as plain, fresh JSON values (callers may mutate their copy). */
 export function publicCatalog(): PublicService[] {

@@ -2,9 +2,9 @@ import { z } from "zod";
 import { AppError, clip, ERROR_LIMITS, type ErrorDetail } from "../platform/errors.js";
 import type { ServiceId } from "../shared/service-ids.js";
 
-export const DEFAULT_AWS_REGION = "us-east-1";
-export const DEFAULT_CUSTOM_HEADER_NAME = "Authorization";
-export const DEFAULT_CUSTOM_HEADER_PREFIX = "Bearer ";
+import { DEFAULT_AWS_REGION, DEFAULT_CUSTOM_HEADER_NAME, DEFAULT_CUSTOM_HEADER_PREFIX } from "../shared/service-defaults.js";
+
+export { DEFAULT_AWS_REGION, DEFAULT_CUSTOM_HEADER_NAME, DEFAULT_CUSTOM_HEADER_PREFIX };
 
 /** `us-east-1`, `eu-central-2`, `ap-southeast-4`, `us-gov-west-1`, `cn-north-1`, `us-isob-east-1`. */
 export const AWS_REGION_PATTERN = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;

@@ -5,8 +5,9 @@
  */
 import { z } from "zod";
 import { CONTROL_CHARS_MESSAGE, isOneLine, isPlainText } from "./control-chars.js";
-import { serviceIdSchema } from "./service-ids.js";
+import { SERVICE_IDS, serviceIdSchema } from "./service-ids.js";
 import { LIST_PAGE_DEFAULT, LIST_PAGE_MAX } from "./list-page.js";
+import { KEY_DESCRIPTION_MAX, KEY_NAME_MAX } from "./key-fields.js";
 
 export { serviceIdSchema };
 
@@ -34,10 +35,10 @@ const text = (max: number) => z.string().trim().max(max).refine(isPlainText, { m
 const keyIdSchema = z.string().min(1).refine(isOneLine, { message: CONTROL_CHARS_MESSAGE });
 
 export const createKeyBodySchema = z.object({
-  name: label(100).pipe(z.string().min(1, "is required")),
+  name: label(KEY_NAME_MAX).pipe(z.string().min(1, "is required")),
   service: serviceIdSchema,
   value: keyValueSchema,
-  description: text(500).nullish(),
+  description: text(KEY_DESCRIPTION_MAX).nullish(),
   expiresAt: isoDateTime.nullish(),
   config: keyConfigSchema.optional(),
   isActive: z.boolean().optional(),
@@ -46,8 +47,8 @@ export const createKeyBodySchema = z.object({
 
 export const updateKeyBodySchema = z
   .object({
-    name: label(100).pipe(z.string().min(1, "is required")),
-    description: text(500).nullable(),
+    name: label(KEY_NAME_MAX).pipe(z.string().min(1, "is required")),
+    description: text(KEY_DESCRIPTION_MAX).nullable(),
     value: keyValueSchema,
     isActive: z.boolean(),
     isDefault: z.boolean(),
@@ -125,6 +126,31 @@ export const statsSchema = z.object({
   usageByDay: z.array(z.object({ date: z.string(), count: z.number().int() })),
 });
 
+/** A setting a service keeps in `config` (aws: region; custom: baseUrl, headerName, headerPrefix). */
+export const configFieldSchema = z.object({
+  name: z.string(),
+  label: z.string(),
+  required: z.boolean(),
+  default: z.string().nullable(),
+  description: z.string(),
+});
+
+/** One entry of `GET /api/services`. */
+export const publicServiceSchema = z.object({
+  id: z.enum(SERVICE_IDS),
+  label: z.string(),
+  valueKind: z.enum(["string", "aws"]),
+  formatHint: z.string(),
+  keyPageUrl: z.string().nullable(),
+  /** Fallback variables in order; for aws one per credential part. */
+  envVars: z.union([
+    z.array(z.string()),
+    z.object({ accessKeyId: z.string(), secretAccessKey: z.string(), sessionToken: z.string(), region: z.string() }),
+  ]),
+  defaultBaseUrl: z.string().nullable(),
+  configFields: z.array(configFieldSchema),
+});
+
 export const errorBodySchema = z.object({
   error: z.object({
     code: z.string(),
@@ -143,4 +169,6 @@ export type ApiKeyWithValue = z.infer<typeof apiKeyWithValueSchema>;
 export type ApiKeyList = z.infer<typeof apiKeyListSchema>;
 export type TestResult = z.infer<typeof testResultSchema>;
 export type KeyStats = z.infer<typeof statsSchema>;
+export type ConfigFieldInfo = z.infer<typeof configFieldSchema>;
+export type PublicService = z.infer<typeof publicServiceSchema>;
 export type ErrorBody = z.infer<typeof errorBodySchema>;
