@@ -46,7 +46,7 @@ function checkPrefixed(service: shapes.PrefixedServiceId, value: string): Format
     case "too-long":
       if (bodyLength !== undefined) return error(`${label} keys are ${prefix} + ${bodyLength} characters (${found.bodyLength} so far)`);
       if (found.problem === "too-long") return error("Too long to be a key");
-      return error(`Too short for ${label === "OpenAI" || label === "Anthropic" ? "an" : "a"} ${label} key`);
+      return error(`Too short for ${shapes.withArticle(label)} key`);
   }
 }
 
