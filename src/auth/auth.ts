@@ -7,8 +7,9 @@ import type { Config } from "../platform/config.js";
 import type { DatabaseHandle } from "../db/connect.js";
 import type { Logger } from "../platform/logger.js";
 
-export const PASSWORD_MIN = 8;
-export const PASSWORD_MAX = 128;
+import { PASSWORD_MAX, PASSWORD_MIN } from "../shared/password.js";
+
+export { PASSWORD_MAX, PASSWORD_MIN };
 
 export function createAuth(deps: { config: Config; database: DatabaseHandle; secret: string; logger: Logger }) {
   const { config, database, logger } = deps;

@@ -18,12 +18,9 @@ import { setBounded } from "../platform/bounded-map.js";
 import type { SyncReader } from "../db/connect.js";
 import { param, prepareQuery } from "../db/prepared-query.js";
 import type { Database } from "../db/schema.js";
+import type { SessionUser } from "../shared/session.js";
 
-export interface SessionUser {
-  id: string;
-  email: string;
-  name: string;
-}
+export type { SessionUser };
 
 export interface SessionReaderOptions {
   /** better-auth's secret: the cookie's HMAC key (its UTF-8 bytes, as better-call uses it). */

@@ -1,5 +1,14 @@
-/** `keyhaven/react`: the useApiKeys hook, its provider and the typed client. */
+/** `keyhaven/react`: the useApiKeys hook (and the smaller hooks it is made of), its provider and the typed client. */
 export { useApiKeys, type UseApiKeysResult } from "./use-api-keys.js";
+export { useApiKeyList, type UseApiKeyListResult } from "./use-api-key-list.js";
+export {
+  useCreateApiKey,
+  useDeleteApiKey,
+  useTestApiKey,
+  useUpdateApiKey,
+  type TestApiKeyTarget,
+  type UpdateApiKeyVariables,
+} from "./use-api-key-mutations.js";
 export {
   KeyhavenProvider,
   createKeyhavenQueryClient,

@@ -1,9 +1,7 @@
+import { isExpiredAt } from "../shared/expiry.js";
 import type { ApiKey } from "./types.js";
 
-/** The rule the server's provider applies: active, and not past its expiry. */
+/** The rule the server's provider applies: active, and not past its expiry (src/shared/expiry.ts). */
 export function isUsableKey(key: Pick<ApiKey, "isActive" | "isExpired" | "expiresAt">, now = Date.now()): boolean {
-  if (!key.isActive || key.isExpired) return false;
-  if (key.expiresAt === null) return true;
-  const at = Date.parse(key.expiresAt);
-  return Number.isNaN(at) || at > now;
+  return key.isActive && !key.isExpired && !isExpiredAt(key.expiresAt, now);
 }

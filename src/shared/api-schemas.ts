@@ -8,6 +8,7 @@ import { CONTROL_CHARS_MESSAGE, isOneLine, isPlainText } from "./control-chars.j
 import { SERVICE_IDS, serviceIdSchema } from "./service-ids.js";
 import type { KeyShape } from "./key-shapes.js";
 import { LIST_PAGE_DEFAULT, LIST_PAGE_MAX } from "./list-page.js";
+import { KEY_DESCRIPTION_MAX, KEY_NAME_MAX } from "./key-fields.js";
 
 export { serviceIdSchema };
 
@@ -35,10 +36,10 @@ const text = (max: number) => z.string().trim().max(max).refine(isPlainText, { m
 const keyIdSchema = z.string().min(1).refine(isOneLine, { message: CONTROL_CHARS_MESSAGE });
 
 export const createKeyBodySchema = z.object({
-  name: label(100).pipe(z.string().min(1, "is required")),
+  name: label(KEY_NAME_MAX).pipe(z.string().min(1, "is required")),
   service: serviceIdSchema,
   value: keyValueSchema,
-  description: text(500).nullish(),
+  description: text(KEY_DESCRIPTION_MAX).nullish(),
   expiresAt: isoDateTime.nullish(),
   config: keyConfigSchema.optional(),
   isActive: z.boolean().optional(),
@@ -47,8 +48,8 @@ export const createKeyBodySchema = z.object({
 
 export const updateKeyBodySchema = z
   .object({
-    name: label(100).pipe(z.string().min(1, "is required")),
-    description: text(500).nullable(),
+    name: label(KEY_NAME_MAX).pipe(z.string().min(1, "is required")),
+    description: text(KEY_DESCRIPTION_MAX).nullable(),
     value: keyValueSchema,
     isActive: z.boolean(),
     isDefault: z.boolean(),

@@ -19,10 +19,10 @@ import { authorize } from "../access/policy.js";
 import type { Database } from "../db/schema.js";
 import type { KeyStats } from "../shared/api-schemas.js";
 import { EXPIRING_SOON_DAYS, expiringSoonUntil } from "../shared/expiry.js";
+import { STATS_DAYS } from "../shared/stats-days.js";
 import { DAY_MS, utcDay } from "./utc-day.js";
 
-export const STATS_DAYS = 30;
-export { EXPIRING_SOON_DAYS };
+export { EXPIRING_SOON_DAYS, STATS_DAYS };
 
 /** The answer's shape comes from the zod schema the route and the client share. */
 export type { KeyStats };

@@ -1,10 +1,12 @@
 /**
- * An in-memory stand-in for /api/api-keys, enough for hook tests to watch the cache refresh.
+ * An in-memory stand-in for /api/api-keys (and the real catalog at /api/services), enough for
+ * hook tests to watch the cache refresh.
  * The list is paged like the server's (`limit` default 100, at most 500; `cursor` → `nextCursor`);
  * its cursor is just an index, which the client must treat as opaque anyway.
  * The real server is covered by the backend's own route tests.
  */
 import type { ApiKey, CreateKeyBody, UpdateKeyBody } from "../../src/react/index.js";
+import { publicCatalog } from "../../src/services/catalog.js";
 
 export function createFakeApi() {
   const keys = new Map<string, ApiKey>();
@@ -20,6 +22,7 @@ export function createFakeApi() {
     const method = init.method ?? "GET";
     calls.push(`${method} ${pathname}`);
     const body = init.body ? JSON.parse(String(init.body)) : undefined;
+    if (pathname === "/api/services" && method === "GET") return json(200, publicCatalog());
     if (pathname === "/api/api-keys" && method === "GET") {
       pages.push(Object.fromEntries(searchParams));
       const limit = Number(searchParams.get("limit") ?? 100);

@@ -3,11 +3,12 @@ import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/re
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { KeyForm } from "../../web/src/components/key-form";
 import { ApiError } from "../../src/react/index.js";
-import { mergeCatalog } from "../../web/src/lib/services";
+import { publicCatalog } from "../../src/services/catalog.js";
 
 afterEach(cleanup);
 
-const services = mergeCatalog(undefined);
+// The server's own catalog, as GET /api/services sends it.
+const services = publicCatalog();
 
 function setup(overrides: Partial<Parameters<typeof KeyForm>[0]> = {}) {
   const props = {

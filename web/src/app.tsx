@@ -1,32 +1,35 @@
-import { lazy, Suspense, useEffect } from "react";
+import { Suspense, useEffect } from "react";
 import { AppLayout } from "./components/app-layout";
 import { ErrorState } from "./components/error-state";
 import { LoadingState } from "./components/loading-state";
 import { useSession } from "./hooks/use-session";
-import { KeysPage } from "./pages/keys-page";
 import { NotFoundPage } from "./pages/not-found-page";
-import { SignInPage } from "./pages/sign-in-page";
-import { SignUpPage } from "./pages/sign-up-page";
-import { navigate, safeNext, useLocation } from "./router";
-
-// recharts is the heaviest dependency; only the Usage page needs it.
-const UsagePage = lazy(() => import("./pages/usage-page").then((m) => ({ default: m.UsagePage })));
-
-const PUBLIC_PATHS = new Set(["/sign-in", "/sign-up"]);
-const TITLES: Record<string, string> = { "/keys": "API Keys", "/usage": "Usage", "/sign-in": "Sign in", "/sign-up": "Sign up" };
+import { HOME, navigate, safeNext, useLocation } from "./router";
+import { findRoute, type AppRoute } from "./routes";
 
 function Redirect({ to }: { to: string }) {
   useEffect(() => navigate(to, { replace: true }), [to]);
   return null;
 }
 
+function RoutePage({ route }: { route: AppRoute }) {
+  const Page = route.page;
+  // Lazily loaded pages suspend while they download; the others never do.
+  return (
+    <Suspense fallback={<LoadingState label={route.loading ?? "Loading…"} />}>
+      <Page />
+    </Suspense>
+  );
+}
+
 export function App() {
   const session = useSession();
   const { pathname, search } = useLocation();
+  const route = findRoute(pathname);
 
   useEffect(() => {
-    document.title = `${TITLES[pathname] ?? "Keyhaven"} · Keyhaven`;
-  }, [pathname]);
+    document.title = `${route?.title ?? "Keyhaven"} · Keyhaven`;
+  }, [route]);
 
   if (session.isLoading) return <LoadingState label="Loading Keyhaven…" />;
   if (session.error)
@@ -37,27 +40,16 @@ export function App() {
     );
 
   const user = session.data?.user;
-  if (PUBLIC_PATHS.has(pathname)) {
+  if (route?.access === "guest") {
     if (user) return <Redirect to={safeNext(search.get("next"))} />;
-    return pathname === "/sign-in" ? <SignInPage /> : <SignUpPage />;
+    return <RoutePage route={route} />;
   }
+  // Every other path, known or not, is for signed-in people: sign in first, then come back.
   if (!user) {
-    const next = pathname === "/" || pathname === "/keys" ? "" : `?next=${encodeURIComponent(pathname)}`;
+    const next = pathname === "/" || pathname === HOME ? "" : `?next=${encodeURIComponent(pathname)}`;
     return <Redirect to={`/sign-in${next}`} />;
   }
-  if (pathname === "/") return <Redirect to="/keys" />;
+  if (pathname === "/") return <Redirect to={HOME} />;
 
-  return (
-    <AppLayout user={user}>
-      {pathname === "/keys" ? (
-        <KeysPage />
-      ) : pathname === "/usage" ? (
-        <Suspense fallback={<LoadingState label="Loading usage…" />}>
-          <UsagePage />
-        </Suspense>
-      ) : (
-        <NotFoundPage />
-      )}
-    </AppLayout>
-  );
+  return <AppLayout user={user}>{route ? <RoutePage route={route} /> : <NotFoundPage />}</AppLayout>;
 }

@@ -3,6 +3,9 @@ import { useSyncExternalStore } from "react";
 
 const EVENT = "keyhaven:navigate";
 
+/** Where "/" and a sign-in without `next` lead. */
+export const HOME = "/keys";
+
 function subscribe(onChange: () => void): () => void {
   window.addEventListener("popstate", onChange);
   window.addEventListener(EVENT, onChange);
@@ -30,5 +33,5 @@ export function navigate(to: string, opts: { replace?: boolean } = {}): void {
 
 /** Only same-app paths are followed after sign-in, never another origin. */
 export function safeNext(next: string | null): string {
-  return next && next.startsWith("/") && !next.startsWith("//") ? next : "/keys";
+  return next && next.startsWith("/") && !next.startsWith("//") ? next : HOME;
 }

@@ -1,8 +1,8 @@
 import type { ApiKey, UseApiKeysResult } from "../keyhaven";
-import { useServices } from "../hooks/use-services";
 import { buildUpdateBody } from "../lib/key-draft";
 import { KeyForm } from "./key-form";
 import { Modal } from "./modal";
+import { WithServices } from "./with-services";
 
 interface Props {
   apiKey: ApiKey;
@@ -15,23 +15,26 @@ interface Props {
 }
 
 export function EditKeyDialog({ apiKey, updateApiKey, testApiKey, open, onOpenChange, onSaved }: Props) {
-  const services = useServices();
   return (
     <Modal open={open} onOpenChange={onOpenChange} title="Edit key" description={`Change the name, description, expiry or secret of “${apiKey.name}”.`}>
       {open && (
-        <KeyForm
-          mode="edit"
-          initial={apiKey}
-          services={services}
-          onTest={testApiKey}
-          onCancel={() => onOpenChange(false)}
-          onSubmit={async (draft) => {
-            const body = buildUpdateBody(draft, apiKey);
-            const saved = Object.keys(body).length ? await updateApiKey(apiKey.id, body) : apiKey;
-            onOpenChange(false);
-            onSaved?.(saved.name);
-          }}
-        />
+        <WithServices>
+          {(services) => (
+            <KeyForm
+              mode="edit"
+              initial={apiKey}
+              services={services}
+              onTest={testApiKey}
+              onCancel={() => onOpenChange(false)}
+              onSubmit={async (draft) => {
+                const body = buildUpdateBody(draft, apiKey);
+                const saved = Object.keys(body).length ? await updateApiKey(apiKey.id, body) : apiKey;
+                onOpenChange(false);
+                onSaved?.(saved.name);
+              }}
+            />
+          )}
+        </WithServices>
       )}
     </Modal>
   );

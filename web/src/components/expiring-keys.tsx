@@ -1,13 +1,15 @@
 import { CalendarClock } from "lucide-react";
 import type { ApiKey } from "../keyhaven";
 import { formatDate, formatRelative } from "../lib/format-date";
+import { EXPIRING_SOON_DAYS } from "../../../src/shared/expiry";
+import { useServiceLabel } from "../hooks/use-services";
 import { keysExpiringSoon } from "../lib/key-status";
-import { serviceLabel } from "../lib/services";
 import { AppLink } from "./app-link";
 import { ServiceIcon } from "./service-icon";
 
-/** Active keys that stop being handed out within 7 days, soonest first (the stats card's rule). */
+/** Active keys that stop being handed out within EXPIRING_SOON_DAYS, soonest first (the stats card's rule). */
 export function ExpiringKeys({ apiKeys }: { apiKeys: ApiKey[] }) {
+  const serviceLabel = useServiceLabel();
   const soon = keysExpiringSoon(apiKeys);
   return (
     <section className="panel" aria-labelledby="expiring-title">
@@ -15,11 +17,11 @@ export function ExpiringKeys({ apiKeys }: { apiKeys: ApiKey[] }) {
         <h2 className="panel__title" id="expiring-title">
           Expiring soon
         </h2>
-        <p className="panel__meta">Next 7 days</p>
+        <p className="panel__meta">Next {EXPIRING_SOON_DAYS} days</p>
       </header>
       {soon.length === 0 ? (
         <p className="muted panel__empty">
-          <CalendarClock size={16} aria-hidden="true" /> No active key expires in the next 7 days.
+          <CalendarClock size={16} aria-hidden="true" /> No active key expires in the next {EXPIRING_SOON_DAYS} days.
         </p>
       ) : (
         <ul className="expiring" data-testid="expiring-keys">

@@ -1,9 +1,10 @@
 import { CircleAlert, CircleCheck, ExternalLink } from "lucide-react";
 import type { FormatFeedback as Feedback } from "../lib/key-format";
-import { sentence, type ServiceMeta } from "../lib/services";
+import type { ServiceInfo } from "../keyhaven";
+import { sentence } from "../lib/services";
 
 /** The service's hint, where to make a key, and how the typed value measures up. Live region. */
-export function FormatFeedback({ id, service, feedback }: { id: string; service: ServiceMeta; feedback: Feedback }) {
+export function FormatFeedback({ id, service, feedback }: { id: string; service: Pick<ServiceInfo, "label" | "formatHint" | "keyPageUrl">; feedback: Feedback }) {
   return (
     <div className="format-feedback" id={id}>
       <p className="format-feedback__hint">

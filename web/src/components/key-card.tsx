@@ -2,7 +2,7 @@ import { Eye, FlaskConical, Pencil, Star, Trash2 } from "lucide-react";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { errorMessage, useKeyhavenClient, type ApiKey, type ApiKeyWithValue, type TestResult, type UseApiKeysResult } from "../keyhaven";
 import { keyStatus } from "../lib/key-status";
-import { serviceLabel } from "../lib/services";
+import { useServiceLabel } from "../hooks/use-services";
 import { ActiveSwitch } from "./active-switch";
 import { DeleteKeyDialog } from "./delete-key-dialog";
 import { EditKeyDialog } from "./edit-key-dialog";
@@ -22,6 +22,7 @@ export type KeyActions = Pick<UseApiKeysResult, "updateApiKey" | "testApiKey" | 
 export function KeyCard({ apiKey, actions, onNotice }: { apiKey: ApiKey; actions: KeyActions; onNotice: (message: string) => void }) {
   const { updateApiKey, testApiKey } = actions;
   const client = useKeyhavenClient();
+  const serviceLabel = useServiceLabel();
   const [testing, setTesting] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [toggling, setToggling] = useState(false);

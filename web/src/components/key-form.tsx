@@ -1,6 +1,7 @@
 import { FlaskConical, Save } from "lucide-react";
 import { useId, useState, type FormEvent } from "react";
-import { errorMessage, type ApiKey, type ServiceId, type TestKeyBody, type TestResult } from "../keyhaven";
+import { errorMessage, type ApiKey, type ServiceId, type ServiceInfo, type TestKeyBody, type TestResult } from "../keyhaven";
+import { KEY_DESCRIPTION_MAX, KEY_NAME_MAX } from "../../../src/shared/key-fields";
 import { todayDateInput } from "../lib/format-date";
 import {
   buildTestBody,
@@ -11,7 +12,6 @@ import {
   type DraftErrors,
   type KeyDraftState,
 } from "../lib/key-draft";
-import type { ServiceMeta } from "../lib/services";
 import { AwsFields } from "./aws-fields";
 import { CustomFields } from "./custom-fields";
 import { describedBy, Field } from "./field";
@@ -23,7 +23,8 @@ import { TextField } from "./text-field";
 
 export interface KeyFormProps {
   mode: "create" | "edit";
-  services: ServiceMeta[];
+  /** The server's catalog (GET /api/services), loaded. */
+  services: ServiceInfo[];
   /** The saved key, in edit mode. */
   initial?: ApiKey;
   onSubmit: (draft: KeyDraftState) => Promise<void>;
@@ -114,7 +115,7 @@ export function KeyForm({ mode, services, initial, onSubmit, onTest, onCancel }:
         value={draft.name}
         onValueChange={(name) => update({ name })}
         placeholder="e.g. Production OpenAI"
-        maxLength={100}
+        maxLength={KEY_NAME_MAX}
         autoComplete="off"
       />
 
@@ -161,7 +162,7 @@ export function KeyForm({ mode, services, initial, onSubmit, onTest, onCancel }:
           id={ids.description}
           className="input textarea"
           rows={2}
-          maxLength={500}
+          maxLength={KEY_DESCRIPTION_MAX}
           value={draft.description}
           onChange={(e) => update({ description: e.target.value })}
           placeholder="What uses this key?"

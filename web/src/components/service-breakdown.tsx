@@ -1,10 +1,11 @@
 import type { KeyStats, ServiceId } from "../keyhaven";
 import { formatCount } from "../lib/format-date";
-import { serviceLabel } from "../lib/services";
+import { useServiceLabel } from "../hooks/use-services";
 import { ServiceIcon } from "./service-icon";
 
 /** Keys and uses per service, with a bar showing each service's share of the uses. */
 export function ServiceBreakdown({ byService }: { byService: KeyStats["byService"] }) {
+  const serviceLabel = useServiceLabel();
   const rows = Object.entries(byService)
     .map(([service, s]) => ({ service: service as ServiceId, ...s }))
     .sort((a, b) => b.usageCount - a.usageCount || b.total - a.total);

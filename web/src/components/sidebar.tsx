@@ -1,15 +1,13 @@
-import { ChartColumn, KeyRound, Menu, X } from "lucide-react";
+import { Menu, X } from "lucide-react";
 import { useEffect, useState } from "react";
 import type { SessionUser } from "../keyhaven";
-import { useLocation } from "../router";
+import { HOME, useLocation } from "../router";
+import { ROUTES } from "../routes";
 import { AppLink } from "./app-link";
 import { Brand } from "./brand";
 import { UserPanel } from "./user-panel";
 
-const NAV = [
-  { to: "/keys", label: "API Keys", Icon: KeyRound },
-  { to: "/usage", label: "Usage", Icon: ChartColumn },
-];
+const NAV = ROUTES.flatMap((r) => (r.nav ? [{ to: r.path, label: r.title, Icon: r.nav }] : []));
 
 /** Side navigation; below 768 px it folds into a top bar with a Menu button. */
 export function Sidebar({ user }: { user: SessionUser }) {
@@ -27,7 +25,7 @@ export function Sidebar({ user }: { user: SessionUser }) {
   return (
     <aside className={`sidebar${open ? " sidebar--open" : ""}`}>
       <div className="sidebar__top">
-        <AppLink to="/keys" className="sidebar__brand" aria-label="Keyhaven home">
+        <AppLink to={HOME} className="sidebar__brand" aria-label="Keyhaven home">
           <Brand />
         </AppLink>
         <button

@@ -1,9 +1,10 @@
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { STATS_DAYS } from "../../../src/shared/stats-days";
 import type { KeyStats } from "../keyhaven";
 import { formatCount, formatDay } from "../lib/format-date";
 
 /**
- * Uses per day over the last 30 days. Recharts' accessibility layer makes the chart focusable
+ * Uses per day over the last STATS_DAYS days. Recharts' accessibility layer makes the chart focusable
  * (arrow keys move the tooltip); a visually hidden table carries the same numbers for screen readers.
  */
 export function UsageChart({ usageByDay }: { usageByDay: KeyStats["usageByDay"] }) {
@@ -15,11 +16,11 @@ export function UsageChart({ usageByDay }: { usageByDay: KeyStats["usageByDay"] 
         <h2 className="panel__title" id="usage-chart-title">
           Uses per day
         </h2>
-        <p className="panel__meta">Last 30 days · {formatCount(total)} total</p>
+        <p className="panel__meta">Last {STATS_DAYS} days · {formatCount(total)} total</p>
       </header>
       <div className="chart" data-testid="usage-chart">
         <ResponsiveContainer width="100%" height={240}>
-          <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -16 }} title="Uses per day, last 30 days">
+          <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -16 }} title={`Uses per day, last ${STATS_DAYS} days`}>
             <CartesianGrid vertical={false} stroke="#e9ecf2" />
             <XAxis dataKey="label" tickLine={false} axisLine={false} fontSize={12} stroke="#667085" minTickGap={16} />
             <YAxis allowDecimals={false} tickLine={false} axisLine={false} fontSize={12} stroke="#667085" width={48} />
@@ -31,12 +32,12 @@ export function UsageChart({ usageByDay }: { usageByDay: KeyStats["usageByDay"] 
             <Bar dataKey="count" name="Uses" fill="#4f46e5" radius={[4, 4, 0, 0]} maxBarSize={28} />
           </BarChart>
         </ResponsiveContainer>
-        {total === 0 && <p className="chart__empty">No uses in the last 30 days. They appear here when your apps fetch keys.</p>}
+        {total === 0 && <p className="chart__empty">No uses in the last {STATS_DAYS} days. They appear here when your apps fetch keys.</p>}
       </div>
       {/* Tables ignore overflow, so the hiding is done by a wrapper. */}
       <div className="sr-only">
       <table>
-        <caption>Uses per day, last 30 days</caption>
+        <caption>Uses per day, last {STATS_DAYS} days</caption>
         <thead>
           <tr>
             <th scope="col">Day</th>

@@ -1,15 +1,20 @@
 import { useQuery } from "@tanstack/react-query";
-import { useMemo } from "react";
+import { useCallback } from "react";
 import { keyhavenQueryKeys, useKeyhaven } from "../keyhaven";
-import { mergeCatalog, type ServiceMeta } from "../lib/services";
+import { serviceLabel } from "../lib/services";
 
-/** The service catalog; falls back to built-in labels and hints until (or unless) the server answers. */
-export function useServices(): ServiceMeta[] {
+/** The server's service catalog, in its order; fetched once per session of the app. */
+export function useServices() {
   const { client } = useKeyhaven();
-  const query = useQuery({
+  return useQuery({
     queryKey: keyhavenQueryKeys.services(client.baseUrl),
     queryFn: () => client.listServices(),
     staleTime: Infinity,
   });
-  return useMemo(() => mergeCatalog(query.data), [query.data]);
+}
+
+/** `id → label` from the catalog; the id while it loads or if it failed to. */
+export function useServiceLabel(): (id: string) => string {
+  const { data } = useServices();
+  return useCallback((id: string) => serviceLabel(data, id), [data]);
 }

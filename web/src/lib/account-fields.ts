@@ -1,5 +1,8 @@
 /** What the sign-in and sign-up forms check before asking the server (which checks again). */
-export const MIN_PASSWORD = 8;
+import { PASSWORD_MIN } from "../../../src/shared/password";
+
+// The server's own bound (better-auth is configured with it), so the hint and the check agree.
+export { PASSWORD_MIN };
 
 export type AccountErrors = Partial<Record<"name" | "email" | "password", string>>;
 
@@ -10,6 +13,6 @@ export function checkAccount(fields: { name?: string; email: string; password: s
   if (!email) errors.email = "Enter your email address";
   else if (!/^[^\s@]+@[^\s@]+$/.test(email)) errors.email = "That doesn't look like an email address";
   if (!fields.password) errors.password = "Enter your password";
-  else if (form === "sign-up" && fields.password.length < MIN_PASSWORD) errors.password = `Use at least ${MIN_PASSWORD} characters`;
+  else if (form === "sign-up" && fields.password.length < PASSWORD_MIN) errors.password = `Use at least ${PASSWORD_MIN} characters`;
   return errors;
 }

@@ -2,6 +2,7 @@
 import type { ApiKey, CreateKeyBody, ServiceId, TestKeyBody, UpdateKeyBody } from "../keyhaven";
 import { checkBaseUrl, checkKeyFormat, type FormatFeedback, type ShapedService } from "./key-format";
 import { dateInputToIso, isoToDateInput, todayDateInput } from "./format-date";
+import { DEFAULT_AWS_REGION, DEFAULT_CUSTOM_HEADER_NAME, DEFAULT_CUSTOM_HEADER_PREFIX } from "../../../src/shared/service-defaults";
 
 export interface KeyDraftState {
   name: string;
@@ -20,8 +21,6 @@ export interface KeyDraftState {
 
 export type DraftErrors = Partial<Record<keyof KeyDraftState, string>>;
 
-export const DEFAULT_REGION = "us-east-1";
-
 export function emptyDraft(service: ServiceId = "openai"): KeyDraftState {
   return {
     name: "",
@@ -30,10 +29,10 @@ export function emptyDraft(service: ServiceId = "openai"): KeyDraftState {
     accessKeyId: "",
     secretAccessKey: "",
     sessionToken: "",
-    region: DEFAULT_REGION,
+    region: DEFAULT_AWS_REGION,
     baseUrl: "",
-    headerName: "Authorization",
-    headerPrefix: "Bearer ",
+    headerName: DEFAULT_CUSTOM_HEADER_NAME,
+    headerPrefix: DEFAULT_CUSTOM_HEADER_PREFIX,
     description: "",
     expiration: "",
   };
@@ -68,7 +67,7 @@ export function draftValue(d: KeyDraftState): CreateKeyBody["value"] {
 }
 
 export function draftConfig(d: KeyDraftState, previous: Record<string, unknown> = {}): Record<string, unknown> | undefined {
-  if (d.service === "aws") return { ...previous, region: d.region.trim() || DEFAULT_REGION };
+  if (d.service === "aws") return { ...previous, region: d.region.trim() || DEFAULT_AWS_REGION };
   if (d.service === "custom") {
     const headerName = d.headerName.trim();
     return { ...previous, baseUrl: d.baseUrl.trim(), ...(headerName ? { headerName } : {}), headerPrefix: d.headerPrefix };

@@ -53,7 +53,7 @@ function checkPrefixed(service: ShapedService, shape: shapes.PrefixedKeyShape, v
     case "too-long":
       if (bodyLength !== null) return error(`${label} keys are ${prefix} + ${bodyLength} characters (${found.bodyLength} so far)`);
       if (found.problem === "too-long") return error("Too long to be a key");
-      return error(`Too short for ${label === "OpenAI" || label === "Anthropic" ? "an" : "a"} ${label} key`);
+      return error(`Too short for ${shapes.withArticle(label)} key`);
   }
 }
 

@@ -1,7 +1,7 @@
-import { isExpiredAt, isExpiringSoon } from "../../../src/shared/expiry.js";
+import { isExpiredAt, isExpiringSoon } from "../../../src/shared/expiry";
 import type { ApiKey } from "../keyhaven";
 
-export { EXPIRING_SOON_DAYS } from "../../../src/shared/expiry.js";
+export { EXPIRING_SOON_DAYS } from "../../../src/shared/expiry";
 
 export type KeyStatus = "active" | "inactive" | "expired" | "expiring-soon";
 
@@ -12,7 +12,7 @@ export const STATUS_LABEL: Record<KeyStatus, string> = {
   "expiring-soon": "Expiring soon",
 };
 
-/** Expired wins (switching it on would not help), then inactive, then expiring within 7 days. */
+/** Expired wins (switching it on would not help), then inactive, then expiring within EXPIRING_SOON_DAYS. */
 export function keyStatus(key: Pick<ApiKey, "isActive" | "isExpired" | "expiresAt">, now = Date.now()): KeyStatus {
   if (key.isExpired || isExpiredAt(key.expiresAt, now)) return "expired";
   if (!key.isActive) return "inactive";
@@ -22,7 +22,7 @@ export function keyStatus(key: Pick<ApiKey, "isActive" | "isExpired" | "expiresA
 
 /**
  * The keys the Usage page's "Expiring soon" card counts (the server's stats use the same
- * rule, src/shared/expiry.ts): active ones expiring within 7 days, soonest first.
+ * rule, src/shared/expiry.ts): active ones expiring within EXPIRING_SOON_DAYS, soonest first.
  */
 export function keysExpiringSoon<K extends Pick<ApiKey, "isActive" | "isExpired" | "expiresAt">>(keys: K[], now = Date.now()): K[] {
   return keys

@@ -6,13 +6,16 @@ import { ErrorState } from "../components/error-state";
 import { KeyCard } from "../components/key-card";
 import { LoadingState } from "../components/loading-state";
 import { PageHeader } from "../components/page-header";
+import { useServices } from "../hooks/use-services";
 import { useApiKeys } from "../keyhaven";
+import { joinOr } from "../lib/services";
 
 export function KeysPage() {
   // The page's one subscription to the list: cards get its actions, so mounting them
   // does not refetch the list once more (staleTime 0 refetches on every new subscriber).
   const { apiKeys, isLoading, error, refreshApiKeys, updateApiKey, testApiKey, deleteApiKey } = useApiKeys();
   const actions = useMemo(() => ({ updateApiKey, testApiKey, deleteApiKey }), [updateApiKey, testApiKey, deleteApiKey]);
+  const services = useServices();
   const [adding, setAdding] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
 
@@ -35,7 +38,12 @@ export function KeysPage() {
   else if (apiKeys.length === 0)
     body = (
       <EmptyState icon={<KeyRound size={28} />} title="No API keys yet">
-        <p className="state__text">Add a key for OpenAI, Anthropic, Google AI, Groq, xAI, AWS or your own endpoint. Your apps fetch it at call time.</p>
+        <p className="state__text">
+          {services.data
+            ? `Add a key for ${joinOr([...services.data.filter((s) => s.id !== "custom").map((s) => s.label), "your own endpoint"])}.`
+            : "Add a key for an AI service or your own endpoint."}{" "}
+          Your apps fetch it at call time.
+        </p>
       </EmptyState>
     );
   else

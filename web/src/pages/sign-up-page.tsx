@@ -7,7 +7,7 @@ import { Spinner } from "../components/spinner";
 import { TextField } from "../components/text-field";
 import { useAuthActions } from "../hooks/use-session";
 import { errorMessage } from "../keyhaven";
-import { checkAccount, MIN_PASSWORD, type AccountErrors } from "../lib/account-fields";
+import { checkAccount, PASSWORD_MIN, type AccountErrors } from "../lib/account-fields";
 import { navigate, safeNext, useLocation } from "../router";
 
 export function SignUpPage() {
@@ -47,7 +47,7 @@ export function SignUpPage() {
         <TextField
           id="sign-up-password"
           label="Password"
-          hint={`At least ${MIN_PASSWORD} characters.`}
+          hint={`At least ${PASSWORD_MIN} characters.`}
           error={errors.password}
           secret
           autoComplete="new-password"

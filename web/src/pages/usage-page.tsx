@@ -6,11 +6,11 @@ import { ServiceBreakdown } from "../components/service-breakdown";
 import { StatGrid } from "../components/stat-grid";
 import { UsageChart } from "../components/usage-chart";
 import { useKeyStats } from "../hooks/use-key-stats";
-import { useApiKeys } from "../keyhaven";
+import { useApiKeyList } from "../keyhaven";
 
 export function UsagePage() {
   const stats = useKeyStats();
-  const { apiKeys, error: keysError, isLoading: keysLoading, refreshApiKeys } = useApiKeys();
+  const { apiKeys, error: keysError, isLoading: keysLoading, refreshApiKeys } = useApiKeyList();
 
   let body;
   if (stats.isLoading) body = <LoadingState label="Loading usage…" />;

@@ -1,0 +1,38 @@
+/**
+ * Every page of the app, one line each: where it lives, who may see it, what the tab says and,
+ * for pages in the main navigation, their icon. app.tsx renders from this table and the
+ * sidebar lists from it, so adding a page is adding a line here.
+ */
+import { ChartColumn, KeyRound, type LucideIcon } from "lucide-react";
+import { lazy, type ComponentType } from "react";
+import { KeysPage } from "./pages/keys-page";
+import { SignInPage } from "./pages/sign-in-page";
+import { SignUpPage } from "./pages/sign-up-page";
+
+// recharts is the heaviest dependency; only the Usage page needs it.
+const UsagePage = lazy(() => import("./pages/usage-page").then((m) => ({ default: m.UsagePage })));
+
+export interface AppRoute {
+  path: string;
+  page: ComponentType;
+  /** "user": signed-in only, inside the app layout; "guest": signed-out only (sign-in, sign-up). */
+  access: "user" | "guest";
+  /** The tab title, and the navigation label when `nav` is set. */
+  title: string;
+  /** Shown in the sidebar with this icon. */
+  nav?: LucideIcon;
+  /** What to say while a lazily loaded page downloads ("Loading…" if unset). */
+  loading?: string;
+}
+
+export const ROUTES: readonly AppRoute[] = [
+  { path: "/keys", page: KeysPage, access: "user", title: "API Keys", nav: KeyRound },
+  { path: "/usage", page: UsagePage, access: "user", title: "Usage", nav: ChartColumn, loading: "Loading usage…" },
+  { path: "/sign-in", page: SignInPage, access: "guest", title: "Sign in" },
+  { path: "/sign-up", page: SignUpPage, access: "guest", title: "Sign up" },
+];
+
+/** The route at exactly this path (the router has already trimmed trailing slashes). */
+export function findRoute(pathname: string): AppRoute | undefined {
+  return ROUTES.find((r) => r.path === pathname);
+}
