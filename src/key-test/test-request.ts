@@ -56,7 +56,7 @@ export async function buildTestRequest(
   if (service === "aws") {
     return signedStsRequest(value as AwsCredentialValue, config as AwsConfig | undefined, base);
   }
-  const auth = authHeadersFor(service as StringServiceId, value as string, config as ServiceConfig<StringServiceId>);
+  const auth = authHeadersFor(service, value as string, config as ServiceConfig<StringServiceId>);
   // A custom header name may be `Accept` or `User-Agent`: the key's header wins, never both.
   const authNames = new Set(Object.keys(auth).map((name) => name.toLowerCase()));
   const common = Object.entries(COMMON_HEADERS).filter(([name]) => !authNames.has(name));

@@ -13,12 +13,13 @@ export interface ConfigField {
 }
 
 /** The environment variables the provider falls back to for AWS, one per credential part. */
-export interface AwsEnvVars {
+// A type, not an interface: Object.values() then knows its values are strings.
+export type AwsEnvVars = {
   accessKeyId: string;
   secretAccessKey: string;
   sessionToken: string;
   region: string;
-}
+};
 
 interface ServiceDefinitionBase {
   label: string;
@@ -227,7 +228,7 @@ export function publicCatalog(): PublicService[] {
     valueKind: s.valueKind,
     formatHint: s.formatHint,
     keyPageUrl: s.keyPageUrl,
-    envVars: Array.isArray(s.envVars) ? [...s.envVars] : { ...(s.envVars as AwsEnvVars) },
+    envVars: s.valueKind === "aws" ? { ...s.envVars } : [...s.envVars],
     defaultBaseUrl: s.defaultBaseUrl,
     configFields: s.configFields.map((f) => ({ ...f })),
   }));
