@@ -85,12 +85,12 @@ function openFloor(row: FloorRow | undefined, t: HandoutTarget, deks: Map<string
   const dek = deks.get(row.data_key_id);
   if (!dek) throw new Error("floor: data key not unwrapped");
   // The config is parsed (and bound) as the hand-out does: the floor does the same work.
-  const binding = { keyId: row.id, owner: { type: "user" as const, id: t.userId }, service: t.service, version: row.version, config: JSON.parse(row.config) };
+  const binding = { keyId: row.id, owner: { type: "user" as const, id: t.userId }, service: t.service, version: row.version, config: JSON.parse(row.config) as unknown };
   return decryptSecret(dek, binding, row.encrypted_value);
 }
 
 async function sqliteFloor(db: BenchDatabase, targets: HandoutTarget[], keyring: MasterKeyring): Promise<Floor> {
-  const conn = new SQLite(db.sqliteFile!, { readonly: true });
+  const conn = new SQLite(db.sqliteFile, { readonly: true });
   const stmt = conn.prepare(FLOOR_SQL.sqlite);
   const deks = await unwrapTargetDeks(targets, keyring, async (ids) =>
     conn.prepare(`select id, owner_id, wrapped_key from data_keys where id in (${ids.map(() => "?").join(",")})`).all(ids) as {
@@ -112,7 +112,7 @@ async function postgresFloor(db: BenchDatabase, targets: HandoutTarget[], keyrin
   await client.connect();
   const pool = new pg.Pool({ connectionString: db.databaseUrl, max: poolSize });
   const deks = await unwrapTargetDeks(targets, keyring, async (ids) =>
-    (await client.query("select id, owner_id, wrapped_key from data_keys where id = any($1)", [ids])).rows,
+    (await client.query<{ id: string; owner_id: string; wrapped_key: string }>("select id, owner_id, wrapped_key from data_keys where id = any($1)", [ids])).rows,
   );
   const run = (q: pg.Client | pg.Pool) => async (t: HandoutTarget) =>
     openFloor((await q.query<FloorRow>(FLOOR_SQL.postgres, [t.userId, t.service, new Date().toISOString()])).rows[0], t, deks);
@@ -327,7 +327,7 @@ async function runCase(
 
 async function totalUsage(db: BenchDatabase): Promise<number> {
   if (db.dialect === "sqlite") {
-    const conn = new SQLite(db.sqliteFile!, { readonly: true });
+    const conn = new SQLite(db.sqliteFile, { readonly: true });
     try {
       return Number((conn.prepare("select coalesce(sum(usage_count), 0) as n from api_keys").get() as { n: number }).n);
     } finally {
@@ -337,7 +337,7 @@ async function totalUsage(db: BenchDatabase): Promise<number> {
   const client = new pg.Client({ connectionString: db.databaseUrl });
   await client.connect();
   try {
-    return Number((await client.query("select coalesce(sum(usage_count), 0) as n from api_keys")).rows[0].n);
+    return Number((await client.query<{ n: string | number }>("select coalesce(sum(usage_count), 0) as n from api_keys")).rows[0].n);
   } finally {
     await client.end();
   }

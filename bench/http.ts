@@ -19,8 +19,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-// @ts-expect-error autocannon ships no types
-import autocannon from "autocannon";
+import autocannon, { type Result as CannonResult } from "autocannon";
 import {
   createBenchDatabase,
   dropOnSignal,
@@ -38,18 +37,9 @@ import { seedKeys } from "./seed.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
-interface CannonResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number; average: number };
-  duration: number;
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-}
-
 function cannon(url: string, opts: { connections: number; seconds: number; headers?: Record<string, string> }): Promise<CannonResult> {
   return new Promise((resolve, reject) => {
-    autocannon({ url, connections: opts.connections, duration: opts.seconds, pipelining: 1, headers: opts.headers }, (err: Error | null, res: CannonResult) =>
+    autocannon({ url, connections: opts.connections, duration: opts.seconds, pipelining: 1, headers: opts.headers }, (err, res) =>
       err ? reject(err) : resolve(res),
     );
   });

@@ -1,6 +1,7 @@
-// `npm test`: the whole suite — unit + integration (SQLite, and PostgreSQL when TEST_DATABASE_URL is set),
+// `npm test`: the type check and the lint (steps: a failure fails the run, they count no tests),
+// the whole suite — unit + integration (SQLite, and PostgreSQL when TEST_DATABASE_URL is set),
 // then the browser suite (Debian's Chromium) when the web app exists. Ends with "N passed, N failed".
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 
 const CHROMIUM = process.env.KEYHAVEN_CHROMIUM ?? "/usr/bin/chromium";
@@ -21,6 +22,37 @@ function vitest(config, report) {
     skipped: r.numPendingTests + r.numTodoTests,
     code: res.status ?? 1,
   };
+}
+
+/** `npm run <script>`, its output held back so two can run side by side and still print whole. */
+function npmRun(script) {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn("npm", ["run", "--silent", script], { stdio: ["ignore", "pipe", "pipe"] });
+    const out = [];
+    child.stdout.on("data", (d) => out.push(d));
+    child.stderr.on("data", (d) => out.push(d));
+    const done = (code) => resolve({ script, code, output: Buffer.concat(out).toString(), seconds: (Date.now() - started) / 1000 });
+    child.on("error", (err) => {
+      out.push(Buffer.from(String(err)));
+      done(1);
+    });
+    child.on("close", (code) => done(code ?? 1));
+  });
+}
+
+// KEYHAVEN_STATIC_CHECKS=off: CI's second Node version would type-check and lint the same files
+// again. A run of chosen test files (arguments given) is for quick feedback: it skips them too.
+const failedSteps = [];
+if (process.env.KEYHAVEN_STATIC_CHECKS === "off" || extra.length > 0) {
+  console.log("\n[keyhaven] Type check and lint not run here (npm run typecheck, npm run lint)");
+} else {
+  for (const step of await Promise.all([npmRun("typecheck"), npmRun("lint")])) {
+    const ok = step.code === 0;
+    console.log(`\n[keyhaven] npm run ${step.script}: ${ok ? "ok" : "FAILED"} (${step.seconds.toFixed(0)} s)`);
+    if (step.output.trim()) process.stdout.write(step.output.endsWith("\n") ? step.output : `${step.output}\n`);
+    if (!ok) failedSteps.push(step.script);
+  }
 }
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
@@ -54,5 +86,9 @@ if (process.env.KEYHAVEN_BROWSER_TESTS === "off") {
 if (existsSync("test-results/postgres-skipped")) {
   console.log("\x1b[33m[keyhaven] PostgreSQL tests were SKIPPED (TEST_DATABASE_URL unset)\x1b[0m");
 }
+for (const script of failedSteps) {
+  console.log(`\x1b[31m[keyhaven] ${script} FAILED (its output is above; run \`npm run ${script}\`)\x1b[0m`);
+}
+if (failedSteps.length > 0) exitCode = 1;
 console.log(`\nNode ${process.version}: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(exitCode || (totals.failed > 0 ? 1 : 0));

@@ -158,7 +158,7 @@ export async function createBenchDatabase(dialect: BenchDialect, pgUrl: string, 
 export function dropOnSignal(dbs: () => BenchDatabase[]): void {
   const onSignal = (signal: NodeJS.Signals) => {
     process.stderr.write(`\n${signal}: cleaning up…\n`);
-    Promise.allSettled(dbs().map((d) => d.drop())).finally(() => process.exit(130));
+    void Promise.allSettled(dbs().map((d) => d.drop())).finally(() => process.exit(130));
   };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);

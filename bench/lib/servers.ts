@@ -37,7 +37,7 @@ export async function startChild(opts: {
 }): Promise<ChildServer> {
   const child = spawn(process.execPath, opts.args, {
     cwd: opts.cwd,
-    env: opts.env as NodeJS.ProcessEnv,
+    env: opts.env,
     // stdout: the bare server reports its port there; keyhaven's request log goes to /dev/null.
     stdio: ["ignore", opts.port === undefined ? "pipe" : "ignore", "pipe"],
   });

@@ -101,8 +101,8 @@ function openSqlite(dataDir: string): DatabaseHandle {
   };
   let dataVersion: SQLite.Statement | undefined;
   const reader: SyncReader = {
-    one: <T>(sql: string, parameters: readonly unknown[]) => statement(sql).get(parameters as unknown[]) as T | undefined,
-    all: <T>(sql: string, parameters: readonly unknown[]) => statement(sql).all(parameters as unknown[]) as T[],
+    one: <T>(sql: string, parameters: readonly unknown[]) => statement(sql).get(parameters) as T | undefined,
+    all: <T>(sql: string, parameters: readonly unknown[]) => statement(sql).all(parameters) as T[],
     dataVersion: () => (dataVersion ??= statement("pragma data_version").pluck()).get() as number,
   };
   return {
@@ -141,8 +141,8 @@ function withStatementCache(sqlite: SQLite.Database): { close(): void; prepare(s
 
 // BIGINT (oid 20) as a JS number: counters stay far below 2^53.
 const pgTypes = {
-  getTypeParser: ((oid: number, format?: string) =>
-    oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as any)) as typeof pg.types.getTypeParser,
+  getTypeParser: ((oid: number, format?: "text" | "binary"): ((value: string) => unknown) =>
+    oid === 20 ? (v: string) => Number(v) : (pg.types.getTypeParser(oid, format) as (value: string) => unknown)) as typeof pg.types.getTypeParser,
 };
 
 async function openPostgres(opts: OpenDatabaseOptions & { databaseUrl: string }): Promise<DatabaseHandle> {

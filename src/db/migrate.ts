@@ -10,7 +10,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0003_handout_index_id": m0003,
 };
 
-export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {
   // On PostgreSQL the migrator must look for its own tables in *our* schema: unqualified, it
   // would find another schema's kysely_migration table in the same database and skip creating ours.
   let migrationTableSchema: string | undefined;
@@ -22,6 +22,8 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const result: MigrationResultSet = await migrator.migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
+    // A migration may throw a non-Error (a string, most likely): String() shows it as well as anything.
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string
     const reason = result.error instanceof Error ? result.error.message : String(result.error);
     throw new Error(`migration ${failed} failed: ${reason}`);
   }

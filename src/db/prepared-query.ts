@@ -11,7 +11,7 @@
  * answer is always the answer the query would give now; it just costs ~4 µs instead of a read.
  * Cached rows are shared between callers and frozen.
  */
-import type { CompiledQuery, Compilable, Kysely, Transaction } from "kysely";
+import type { Compilable, Kysely } from "kysely";
 import { setBounded } from "../platform/bounded-map.js";
 import type { SyncReader } from "./connect.js";
 
@@ -33,12 +33,15 @@ export interface PrepareOptions {
   cacheSize?: number;
 }
 
+/** What running a compiled query needs of a Kysely or a transaction, whatever its schema. */
+type QueryRunner = Pick<Kysely<unknown>, "isTransaction" | "executeQuery">;
+
 export function prepareQuery<R, K extends string>(
-  db: Kysely<any> | Transaction<any>,
+  db: QueryRunner,
   query: Compilable<R>,
   opts: PrepareOptions = {},
 ): PreparedQuery<R, K> {
-  const compiled = query.compile() as CompiledQuery<R>;
+  const compiled = query.compile();
   // Position → placeholder name, found once; every other parameter is a constant of the query.
   const slots: Array<[number, K]> = [];
   compiled.parameters.forEach((p, i) => {

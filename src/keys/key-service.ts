@@ -14,7 +14,7 @@ import { DecryptionError } from "../crypto/decryption-error.js";
 import { isLegacySecret, type SecretBinding } from "../crypto/secret-box.js";
 import { isDefaultViolation, isUniqueViolation } from "../db/unique-violation.js";
 import type { ApiKeyRow, ApiKeyRowUpdate } from "../db/schema.js";
-import { AppError, conflict, notFound, validationError } from "../platform/errors.js";
+import { conflict, notFound, validationError } from "../platform/errors.js";
 import type { LookupFn } from "../platform/net/dns-lookup.js";
 import { assertExternalEndpoint } from "../platform/net/endpoint-policy.js";
 import { maskKeyValue, normalizeKeyValue, normalizeServiceConfig, type KeyValue } from "../services/index.js";

@@ -2,7 +2,7 @@
  * Data access for api_keys. Every query starts from `owned(owner)`, so a row of another
  * owner can never be read, changed or deleted: isolation holds by construction.
  */
-import { PostgresAdapter, sql, type Compilable, type Kysely, type Transaction } from "kysely";
+import { PostgresAdapter, sql, type Kysely, type Transaction } from "kysely";
 import type { SyncReader } from "../db/connect.js";
 import { param, prepareQuery, type PreparedQuery } from "../db/prepared-query.js";
 import type { OwnerRef } from "../access/owner.js";
@@ -133,7 +133,7 @@ export function createKeyStore(db: Db, opts: KeyStoreOptions = {}): KeyStore {
     /** Run `fn` with a store bound to one transaction. */
     transaction<T>(fn: (store: KeyStore) => Promise<T>): Promise<T> {
       if (db.isTransaction) return fn(createKeyStore(db));
-      return (db as Kysely<Database>).transaction().execute((trx) => fn(createKeyStore(trx)));
+      return db.transaction().execute((trx) => fn(createKeyStore(trx)));
     },
 
     async lockOwner(owner: OwnerRef): Promise<void> {
@@ -155,10 +155,10 @@ export function createKeyStore(db: Db, opts: KeyStoreOptions = {}): KeyStore {
 
     async insert(row: NewApiKeyRow): Promise<ApiKeyRow> {
       await db.insertInto("api_keys").values(row).execute();
-      return (await owned({ type: row.owner_type as OwnerRef["type"], id: row.owner_id })
+      return await owned({ type: row.owner_type as OwnerRef["type"], id: row.owner_id })
         .selectAll()
         .where("id", "=", row.id)
-        .executeTakeFirstOrThrow()) as ApiKeyRow;
+        .executeTakeFirstOrThrow();
     },
 
     find(owner: OwnerRef, id: string): Promise<ApiKeyRow | undefined> {
@@ -170,7 +170,7 @@ export function createKeyStore(db: Db, opts: KeyStoreOptions = {}): KeyStore {
       const shape = `${service ? "s" : ""}${after ? "a" : ""}`;
       let query = lists.get(shape);
       if (!query) {
-        query = prepareQuery<ApiKeyRow, ListParams>(db, listQuery(db, Boolean(service), Boolean(after)) as Compilable<ApiKeyRow>, listOptions);
+        query = prepareQuery<ApiKeyRow, ListParams>(db, listQuery(db, Boolean(service), Boolean(after)), listOptions);
         lists.set(shape, query);
       }
       // Values a shape does not use are ignored (prepareQuery fills only its own placeholders).
@@ -185,7 +185,7 @@ export function createKeyStore(db: Db, opts: KeyStoreOptions = {}): KeyStore {
       });
     },
 
-    async update(owner: OwnerRef, id: string, patch: ApiKeyRowUpdate, opts = {} as { ifVersion?: number }): Promise<ApiKeyRow | undefined> {
+    async update(owner: OwnerRef, id: string, patch: ApiKeyRowUpdate, opts = {}): Promise<ApiKeyRow | undefined> {
       const { ifVersion } = opts;
       const res = await db
         .updateTable("api_keys")

@@ -36,7 +36,7 @@ export function rateLimitSubject(subject: string): string {
     const [head, tail = ""] = s.split("::");
     const h = head ? head.split(":") : [];
     const t = tail ? tail.split(":") : [];
-    const groups = s.includes("::") ? [...h, ...Array(8 - h.length - t.length).fill("0"), ...t] : h;
+    const groups = s.includes("::") ? [...h, ...Array<string>(8 - h.length - t.length).fill("0"), ...t] : h;
     s = groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, "")).join(":") + "::/64";
   }
   return createHash("sha256").update(s).digest("base64url").slice(0, 32);

@@ -11,7 +11,7 @@ export type Env = Record<string, string | undefined>;
 
 /** Every environment-fallback variable name, from the service catalog (the one place they are listed). */
 const fallbackEnvNames = (): string[] =>
-  listServices().flatMap((s): string[] => (Array.isArray(s.envVars) ? [...s.envVars] : Object.values(s.envVars)));
+  listServices().flatMap((s): string[] => (s.valueKind === "aws" ? Object.values(s.envVars) : [...s.envVars]));
 
 export interface Config {
   nodeEnv: string;

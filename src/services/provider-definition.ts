@@ -17,12 +17,12 @@ export interface ConfigField {
 }
 
 /** The environment variables the provider falls back to for AWS, one per credential part. */
-export interface AwsEnvVars {
+export type AwsEnvVars = {
   accessKeyId: string;
   secretAccessKey: string;
   sessionToken: string;
   region: string;
-}
+};
 
 export interface AwsCredentialValue {
   accessKeyId: string;
@@ -73,7 +73,7 @@ export interface TestRequest {
  */
 export type KeyTestSpec<Value extends KeyValue, Config> =
   | { kind: "get"; path: string }
-  | { kind: "signed"; build(value: Value, config: Partial<Config> | undefined, baseUrl: string): Promise<TestRequest> };
+  | { kind: "signed"; build: (value: Value, config: Partial<Config> | undefined, baseUrl: string) => Promise<TestRequest> };
 
 interface ProviderDefinitionBase<Id extends ServiceId, Value extends KeyValue, Config> {
   id: Id;
@@ -90,18 +90,18 @@ interface ProviderDefinitionBase<Id extends ServiceId, Value extends KeyValue, C
   defaultBaseUrl: string | null;
   configFields: readonly ConfigField[];
   /** Validates a key's `config` and fills in its defaults. */
-  configSchema(opts: ServiceConfigOptions): ConfigSchema<Config>;
+  configSchema: (opts: ServiceConfigOptions) => ConfigSchema<Config>;
   /**
    * The API root for a key, when it is not simply `template` (the operator's override, else
    * defaultBaseUrl): aws fills in the region, custom takes the key's own URL. Trailing
    * slashes are stripped by the caller.
    */
-  baseUrl?(config: Partial<Config> | undefined, template: string | null): string;
+  baseUrl?: (config: Partial<Config> | undefined, template: string | null) => string;
   /**
    * The headers that authenticate a request with `value`. `config` is normalized, but may come
    * from storage: whatever of it lands in a header is re-checked here.
    */
-  authHeaders(value: string, config: Partial<Config> | undefined): Record<string, string>;
+  authHeaders: (value: string, config: Partial<Config> | undefined) => Record<string, string>;
   keyTest: KeyTestSpec<Value, Config>;
   /**
    * How this provider says "wrong key" in a 400 answer, for providers that do not use 401/403.

@@ -94,11 +94,11 @@ describeEachDatabase("the key service asks the policy first", (dialect) => {
 
   it("a reveal is recorded with its actor (ids only)", async () => {
     const lines: unknown[] = [];
-    const spy = rt.logger.info.bind(rt.logger);
-    rt.logger.info = ((obj: unknown, ...rest: unknown[]) => {
+    const spy = rt.logger.info;
+    rt.logger.info = function (this: unknown, obj: unknown, ...rest: unknown[]) {
       lines.push(obj);
-      return (spy as (...a: unknown[]) => void)(obj, ...rest);
-    }) as typeof rt.logger.info;
+      return (spy).call(this, obj, ...rest);
+    };
     try {
       await rt.keys.reveal(asAlice, alice, keyId);
     } finally {

@@ -4,7 +4,7 @@
  */
 import { Hono } from "hono";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createAuth, type Auth } from "../../src/auth/auth.js";
+import { createAuth } from "../../src/auth/auth.js";
 import { requireUser } from "../../src/http/middleware/session.js";
 import type { AppEnv } from "../../src/http/app-env.js";
 import { errorResponse, toAppError } from "../../src/http/error-response.js";
@@ -34,7 +34,7 @@ describeEachDatabase("requireUser after a failed better-auth start", (dialect) =
         }
         return Reflect.get(target, prop, receiver);
       },
-    }) as Auth;
+    });
 
     const app = new Hono<AppEnv>();
     app.use("/me", requireUser(flaky, database));

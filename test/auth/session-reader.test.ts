@@ -310,7 +310,7 @@ describeEachDatabase("session reader", (dialect) => {
         expiresAt: date(now + 7 * DAY_S * 1000),
         createdAt: date(now),
         updatedAt: date(now),
-      } as never)
+      })
       .execute();
     expect(await read(`${COOKIE}=${encodeURIComponent(signed)}`)).toMatchObject({ id: alice.id });
 

@@ -5,7 +5,7 @@
  * delete with confirmation. Each step is its own test; after a failure the rest are skipped.
  */
 import { afterAll, beforeAll, describe, expect } from "vitest";
-import type { BrowserContext, Locator, Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { fakeKey } from "../support/fake-provider.js";
 import { dateInputDaysFromNow, flowSteps, sessionUserId, signUpViaUi, startHarness, uniqueEmail, type Harness } from "./support/harness.js";
 
@@ -15,7 +15,6 @@ const HAND_OUTS = 7;
 
 describe("web app: main flow (1280 px)", () => {
   let h: Harness;
-  let context: BrowserContext;
   let page: Page;
   let userId: string;
   let keyId: string;
@@ -25,7 +24,7 @@ describe("web app: main flow (1280 px)", () => {
 
   beforeAll(async () => {
     h = await startHarness();
-    ({ context, page } = await h.newPage(1280));
+    ({ page } = await h.newPage(1280));
   });
   afterAll(async () => {
     await h?.close();

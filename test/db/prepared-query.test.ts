@@ -110,9 +110,9 @@ describe("prepareQuery on SQLite with the read-only reader and a cache", () => {
     expect(Object.isFrozen(r1)).toBe(true);
     expect(r1.every((r) => Object.isFrozen(r))).toBe(true);
     // ESM is strict mode: writing to a frozen answer throws instead of corrupting the cache.
-    expect(() => (r1 as Row[]).push({ id: "x", name: "x", is_active: 1 })).toThrow(TypeError);
+    expect(() => (r1).push({ id: "x", name: "x", is_active: 1 })).toThrow(TypeError);
     expect(() => {
-      (r1[0] as Row).name = "changed by a caller";
+      (r1[0]).name = "changed by a caller";
     }).toThrow(TypeError);
     expect((await q.all(values(owner)))[0].name).toBe("first");
   });

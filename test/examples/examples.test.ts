@@ -34,7 +34,7 @@ function runExample(script: string, userId: string, env: Record<string, string |
     execFile(
       process.execPath,
       ["--import", "tsx", path.join("examples", script), userId],
-      { cwd: ROOT, env: env as NodeJS.ProcessEnv, timeout: 45_000 },
+      { cwd: ROOT, env: env, timeout: 45_000 },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === "number" ? err.code : null) : 0;
         resolve({ code, stdout, stderr });

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { EXPIRING_SOON_MS } from "../../src/shared/expiry.js";
+import type { ApiKey } from "../../web/src/keyhaven.js";
 import { keysExpiringSoon, keyStatus } from "../../web/src/lib/key-status.js";
 import { describeEachDatabase } from "../support/databases.js";
 import { createHttpApp, jsonOf, openaiKey, type HttpApp, type SignedUpUser } from "../support/http-app.js";
@@ -41,14 +42,14 @@ describeEachDatabase("expiring soon: the stats card and the web list agree", (di
 
   it("the same keys, counted by the server and listed by the web app", async () => {
     const stats = await jsonOf(await h.request("GET", "/api/api-keys/stats", { cookie: alice.cookie }), 200);
-    const { apiKeys } = await jsonOf(await h.request("GET", "/api/api-keys", { cookie: alice.cookie }), 200);
-    const listed = keysExpiringSoon(apiKeys as { name: string; isActive: boolean; isExpired: boolean; expiresAt: string | null }[], clock);
+    const { apiKeys } = (await jsonOf(await h.request("GET", "/api/api-keys", { cookie: alice.cookie }), 200)) as { apiKeys: ApiKey[] };
+    const listed = keysExpiringSoon(apiKeys, clock);
     expect(listed.map((k) => k.name)).toEqual(["soon", "edge of the window"]);
     expect(stats.expiringSoon).toBe(listed.length);
     expect(stats).toMatchObject({ total: 8, active: 4, inactive: 2, expired: 2 });
-    const badged = (apiKeys as Parameters<typeof keyStatus>[0][] & { name: string }[])
+    const badged = apiKeys
       .filter((k) => keyStatus(k, clock) === "expiring-soon")
-      .map((k) => (k as { name: string }).name)
+      .map((k) => k.name)
       .sort();
     expect(badged).toEqual(["edge of the window", "soon"]);
   });

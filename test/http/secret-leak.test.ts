@@ -3,7 +3,7 @@
  * with known secrets (key values, the password, the session token), some of which the fake
  * provider echoes back in its error answers. None may appear in any log line or error body.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeEachDatabase } from "../support/databases.js";
 import { FAKE_AWS_SECRET_ACCESS_KEY, fakeBaseUrlOverrides, startFakeProvider, type FakeProvider } from "../support/fake-provider.js";
 import { createHttpApp, jsonOf, unique, type HttpApp, type RequestOptions } from "../support/http-app.js";

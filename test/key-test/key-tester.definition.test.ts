@@ -34,7 +34,7 @@ const getTested = listServices().flatMap((s) => (s.keyTest.kind === "get" && s.v
 describe.each(getTested.map((s) => [s.id, s] as const))("%s", (id, definition) => {
   it("sends GET {base}{path} with exactly the definition's auth headers", async () => {
     if (definition.keyTest.kind !== "get") throw new Error("unreachable");
-    const service = id as StringServiceId;
+    const service: StringServiceId = id;
     const key = fakeKey(service, "valid");
     const rawConfig = service === "custom" ? { baseUrl: `${fake.url}/custom` } : undefined;
     const config = normalizeServiceConfig(service, rawConfig, { allowHttpHosts: ["127.0.0.1"] });

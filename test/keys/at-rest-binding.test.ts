@@ -49,7 +49,8 @@ describeEachDatabase("the binding of where a secret goes", (dialect) => {
   const newUser = () => h.signUp(undefined, { headers: { "x-forwarded-for": `203.0.113.${++forwarded}` } });
   const ownerOf = (user: SignedUpUser): OwnerRef => ({ type: "user", id: user.id });
 
-  const bodies: Record<Service, (outcome: "valid") => Record<string, unknown>> = {
+  type KeyBody = { service: Service; value: unknown; config?: Record<string, unknown> };
+  const bodies: Record<Service, (outcome: "valid") => KeyBody> = {
     custom: (o) => ({ service: "custom", value: fakeKey("custom", o), config: { baseUrl: `${fake.url}/custom` } }),
     aws: (o) => ({ service: "aws", value: fakeKey("aws", o), config: { region: "eu-west-1" } }),
     openai: (o) => ({ service: "openai", value: fakeKey("openai", o) }),
@@ -63,7 +64,9 @@ describeEachDatabase("the binding of where a secret goes", (dialect) => {
 
   const db = () => h.runtime.database.db;
   const readRow = (id: string) => db().selectFrom("api_keys").selectAll().where("id", "=", id).executeTakeFirstOrThrow() as Promise<ApiKeyRow>;
-  const writeRow = (id: string, patch: ApiKeyRowUpdate) => db().updateTable("api_keys").set(patch).where("id", "=", id).execute();
+  const writeRow = async (id: string, patch: ApiKeyRowUpdate): Promise<void> => {
+    await db().updateTable("api_keys").set(patch).where("id", "=", id).execute();
+  };
   async function editConfig(id: string, edit: (config: Record<string, unknown>) => void): Promise<void> {
     const config = JSON.parse((await readRow(id)).config) as Record<string, unknown>;
     edit(config);

@@ -95,7 +95,7 @@ describe("through the real server (LOG_FORMAT=pretty and json): encoded CR/LF/ES
       expect(lines.some((l) => /^\d\d:\d\d:\d\d INFO {2}admin/.test(l))).toBe(false);
       if (format === "json") {
         for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
-        expect(JSON.parse(forged[0]!).path).toBe("/api/nope\r\n12:00:00 INFO  admin signed in\u001b[2J\u2028");
+        expect(JSON.parse(forged[0]).path).toBe("/api/nope\r\n12:00:00 INFO  admin signed in\u001b[2J\u2028");
       } else {
         expect(forged[0]).toMatch(/^\d\d:\d\d:\d\d INFO {2}request {2}method=GET path="\/api\/nope\\r\\n12:00:00 INFO {2}admin signed in\\u001b\[2J\\u2028" status=\d+ ms=/);
       }

@@ -81,7 +81,7 @@ describe.skipIf(packageTestOff)("the npm package", () => {
     const project = path.join(work, "project");
     fs.cpSync(ROOT, project, {
       recursive: true,
-      filter: (source) => !NOT_COPIED.has(path.relative(ROOT, source).split(path.sep)[0]!),
+      filter: (source) => !NOT_COPIED.has(path.relative(ROOT, source).split(path.sep)[0]),
     });
     // The build's tools (tsc, vite) come from this checkout's install.
     fs.symlinkSync(fs.realpathSync(path.join(ROOT, "node_modules")), path.join(project, "node_modules"), "dir");
@@ -92,7 +92,7 @@ describe.skipIf(packageTestOff)("the npm package", () => {
     expectSuccess(packed);
     const [name] = fs.readdirSync(packDir).filter((f) => f.endsWith(".tgz"));
     expect(name, describeResult(packed)).toBeDefined();
-    tarball = path.join(packDir, name!);
+    tarball = path.join(packDir, name);
 
     app = path.join(work, "app");
     fs.mkdirSync(app);
@@ -147,7 +147,7 @@ describe.skipIf(packageTestOff)("the npm package", () => {
       env: cleanEnv({ RESOLUTION_LOG: log }),
     });
     expectSuccess(r);
-    const urls = fs.readFileSync(log, "utf8").trim().split("\n").map((line) => line.split(" ")[1]!);
+    const urls = fs.readFileSync(log, "utf8").trim().split("\n").map((line) => line.split(" ")[1]);
     // The hook saw the import itself, so an empty list below means something.
     expect(urls.some((u) => u.endsWith("/node_modules/keyhaven/dist/src/index.js"))).toBe(true);
     expect(urls.some((u) => u.includes("/node_modules/kysely/"))).toBe(true);

@@ -34,7 +34,7 @@ describe("authHeadersFor", () => {
   });
 
   it("custom re-checks a stored config before putting it in a header", () => {
-    const stored = { baseUrl: "https://x.example", headerName: "X-A\r\nX-Evil", headerPrefix: "Bearer " } as CustomConfig;
+    const stored = { baseUrl: "https://x.example", headerName: "X-A\r\nX-Evil", headerPrefix: "Bearer " };
     const err = catchAppError(() => authHeadersFor("custom", KEY, stored), "VALIDATION_ERROR");
     expect(err.details?.[0]?.path).toBe("config.headerName");
     expect(err.message).not.toContain(KEY);

@@ -116,7 +116,7 @@ describe.concurrent("keyhaven serve refuses bad configuration", () => {
     expect(line).toMatch(/KEYHAVEN_DATA_DIR/);
   });
 
-  it.skipIf(IS_ROOT)("data directory without write permission (skipped as root, which ignores permissions)", async ({ expect }) => {
+  it.skipIf(IS_ROOT)("data directory without write permission (skipped as root, which ignores permissions)", async () => {
     const base = tempDir();
     const dataDir = path.join(base, "ro");
     fs.mkdirSync(dataDir, { mode: 0o500 });

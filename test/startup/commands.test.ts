@@ -44,7 +44,7 @@ describe.concurrent("keyhaven commands", () => {
     const dir = tempDir();
     const env = cliEnv({ KEYHAVEN_DATA_DIR: dir });
     const [a, b] = await Promise.all([runCli(["generate-key"], { cwd: dir, env }), runCli(["generate-key"], { cwd: dir, env })]);
-    for (const r of [a!, b!]) {
+    for (const r of [a, b]) {
       expect(r.code).toBe(0);
       expect(r.stderr).toBe("");
       const key = r.stdout.trim();
@@ -52,7 +52,7 @@ describe.concurrent("keyhaven commands", () => {
       expect(key).toMatch(BASE64_32);
       expect(Buffer.from(key, "base64")).toHaveLength(32);
     }
-    expect(a!.stdout).not.toBe(b!.stdout);
+    expect(a.stdout).not.toBe(b.stdout);
     // It only prints: no database, no key file.
     expect(fs.readdirSync(dir)).toEqual([]);
   });

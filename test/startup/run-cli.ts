@@ -77,11 +77,11 @@ export function startCli(args: string[], opts: { cwd: string; env: NodeJS.Proces
   let stderr = "";
   const listeners = new Set<() => void>();
   const notify = () => listeners.forEach((l) => l());
-  child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
     stdout += chunk;
     notify();
   });
-  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
     stderr += chunk;
     notify();
   });
@@ -207,7 +207,7 @@ export function expectStartupFailure(result: ExitResult, code: number, message: 
   expect(result.stderr.endsWith("\n"), `stderr ends with a newline${context}`).toBe(true);
   const lines = result.stderr.replace(/\n$/, "").split("\n");
   expect(lines, `stderr is one line${context}`).toHaveLength(1);
-  const line = lines[0]!;
+  const line = lines[0];
   expect(line.startsWith("keyhaven: "), `stderr starts with "keyhaven: "${context}`).toBe(true);
   if (typeof message === "string") expect(line).toContain(message);
   else expect(line).toMatch(message);

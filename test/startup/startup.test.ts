@@ -153,7 +153,7 @@ describe.concurrent("keyhaven serve", () => {
 /** `TEST_DATABASE_URL` with `options=-c search_path=<schema>`, so this run has a schema of its own. */
 function urlWithSchema(base: string, schema: string): string {
   const [withoutHash] = base.split("#");
-  const sep = withoutHash!.includes("?") ? "&" : "?";
+  const sep = withoutHash.includes("?") ? "&" : "?";
   return `${withoutHash}${sep}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
 }
 

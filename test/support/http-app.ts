@@ -142,7 +142,7 @@ export async function jsonOf(res: Response, status: number): Promise<any> {
 export async function expectError(
   res: Response,
   status: number,
-  error: { code: string; message: string | RegExp | unknown; details?: unknown },
+  error: { code: string; /** A string, a RegExp (matched) or an expect matcher. */ message: unknown; details?: unknown },
 ): Promise<string> {
   const text = await res.text();
   expect(res.status, text).toBe(status);

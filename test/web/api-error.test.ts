@@ -51,7 +51,7 @@ describe("client", () => {
     });
     await expect(client.createApiKey({ name: "n", service: "openai", value: "sk-x" })).resolves.toEqual({ id: "key_1" });
     expect(calls[0]).toMatchObject({ url: "http://kh.test/api/api-keys", init: { method: "POST", credentials: "same-origin" } });
-    expect(JSON.parse(String(calls[0].init.body))).toEqual({ name: "n", service: "openai", value: "sk-x" });
+    expect(JSON.parse(calls[0].init.body as string)).toEqual({ name: "n", service: "openai", value: "sk-x" });
     const err = await client.revealApiKey("key/2").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(calls[1].url).toBe("http://kh.test/api/api-keys/key%2F2?includeValue=true");

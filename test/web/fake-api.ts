@@ -21,7 +21,7 @@ export function createFakeApi() {
     const { pathname, searchParams } = new URL(url, "http://fake.test");
     const method = init.method ?? "GET";
     calls.push(`${method} ${pathname}`);
-    const body = init.body ? JSON.parse(String(init.body)) : undefined;
+    const body = init.body ? JSON.parse(init.body as string) : undefined;
     if (pathname === "/api/services" && method === "GET") return json(200, publicCatalog());
     if (pathname === "/api/api-keys" && method === "GET") {
       pages.push(Object.fromEntries(searchParams));

@@ -8,7 +8,6 @@ import { AppError } from "../../platform/errors.js";
 import type { AppEnv } from "../app-env.js";
 import { parseWith, readJson, readJsonBody } from "../json-body.js";
 import { KEY_WRITES_PER_MINUTE, RATE_LIMITS, type RateLimiter } from "../../limits/rate-limiter.js";
-import type { ServiceId } from "../../services/index.js";
 import {
   createKeyBodySchema,
   listKeysQuerySchema,
@@ -79,8 +78,8 @@ export function keyRoutes(deps: KeyRoutesDeps) {
 
   app.get("/:id", async (c) => {
     const query = parseWith(getQuerySchema, c.req.query(), "query");
-    const read = query.includeValue === "true" ? keys.reveal : keys.get;
-    return c.json(await read(c.get("actor"), c.get("owner"), c.req.param("id")));
+    const [actor, owner, id] = [c.get("actor"), c.get("owner"), c.req.param("id")];
+    return c.json(query.includeValue === "true" ? await keys.reveal(actor, owner, id) : await keys.get(actor, owner, id));
   });
 
   app.put("/:id", async (c) => {
