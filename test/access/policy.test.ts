@@ -93,16 +93,13 @@ describeEachDatabase("the key service asks the policy first", (dialect) => {
   });
 
   it("a reveal is recorded with its actor (ids only)", async () => {
+    const original = rt.logger.info;
     const lines: unknown[] = [];
-    const spy = rt.logger.info;
-    rt.logger.info = function (this: unknown, obj: unknown, ...rest: unknown[]) {
-      lines.push(obj);
-      return (spy).call(this, obj, ...rest);
-    };
+    rt.logger.info = ((obj: unknown) => void lines.push(obj));
     try {
       await rt.keys.reveal(asAlice, alice, keyId);
     } finally {
-      rt.logger.info = spy;
+      rt.logger.info = original;
     }
     expect(lines).toContainEqual({ event: "key.reveal", keyId, actor: `user:${alice.id}` });
     expect(JSON.stringify(lines)).not.toContain(OPENAI);
