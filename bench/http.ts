@@ -1,14 +1,15 @@
 /**
  * HTTP benchmark: autocannon against an authenticated `GET /api/api-keys` (a user with 10 keys,
  * signed up through the real auth route, keys created through the real API) on the real server
- * (`bin/keyhaven.mjs serve`), versus a bare `node:http` server returning the same JSON bytes —
- * same run, same connections, same duration, alternating.
+ * (`bin/keyhaven.mjs serve`), versus the same server's `GET /api/health`, and, as information, a
+ * bare `node:http` server and a minimal Hono app returning the same JSON bytes — same run, same
+ * connections, same duration, alternating.
  *
  *   npx tsx bench/http.ts [--db sqlite|postgres|both] [--keys 1000000] [--quick]
  *       [--connections 10] [--seconds 10] [--rounds 2] [--layers] [--pg-url postgres://…]
  *
- * Besides the route, the same server's `GET /api/health` is measured (information): security
- * headers, request log and routing without a session or a database query.
+ * `GET /api/health` is security headers, request log and routing without a session or a
+ * database query: the floor the route is held to.
  *
  * Processes: each server runs in a child process, autocannon in this (parent) process — the
  * 2-core machine is shared by the load generator and the server under test, for both servers
@@ -207,7 +208,7 @@ async function runCase(
       { name: "keyhaven", label: "keyhaven GET /api/api-keys", url: `${keyhaven.url}/api/api-keys`, pid: keyhaven.pid },
       { name: "bare", label: "bare node:http, same bytes", url: `${bare.url}/api/api-keys`, pid: bare.pid },
       { name: "hono", label: "minimal Hono app, same bytes (info)", url: `${hono.url}/api/api-keys`, pid: hono.pid },
-      // The same server without session or database: what its middleware alone allows (see README).
+      // The same server without session or database: the target's floor (see README).
       { name: "health", label: "keyhaven GET /api/health (info)", url: `${keyhaven.url}/api/health`, pid: keyhaven.pid },
     ];
     if (opts.layers) {
