@@ -61,16 +61,19 @@ export function securityHeaders(opts: SecurityHeaderOptions): MiddlewareHandler 
   const pageHeaders = opts.https ? [...SECURITY_HEADERS, HSTS_HEADER] : SECURITY_HEADERS;
   // Answers under /api are private as well: never stored by browsers or proxies.
   const apiHeaders: ReadonlyArray<readonly [string, string]> = [...pageHeaders, ["Cache-Control", "no-store"]];
-  return async (c, next) => {
+  // Not an async function: on Node nothing is awaited here, and an async wrapper would add a
+  // promise per request (with better-auth's AsyncLocalStorage on, every promise runs async hooks).
+  return (c, next) => {
     const headers = c.req.path.startsWith("/api/") ? apiHeaders : pageHeaders;
     const outgoing = nodeOutgoing(c);
     if (outgoing) {
       for (const [name, value] of headers) outgoing.setHeader(name, value);
       return next();
     }
-    await next();
-    const answer = c.res.headers;
-    for (const [name, value] of headers) if (!answer.has(name)) answer.set(name, value);
+    return next().then(() => {
+      const answer = c.res.headers;
+      for (const [name, value] of headers) if (!answer.has(name)) answer.set(name, value);
+    });
   };
 }
 
