@@ -21,12 +21,20 @@ const ownerKeyOf = (owner: OwnerRef) => `${owner.type}:${owner.id}`;
 export interface SealedSecret {
   dataKeyId: string;
   ciphertext: string;
+  /**
+   * The owner's wrapped data key `dataKeyId` names, when it was read with the secret (the
+   * hand-out's query): null when the owner has no data key of that id. Absent: read it by id.
+   */
+  wrappedKey?: string | null;
 }
 
 export interface OwnerDataKeys {
   /** Encrypt a secret under its owner's data key (created on first use). */
   encrypt(binding: SecretBinding, plaintext: string): Promise<SealedSecret>;
-  /** Decrypt with the owner's data key: cached after its first unwrap, read by id on a miss. */
+  /**
+   * Decrypt with the owner's data key: cached after its first unwrap; on a miss unwrapped from
+   * `sealed.wrappedKey` when given, else read by id (and owner).
+   */
   decrypt(binding: SecretBinding, sealed: SealedSecret): Promise<string>;
 }
 
@@ -58,10 +66,16 @@ export function createOwnerDataKeys(deps: { db: Kysely<Database>; keyring: Maste
     return hit.dek;
   }
 
+  /** Unwraps a key read together with its owner and id, and caches it. */
+  function unwrapped(owner: OwnerRef, id: string, wrapped: string): Buffer {
+    const dek = unwrapDataKey(keyring, owner, wrapped);
+    remember(id, ownerKeyOf(owner), dek);
+    return dek;
+  }
+
   async function dekFor(owner: OwnerRef, id: string, wrappedKey?: string): Promise<Buffer> {
     const hit = cachedDek(owner, id);
     if (hit) return hit;
-    const ownerKey = ownerKeyOf(owner);
     let wrapped = wrappedKey;
     if (wrapped === undefined) {
       const row = await db
@@ -74,9 +88,7 @@ export function createOwnerDataKeys(deps: { db: Kysely<Database>; keyring: Maste
       if (!row) throw new DecryptionError();
       wrapped = row.wrapped_key;
     }
-    const dek = unwrapDataKey(keyring, owner, wrapped);
-    remember(id, ownerKey, dek);
-    return dek;
+    return unwrapped(owner, id, wrapped);
   }
 
   async function currentDataKey(owner: OwnerRef): Promise<{ id: string; dek: Buffer }> {
@@ -118,8 +130,14 @@ export function createOwnerDataKeys(deps: { db: Kysely<Database>; keyring: Maste
       return { dataKeyId: id, ciphertext: encryptSecret(dek, binding, plaintext) };
     },
     async decrypt(binding, sealed) {
-      // A hit (the hand-out's usual case) needs no await.
-      const dek = cachedDek(binding.owner, sealed.dataKeyId) ?? (await dekFor(binding.owner, sealed.dataKeyId));
+      const { owner } = binding;
+      const { dataKeyId, wrappedKey } = sealed;
+      // A hit, or a miss with the wrapped key at hand (the hand-out), needs no await.
+      let dek = cachedDek(owner, dataKeyId);
+      if (!dek) {
+        if (wrappedKey === null) throw new DecryptionError();
+        dek = wrappedKey === undefined ? await dekFor(owner, dataKeyId) : unwrapped(owner, dataKeyId, wrappedKey);
+      }
       return decryptSecret(dek, binding, sealed.ciphertext);
     },
   };

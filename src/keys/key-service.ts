@@ -324,13 +324,15 @@ export function createKeyService(deps: KeyServiceDeps) {
       if (!(await store.remove(owner, id))) throw notFound();
     },
 
-    /** The value to hand out for (owner, service), or undefined. No row cache: one indexed lookup. */
+    /** The value to hand out for (owner, service), or undefined. No row cache: one indexed query. */
     async findUsableKey(owner: OwnerRef, service: ServiceId): Promise<{ id: string; value: KeyValue; config: Record<string, unknown> } | undefined> {
       const row = await store.findUsable(owner, service, now().toISOString());
       if (!row) return undefined;
       // The config handed out is the one the secret is bound to: an edited one fails to decrypt.
       const config = JSON.parse(row.config) as Record<string, unknown>;
-      const plaintext = await dataKeys.decrypt(binding(owner, row.id, row.service, row.version, config), sealedOf(row));
+      // The wrapped data key came with the row: an uncached owner costs an unwrap, not a query.
+      const sealed = { dataKeyId: row.data_key_id, ciphertext: row.encrypted_value, wrappedKey: row.wrapped_key };
+      const plaintext = await dataKeys.decrypt(binding(owner, row.id, row.service, row.version, config), sealed);
       return { id: row.id, value: deserialize(row.service, plaintext), config };
     },
   };

@@ -18,6 +18,11 @@ export interface UsableKeyRow {
   config: string;
   /** Bound into the ciphertext with config: read in the same query, never a second one. */
   version: number;
+  /**
+   * The owner's wrapped data key `data_key_id` names, read in the same query; null when no data
+   * key of this owner has that id (a row pointing at another owner's key fails to decrypt).
+   */
+  wrapped_key: string | null;
 }
 
 /** Where a list page starts: just after this row in the list order (service, created_at desc, id). */
@@ -58,14 +63,24 @@ export interface KeyStore {
 
 /**
  * The hand-out lookup: the owner's active, unexpired key for a service, the default first,
- * else the most recently updated. No join to data_keys: the unwrapped data key is almost
- * always cached, and on a miss it is read once by id. `limit 1` is a literal so SQLite can use
- * its top-1 plan.
+ * else the most recently updated. The wrapped data key comes with it, from a correlated
+ * subquery on data_keys by id AND owner (primary-key lookup, evaluated for the one row
+ * returned): an owner whose unwrapped data key is not cached costs one unwrap, not a second
+ * round trip. `limit 1` is a literal so SQLite can use its top-1 plan.
  */
 function handOutQuery(db: Db) {
   return db
     .selectFrom("api_keys as k")
     .select(["k.id", "k.service", "k.data_key_id", "k.encrypted_value", "k.config", "k.version"])
+    .select((eb) =>
+      eb
+        .selectFrom("data_keys as d")
+        .select("d.wrapped_key")
+        .whereRef("d.id", "=", "k.data_key_id")
+        .whereRef("d.owner_type", "=", "k.owner_type")
+        .whereRef("d.owner_id", "=", "k.owner_id")
+        .as("wrapped_key"),
+    )
     .where("k.owner_type", "=", param("ownerType"))
     .where("k.owner_id", "=", param("ownerId"))
     .where("k.service", "=", param("service"))
