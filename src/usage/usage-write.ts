@@ -22,7 +22,7 @@ export interface KeyUseCounts {
 }
 
 /** Keys per statement: bounds one statement's parameter text (~100 bytes a key), not its count. */
-const CHUNK = 5_000;
+export const USAGE_WRITE_CHUNK = 5_000;
 
 // ISO-8601 UTC text sorts like time: keep the later of stored and buffered last use.
 const SQLITE_COUNTERS =
@@ -54,15 +54,21 @@ function parameters(postgres: boolean, rows: readonly (readonly unknown[])[], co
   return Array.from({ length: columns }, (_, c) => rows.map((r) => r[c]));
 }
 
-export async function writeUsageBatch(db: Kysely<Database>, batch: ReadonlyMap<string, KeyUseCounts>): Promise<void> {
+export async function writeUsageBatch(
+  db: Kysely<Database>,
+  batch: ReadonlyMap<string, KeyUseCounts>,
+  opts: { chunk?: number } = {},
+): Promise<void> {
+  if (batch.size === 0) return;
+  const chunk = opts.chunk ?? USAGE_WRITE_CHUNK;
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   // Sorted so two instances flushing the same keys tend to lock rows in the same order; a
   // deadlock PostgreSQL still detects fails the flush, which keeps its counts for the next one.
   const entries = [...batch].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const run = (trx: Transaction<Database>, text: string, params: unknown[]) => trx.executeQuery(CompiledQuery.raw(text, params));
   await db.transaction().execute(async (trx) => {
-    for (let i = 0; i < entries.length; i += CHUNK) {
-      const part = entries.slice(i, i + CHUNK);
+    for (let i = 0; i < entries.length; i += chunk) {
+      const part = entries.slice(i, i + chunk);
       const counters = part.map(([id, u]) => [id, u.count, new Date(u.lastUsedMs).toISOString()]);
       await run(trx, postgres ? PG_COUNTERS : SQLITE_COUNTERS, parameters(postgres, counters, 3));
       const daily: Row[] = part.flatMap(([id, u]) => [...u.byDay].map(([day, n]): Row => [id, u.ownerType, u.ownerId, u.service, day, n]));
