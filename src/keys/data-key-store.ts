@@ -49,6 +49,8 @@ export interface OwnerDataKeys {
    * `sealed.wrappedKey` when given, else read by id (and owner).
    */
   decrypt(binding: SecretBinding, sealed: SealedSecret): Promise<string>;
+  /** Whether a data key of this owner is cached (the hand-out then reads no wrapped key). */
+  isCached(owner: OwnerRef): boolean;
 }
 
 export function createOwnerDataKeys(deps: { db: Kysely<Database>; keyring: MasterKeyring; cacheSize?: number }): OwnerDataKeys {
@@ -157,5 +159,6 @@ export function createOwnerDataKeys(deps: { db: Kysely<Database>; keyring: Maste
       }
       return decryptSecret(dek, binding, sealed.ciphertext);
     },
+    isCached: (owner) => idByOwner.has(ownerKeyOf(owner)),
   };
 }

@@ -45,7 +45,7 @@ export interface UpdateKeyInput {
 
 export interface KeyServiceDeps {
   store: KeyStore;
-  dataKeys: Pick<OwnerDataKeys, "encrypt" | "decrypt">;
+  dataKeys: Pick<OwnerDataKeys, "encrypt" | "decrypt" | "isCached">;
   now?: () => Date;
   allowHttpHosts?: string[];
   /** How many keys one owner may store (KEYHAVEN_MAX_KEYS_PER_OWNER); unlimited when unset. */
@@ -326,11 +326,12 @@ export function createKeyService(deps: KeyServiceDeps) {
 
     /** The value to hand out for (owner, service), or undefined. No row cache: one indexed query. */
     async findUsableKey(owner: OwnerRef, service: ServiceId): Promise<{ id: string; value: KeyValue; config: Record<string, unknown> } | undefined> {
-      const row = await store.findUsable(owner, service, now().toISOString());
+      // An owner whose data key is not cached gets the wrapped key in the same query.
+      const row = await store.findUsable(owner, service, now().toISOString(), !dataKeys.isCached(owner));
       if (!row) return undefined;
       // The config handed out is the one the secret is bound to: an edited one fails to decrypt.
       const config = JSON.parse(row.config) as Record<string, unknown>;
-      // The wrapped data key came with the row: an uncached owner costs an unwrap, not a query.
+      // A data key not cached came with the row: an unwrap, not a second query.
       const sealed = { dataKeyId: row.data_key_id, ciphertext: row.encrypted_value, wrappedKey: row.wrapped_key };
       const plaintext = await dataKeys.decrypt(binding(owner, row.id, row.service, row.version, config), sealed);
       return { id: row.id, value: deserialize(row.service, plaintext), config };
