@@ -1,6 +1,7 @@
 /**
  * A hand-out costs one query, also for an owner whose data key is not cached: the wrapped data
- * key comes with the secret, from data_keys by id AND owner, in the same statement. Queries are
+ * key then comes with the secret, from data_keys by id AND owner, in the same statement (a cached
+ * owner's statement leaves it out). Queries are
  * counted on the real database — every statement Kysely executes (a plugin sees each result) and
  * every read on SQLite's synchronous reader — for a key service with a cold data-key cache, built
  * exactly as the runtime builds it. Pointing a row at another owner's data key still fails.
@@ -68,9 +69,14 @@ describeEachDatabase("queries per hand-out", (dialect) => {
     const { provider, statements } = countedProvider();
     expect(await provider.getApiKey(alice.id, "openai")).toBe(OPENAI);
     expect(statements).toHaveLength(1);
-    // Cached afterwards: still one query (the row is never cached), no second unwrap needed.
+    // Cached afterwards: still one query (the row is never cached), without the data key.
     expect(await provider.getApiKey(alice.id, "openai")).toBe(OPENAI);
     expect(statements).toHaveLength(2);
+    if (dialect === "sqlite") {
+      // The reader shows the SQL: the data key was read with the first row only.
+      expect(statements[0]).toContain('"data_keys"');
+      expect(statements[1]).not.toContain('"data_keys"');
+    }
     // Another owner, also uncached in this service: one more query.
     expect(await provider.getApiKey(bob.id, "openai")).toBe(OTHER);
     expect(statements).toHaveLength(3);
