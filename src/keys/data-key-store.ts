@@ -20,8 +20,8 @@ interface CachedDek {
 /**
  * Unwrapped data keys kept (LRU; one per owner in practice). Measured on Node 20 with 200,000
  * entries: ~410 bytes of heap + external memory per entry (the key, its two ids, two Map
- * entries), ~590 bytes of RSS; so 50,000 owners — the active owners of a large self-hosted
- * deployment — cost ~20–30 MiB at most, and only once that many owners were served. Beyond it a
+ * entries), 0.6–0.8 KB of RSS; so 50,000 owners — the active owners of a large self-hosted
+ * deployment — cost ~20–40 MiB at most, and only once that many owners were served. Beyond it a
  * hand-out costs one unwrap (its query brings the wrapped key), not an extra query, so a larger
  * cache would buy little. Each key gets its own 32-byte allocation: the unwrap's result is a
  * slice of Node's shared 8 KiB buffer pool, and keeping it would keep the pool's other bytes
