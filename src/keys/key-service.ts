@@ -50,7 +50,7 @@ export interface UpdateKeyInput {
 
 export interface KeyServiceDeps {
   store: KeyStore;
-  dataKeys: Pick<OwnerDataKeys, "encrypt" | "decrypt">;
+  dataKeys: Pick<OwnerDataKeys, "encrypt" | "decrypt" | "isCached">;
   now?: () => Date;
   allowHttpHosts?: string[];
   /** How many keys one owner may store (KEYHAVEN_MAX_KEYS_PER_OWNER); unlimited when unset. */
@@ -356,18 +356,21 @@ export function createKeyService(deps: KeyServiceDeps) {
       if (!(await store.remove(owner, id))) throw notFound();
     },
 
-    /** The value to hand out for (owner, service), or undefined. No row cache: one indexed lookup. */
+    /** The value to hand out for (owner, service), or undefined. No row cache: one indexed query. */
     async findUsableKey(
       actor: Actor,
       owner: OwnerRef,
       service: ServiceId,
     ): Promise<{ id: string; value: KeyValue; config: Record<string, unknown> } | undefined> {
       authorize(actor, "key.use", { owner });
-      const row = await store.findUsable(owner, service, now().toISOString());
+      // An owner whose data key is not cached gets the wrapped key in the same query.
+      const row = await store.findUsable(owner, service, now().toISOString(), !dataKeys.isCached(owner));
       if (!row) return undefined;
       // The config handed out is the one the secret is bound to: an edited one fails to decrypt.
       const config = JSON.parse(row.config) as Record<string, unknown>;
-      const plaintext = await dataKeys.decrypt(binding(owner, row.id, row.service, row.version, config), sealedOf(row));
+      // A data key not cached came with the row: an unwrap, not a second query.
+      const sealed = { dataKeyId: row.data_key_id, ciphertext: row.encrypted_value, wrappedKey: row.wrapped_key };
+      const plaintext = await dataKeys.decrypt(binding(owner, row.id, row.service, row.version, config), sealed);
       return { id: row.id, value: deserialize(row.service, plaintext), config };
     },
   };

@@ -1,16 +1,18 @@
 /**
  * Counts key hand-outs in memory and writes them in one transaction per interval, on
- * `flush()` and on `close()`. Counting is a few Map operations: no I/O on the hot path.
+ * `flush()` and on `close()` (usage-write.ts: a few statements whatever the number of keys).
+ * Counting is a few Map operations: no I/O on the hot path.
  *
  * What can be lost: a hard crash (kill -9, power loss) loses the uses counted since the last
  * flush, at most one interval (`KEYHAVEN_USAGE_FLUSH_MS`, 1 s by default). A failed flush
  * loses nothing: its counts go back into the buffer and are written by the next attempt.
  */
-import { sql, type Kysely } from "kysely";
+import type { Kysely } from "kysely";
 import type { OwnerRef } from "../access/owner.js";
 import type { Database } from "../db/schema.js";
 import type { Logger } from "../platform/logger.js";
 import { DAY_MS, utcDay } from "./utc-day.js";
+import { writeUsageBatch, type KeyUseCounts } from "./usage-write.js";
 
 export interface KeyUse {
   keyId: string;
@@ -37,27 +39,9 @@ export interface UsageRecorderDeps {
   now?: () => Date;
 }
 
-interface PendingKeyUse {
-  ownerType: string;
-  ownerId: string;
-  service: string;
-  count: number;
-  lastUsedMs: number;
-  /** YYYY-MM-DD (UTC) → uses that day. */
-  byDay: Map<string, number>;
-}
+type UseBuffer = Map<string, KeyUseCounts>;
 
-type UseBuffer = Map<string, PendingKeyUse>;
-
-/** Keys per UPDATE and rows per INSERT: far below SQLite's and PostgreSQL's parameter limits. */
-const CHUNK = 200;
 const CLOSE_ATTEMPTS = 3;
-
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 /** Adds `from` into `into` (used to give a failed batch back to the buffer). */
 function mergeInto(into: UseBuffer, from: UseBuffer): void {
@@ -71,49 +55,6 @@ function mergeInto(into: UseBuffer, from: UseBuffer): void {
     current.lastUsedMs = Math.max(current.lastUsedMs, use.lastUsedMs);
     for (const [day, n] of use.byDay) current.byDay.set(day, (current.byDay.get(day) ?? 0) + n);
   }
-}
-
-/** One transaction: api_keys counters and usage_daily rows move together or not at all. */
-async function writeBatch(db: Kysely<Database>, batch: UseBuffer): Promise<void> {
-  // Sorted so two instances flushing the same keys lock rows in the same order (no deadlock).
-  const entries = [...batch].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  await db.transaction().execute(async (trx) => {
-    for (const part of chunks(entries, CHUNK)) {
-      const ids = part.map(([id]) => id);
-      // CAST: PostgreSQL cannot type a bare parameter inside CASE for `bigint + …`.
-      const added = sql.join(part.map(([id, u]) => sql`when ${id} then cast(${u.count} as bigint)`), sql` `);
-      const last = sql.join(part.map(([id, u]) => sql`when ${id} then ${new Date(u.lastUsedMs).toISOString()}`), sql` `);
-      await trx
-        .updateTable("api_keys")
-        .set({
-          usage_count: sql<number>`usage_count + (case id ${added} end)`,
-          // ISO-8601 UTC text sorts like time; keep the later of stored and buffered.
-          last_used_at: sql<string>`case when last_used_at is null or last_used_at < (case id ${last} end) then (case id ${last} end) else last_used_at end`,
-        })
-        .where("id", "in", ids)
-        .execute();
-    }
-
-    const rows = entries.flatMap(([keyId, u]) =>
-      [...u.byDay].map(([day, count]) => ({
-        key_id: keyId,
-        owner_type: u.ownerType,
-        owner_id: u.ownerId,
-        service: u.service,
-        day,
-        count,
-      })),
-    );
-    for (const part of chunks(rows, CHUNK)) {
-      await trx
-        .insertInto("usage_daily")
-        .values(part)
-        .onConflict((oc) =>
-          oc.columns(["key_id", "day"]).doUpdateSet((eb) => ({ count: eb("usage_daily.count", "+", eb.ref("excluded.count")) })),
-        )
-        .execute();
-    }
-  });
 }
 
 export function createUsageRecorder(deps: UsageRecorderDeps): UsageRecorder {
@@ -147,7 +88,7 @@ export function createUsageRecorder(deps: UsageRecorderDeps): UsageRecorder {
     buffer = new Map();
     pending = 0;
     try {
-      await writeBatch(db, batch);
+      await writeUsageBatch(db, batch);
     } catch (err) {
       mergeInto(buffer, batch);
       pending += uses;
