@@ -100,7 +100,7 @@ const ALL_DATA_KEYS = "select id, owner_id, wrapped_key from data_keys";
 
 /** `everyOwner`: unwrap every owner's data key, not only the targets' (the floor then serves any owner). */
 async function sqliteFloor(db: BenchDatabase, targets: HandoutTarget[], keyring: MasterKeyring, everyOwner: boolean): Promise<Floor> {
-  const conn = new SQLite(db.sqliteFile!, { readonly: true });
+  const conn = new SQLite(db.sqliteFile, { readonly: true });
   const stmt = conn.prepare(FLOOR_SQL.sqlite);
   type Wrapped = { id: string; owner_id: string; wrapped_key: string };
   const deks = everyOwner
