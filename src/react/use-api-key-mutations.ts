@@ -6,6 +6,7 @@
  */
 import { useMutation, type UseMutationResult } from "@tanstack/react-query";
 import { useApiKeyCache } from "./api-key-cache.js";
+import type { KeyhavenClient } from "./client.js";
 import { useKeyhaven } from "./provider.js";
 import type { ApiKey, CreateKeyBody, TestKeyBody, TestResult, UpdateKeyBody } from "./types.js";
 
@@ -17,42 +18,41 @@ export interface UpdateApiKeyVariables {
 /** A saved key's id, or `{ keyId }`; or `{ service, value, config? }` for a key not saved yet. */
 export type TestApiKeyTarget = string | TestKeyBody;
 
-export function useCreateApiKey(): UseMutationResult<ApiKey, Error, CreateKeyBody> {
+/** A change to the key list: the server's answer patches the cached list, then list and stats refetch. */
+function useListChange<T, V>(
+  call: (client: KeyhavenClient, variables: V) => Promise<T>,
+  patch: (keys: ApiKey[], answer: T, variables: V) => ApiKey[],
+): UseMutationResult<T, Error, V> {
   const { client, queryClient } = useKeyhaven();
   const { invalidate, patchList } = useApiKeyCache();
   return useMutation(
     {
-      mutationFn: (body: CreateKeyBody) => client.createApiKey(body),
-      onSuccess: (key) => patchList((keys) => [key, ...keys.filter((k) => k.id !== key.id)]),
+      mutationFn: (variables: V) => call(client, variables),
+      onSuccess: (answer, variables) => patchList((keys) => patch(keys, answer, variables)),
       onSettled: invalidate,
     },
     queryClient,
+  );
+}
+
+export function useCreateApiKey(): UseMutationResult<ApiKey, Error, CreateKeyBody> {
+  return useListChange(
+    (client, body: CreateKeyBody) => client.createApiKey(body),
+    (keys, key) => [key, ...keys.filter((k) => k.id !== key.id)],
   );
 }
 
 export function useUpdateApiKey(): UseMutationResult<ApiKey, Error, UpdateApiKeyVariables> {
-  const { client, queryClient } = useKeyhaven();
-  const { invalidate, patchList } = useApiKeyCache();
-  return useMutation(
-    {
-      mutationFn: ({ id, body }: UpdateApiKeyVariables) => client.updateApiKey(id, body),
-      onSuccess: (key) => patchList((keys) => keys.map((k) => (k.id === key.id ? key : k))),
-      onSettled: invalidate,
-    },
-    queryClient,
+  return useListChange(
+    (client, { id, body }: UpdateApiKeyVariables) => client.updateApiKey(id, body),
+    (keys, key) => keys.map((k) => (k.id === key.id ? key : k)),
   );
 }
 
 export function useDeleteApiKey(): UseMutationResult<void, Error, string> {
-  const { client, queryClient } = useKeyhaven();
-  const { invalidate, patchList } = useApiKeyCache();
-  return useMutation(
-    {
-      mutationFn: (id: string) => client.deleteApiKey(id),
-      onSuccess: (_, id) => patchList((keys) => keys.filter((k) => k.id !== id)),
-      onSettled: invalidate,
-    },
-    queryClient,
+  return useListChange(
+    (client, id: string) => client.deleteApiKey(id),
+    (keys, _, id) => keys.filter((k) => k.id !== id),
   );
 }
 

@@ -22,7 +22,7 @@ describeEachDatabase("DELETE /api/api-keys/:id", (dialect) => {
   const status = async (id: string, user = alice) => (await h.request("GET", `/api/api-keys/${id}`, { cookie: user.cookie })).status;
   /** Every test deletes (or fails to delete) a key of its own, so none relies on another's leftovers. */
   const newKey = async (name = `to delete ${unique()}`, user = alice): Promise<{ id: string }> =>
-    jsonOf(await h.request("POST", "/api/api-keys", { cookie: user.cookie, body: { name, service: "openai", value: openaiKey() } }), 201);
+    h.createKey(user, { name, service: "openai", value: openaiKey() });
 
   beforeAll(async () => {
     h = await createHttpApp(dialect);

@@ -31,14 +31,8 @@ describeEachDatabase("GET /api/api-keys/:id", (dialect) => {
   beforeAll(async () => {
     h = await createHttpApp(dialect);
     [alice, bob] = [await h.signUp(), await h.signUp()];
-    key = await jsonOf(await h.request("POST", "/api/api-keys", { cookie: alice.cookie, body: { name: "reveal me", service: "openai", value } }), 201);
-    awsKey = await jsonOf(
-      await h.request("POST", "/api/api-keys", {
-        cookie: alice.cookie,
-        body: { name: "aws temp", service: "aws", value: AWS_VALUE, config: { region: "eu-central-1" } },
-      }),
-      201,
-    );
+    key = await h.createKey(alice, { name: "reveal me", service: "openai", value });
+    awsKey = await h.createKey(alice, { name: "aws temp", service: "aws", value: AWS_VALUE, config: { region: "eu-central-1" } });
   });
   afterAll(() => h?.close());
 

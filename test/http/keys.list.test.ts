@@ -31,8 +31,7 @@ describeEachDatabase("GET /api/api-keys", (dialect) => {
       ["second", "openai", values.second],
       ["claude", "anthropic", values.anthropic],
     ] as const) {
-      const res = await h.request("POST", "/api/api-keys", { cookie: alice.cookie, body: { name, service, value } });
-      created[name] = await jsonOf(res, 201);
+      created[name] = await h.createKey(alice, { name, service, value });
     }
   });
   afterAll(() => h?.close());

@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeEachDatabase } from "../support/databases.js";
-import { createHttpApp, jsonOf, openaiKey, type HttpApp, type SignedUpUser } from "../support/http-app.js";
+import { createHttpApp, openaiKey, type HttpApp, type SignedUpUser } from "../support/http-app.js";
 
 /** A field name of ~10 KB and a value of ~50 KB, random so any echo of them is unmistakable. */
 const bigName = () => `field_${randomBytes(5_000).toString("hex")}`;
@@ -20,7 +20,7 @@ describeEachDatabase("400 for oversized fields", (dialect) => {
   beforeAll(async () => {
     h = await createHttpApp(dialect);
     alice = await h.signUp();
-    keyId = (await jsonOf(await h.request("POST", "/api/api-keys", { cookie: alice.cookie, body: { name: "mine", service: "openai", value: openaiKey() } }), 201)).id;
+    keyId = (await h.createKey(alice, { name: "mine", service: "openai", value: openaiKey() })).id;
   });
   afterAll(() => h?.close());
 

@@ -21,11 +21,9 @@ describeEachDatabase("GET /api/api-keys/stats", (dialect) => {
   beforeAll(async () => {
     h = await createHttpApp(dialect, { now: () => serverNow });
     [alice, bob] = [await h.signUp(), await h.signUp()];
-    const create = async (body: Record<string, unknown>) =>
-      jsonOf(await h.request("POST", "/api/api-keys", { cookie: alice.cookie, body }), 201);
-    await create({ name: "active", service: "openai", value: openaiKey() });
-    await create({ name: "off", service: "openai", value: openaiKey(), isActive: false });
-    await create({ name: "soon", service: "anthropic", value: anthropicKey(), expiresAt: new Date(serverNow.getTime() + 2 * DAY_MS).toISOString() });
+    await h.createKey(alice, { name: "active", service: "openai", value: openaiKey() });
+    await h.createKey(alice, { name: "off", service: "openai", value: openaiKey(), isActive: false });
+    await h.createKey(alice, { name: "soon", service: "anthropic", value: anthropicKey(), expiresAt: new Date(serverNow.getTime() + 2 * DAY_MS).toISOString() });
   });
   afterAll(() => h?.close());
 

@@ -38,8 +38,6 @@ describeEachDatabase("POST /api/api-keys/test", (dialect) => {
   let carol: SignedUpUser; // the rate limit
 
   const test = (body: unknown, cookie?: string) => h.request("POST", "/api/api-keys/test", { cookie, body });
-  const save = async (user: SignedUpUser, body: Record<string, unknown>) =>
-    jsonOf(await h.request("POST", "/api/api-keys", { cookie: user.cookie, body }), 201);
   const lastFakeRequest = () => fake.requests[fake.requests.length - 1];
 
   beforeAll(async () => {
@@ -67,7 +65,7 @@ describeEachDatabase("POST /api/api-keys/test", (dialect) => {
       ] as const) {
         it(outcome, async () => {
           const value = fakeKey("openai", outcome);
-          const key = await save(alice, { name: `saved ${outcome}`, service: "openai", value });
+          const key = await h.createKey(alice, { name: `saved ${outcome}`, service: "openai", value });
           const res = await test({ keyId: key.id }, alice.cookie);
           const body = await jsonOf(res, 200);
           expect(body).toEqual(result({ keyId: key.id, ...expected }));
@@ -82,7 +80,7 @@ describeEachDatabase("POST /api/api-keys/test", (dialect) => {
       }
 
       it("aws: signed STS request to the region in config", async () => {
-        const key = await save(alice, { name: "aws", service: "aws", value: fakeKey("aws", "valid"), config: { region: "eu-west-1" } });
+        const key = await h.createKey(alice, { name: "aws", service: "aws", value: fakeKey("aws", "valid"), config: { region: "eu-west-1" } });
         const body = await jsonOf(await test({ keyId: key.id }, alice.cookie), 200);
         expect(body).toEqual(result({ keyId: key.id, success: true, status: "valid", message: "Key is valid" }));
         const sts = lastFakeRequest();
@@ -176,7 +174,7 @@ describeEachDatabase("POST /api/api-keys/test", (dialect) => {
 
   describe("404", () => {
     it("another user's keyId answers like a missing one, and is not tested", async () => {
-      const key = await save(alice, { name: "not bob's", service: "openai", value: fakeKey("openai", "valid") });
+      const key = await h.createKey(alice, { name: "not bob's", service: "openai", value: fakeKey("openai", "valid") });
       const before = fake.requests.length;
       const missing = await expectError(await test({ keyId: "key_doesnotexist0000000" }, bob.cookie), 404, KEY_NOT_FOUND);
       const others = await expectError(await test({ keyId: key.id }, bob.cookie), 404, KEY_NOT_FOUND);

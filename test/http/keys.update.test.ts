@@ -30,8 +30,8 @@ describeEachDatabase("PUT /api/api-keys/:id", (dialect) => {
   beforeAll(async () => {
     h = await createHttpApp(dialect);
     [alice, bob] = [await h.signUp(), await h.signUp()];
-    key = await jsonOf(await h.request("POST", "/api/api-keys", { cookie: alice.cookie, body: { name: "original", service: "openai", value } }), 201);
-    await jsonOf(await h.request("POST", "/api/api-keys", { cookie: alice.cookie, body: { name: "taken", service: "openai", value: openaiKey() } }), 201);
+    key = await h.createKey(alice, { name: "original", service: "openai", value });
+    await h.createKey(alice, { name: "taken", service: "openai", value: openaiKey() });
   });
   afterAll(() => h?.close());
 

@@ -1,12 +1,34 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { expect } from "vitest";
+import { afterAll, beforeAll, beforeEach, expect } from "vitest";
 import { AppError } from "../../src/platform/errors.js";
-import type { KeyTestResult } from "../../src/key-test/index.js";
+import { createKeyTester, type KeyTester, type KeyTestResult } from "../../src/key-test/index.js";
 import type { ServiceId } from "../../src/services/index.js";
-import { FAKE_OUTCOMES, fakeKey, type FakeOutcome } from "../support/fake-provider.js";
+import { FAKE_OUTCOMES, fakeBaseUrlOverrides, fakeKey, startFakeProvider, type FakeOutcome, type FakeProvider } from "../support/fake-provider.js";
 
 export const SERVICES: readonly ServiceId[] = ["openai", "anthropic", "google", "groq", "xai", "aws", "custom"];
+
+/** A key tester that sends every service (and plain http on 127.0.0.1) to the fake provider at `fakeUrl`. */
+export function testerAgainst(fakeUrl: string, timeoutMs = 5_000): KeyTester {
+  return createKeyTester({ baseUrlOverrides: fakeBaseUrlOverrides(fakeUrl), allowPrivateEndpoints: true, allowHttpHosts: ["127.0.0.1"], timeoutMs });
+}
+
+/**
+ * Registers the file's hooks: a fake provider started once, a `testerAgainst` it, and an empty
+ * request log before each test. The fields are set in beforeAll, so read them inside tests.
+ */
+export function useTesterOnFake(): { fake: FakeProvider; tester: KeyTester } {
+  const env = {} as { fake: FakeProvider; tester: KeyTester };
+  beforeAll(async () => {
+    env.fake = await startFakeProvider();
+    env.tester = testerAgainst(env.fake.url);
+  });
+  afterAll(() => env.fake?.close());
+  beforeEach(() => {
+    env.fake.requests.length = 0;
+  });
+  return env;
+}
 
 /** Every string of a key that must never show up in a message. */
 export function secretsOf(value: unknown): string[] {

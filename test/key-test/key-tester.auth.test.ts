@@ -1,39 +1,21 @@
 /** The exact request each service gets, as the fake provider recorded it. */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createKeyTester, type KeyTester } from "../../src/key-test/index.js";
+import { describe, expect, it } from "vitest";
 import {
   FAKE_AWS_SECRET_ACCESS_KEY,
   FAKE_AWS_SESSION_TOKEN,
   FAKE_CUSTOM_HEADER_NAME,
   FAKE_CUSTOM_HEADER_PREFIX,
   STS_BODY,
-  fakeBaseUrlOverrides,
   fakeKey,
-  startFakeProvider,
-  type FakeProvider,
   type FakeProviderRequest,
 } from "../support/fake-provider.js";
+import { useTesterOnFake } from "./helpers.js";
 
-let fake: FakeProvider;
-let tester: KeyTester;
-
-beforeAll(async () => {
-  fake = await startFakeProvider();
-  tester = createKeyTester({
-    baseUrlOverrides: fakeBaseUrlOverrides(fake.url),
-    allowPrivateEndpoints: true,
-    allowHttpHosts: ["127.0.0.1"],
-    timeoutMs: 5_000,
-  });
-});
-afterAll(() => fake.close());
-beforeEach(() => {
-  fake.requests.length = 0;
-});
+const env = useTesterOnFake();
 
 function onlyRequest(): FakeProviderRequest {
-  expect(fake.requests).toHaveLength(1);
-  const [req] = fake.requests;
+  expect(env.fake.requests).toHaveLength(1);
+  const [req] = env.fake.requests;
   expect(req.wrongAuth).toBeUndefined();
   return req;
 }
@@ -41,7 +23,7 @@ function onlyRequest(): FakeProviderRequest {
 describe.each(["openai", "groq", "xai"] as const)("%s", (service) => {
   it("GET {base}/models with Authorization: Bearer <key> and nothing else", async () => {
     const key = fakeKey(service, "valid");
-    expect((await tester.testKey(service, key)).status).toBe("valid");
+    expect((await env.tester.testKey(service, key)).status).toBe("valid");
     const req = onlyRequest();
     expect(req.method).toBe("GET");
     expect(req.path).toBe(`/${service}/models`);
@@ -55,7 +37,7 @@ describe.each(["openai", "groq", "xai"] as const)("%s", (service) => {
 describe("anthropic", () => {
   it("GET {base}/models with x-api-key and anthropic-version: 2023-06-01, no Bearer", async () => {
     const key = fakeKey("anthropic", "valid");
-    expect((await tester.testKey("anthropic", key)).status).toBe("valid");
+    expect((await env.tester.testKey("anthropic", key)).status).toBe("valid");
     const req = onlyRequest();
     expect(req.method).toBe("GET");
     expect(req.path).toBe("/anthropic/models");
@@ -68,7 +50,7 @@ describe("anthropic", () => {
 describe("google", () => {
   it("GET {base}/models with x-goog-api-key, and the key nowhere in the URL", async () => {
     const key = fakeKey("google", "valid");
-    expect((await tester.testKey("google", key)).status).toBe("valid");
+    expect((await env.tester.testKey("google", key)).status).toBe("valid");
     const req = onlyRequest();
     expect(req.method).toBe("GET");
     expect(req.path).toBe("/google/models");
@@ -81,7 +63,7 @@ describe("google", () => {
 describe("custom", () => {
   it("defaults to Authorization: Bearer <key> on {config.baseUrl}/models", async () => {
     const key = fakeKey("custom", "valid");
-    expect((await tester.testKey("custom", key, { baseUrl: `${fake.url}/custom/` })).status).toBe("valid");
+    expect((await env.tester.testKey("custom", key, { baseUrl: `${env.fake.url}/custom/` })).status).toBe("valid");
     const req = onlyRequest();
     expect(req.path).toBe("/custom/models");
     expect(req.headers.authorization).toBe(`Bearer ${key}`);
@@ -89,8 +71,8 @@ describe("custom", () => {
 
   it("sends config.headerName / config.headerPrefix", async () => {
     const key = fakeKey("custom", "valid");
-    const config = { baseUrl: `${fake.url}/custom-header`, headerName: "X-Custom-Auth", headerPrefix: FAKE_CUSTOM_HEADER_PREFIX };
-    expect((await tester.testKey("custom", key, config)).status).toBe("valid");
+    const config = { baseUrl: `${env.fake.url}/custom-header`, headerName: "X-Custom-Auth", headerPrefix: FAKE_CUSTOM_HEADER_PREFIX };
+    expect((await env.tester.testKey("custom", key, config)).status).toBe("valid");
     const req = onlyRequest();
     expect(req.path).toBe("/custom-header/models");
     expect(req.headers[FAKE_CUSTOM_HEADER_NAME]).toBe(`${FAKE_CUSTOM_HEADER_PREFIX}${key}`);
@@ -99,8 +81,8 @@ describe("custom", () => {
 
   it("an empty prefix sends the bare key", async () => {
     const key = fakeKey("custom", "valid");
-    await tester.testKey("custom", key, { baseUrl: `${fake.url}/custom`, headerName: "X-Api-Key", headerPrefix: "" });
-    expect(fake.requests[0].headers["x-api-key"]).toBe(key);
+    await env.tester.testKey("custom", key, { baseUrl: `${env.fake.url}/custom`, headerName: "X-Api-Key", headerPrefix: "" });
+    expect(env.fake.requests[0].headers["x-api-key"]).toBe(key);
   });
 });
 
@@ -112,7 +94,7 @@ describe("aws", () => {
 
   it("POST {base}/ GetCallerIdentity, signed with SigV4 for sts in the key's region", async () => {
     const key = fakeKey("aws", "valid");
-    expect((await tester.testKey("aws", key, { region: "eu-central-2" })).status).toBe("valid");
+    expect((await env.tester.testKey("aws", key, { region: "eu-central-2" })).status).toBe("valid");
     const req = onlyRequest();
     expect(req.method).toBe("POST");
     expect(req.path).toBe("/aws/");
@@ -127,13 +109,13 @@ describe("aws", () => {
 
   it("defaults to us-east-1", async () => {
     const key = fakeKey("aws", "valid");
-    await tester.testKey("aws", key);
+    await env.tester.testKey("aws", key);
     expect(onlyRequest().headers.authorization).toMatch(authPattern(key.accessKeyId, "us-east-1"));
   });
 
   it("temporary credentials send and sign x-amz-security-token", async () => {
     const key = fakeKey("aws", "valid", { temporary: true });
-    expect((await tester.testKey("aws", key)).status).toBe("valid");
+    expect((await env.tester.testKey("aws", key)).status).toBe("valid");
     const req = onlyRequest();
     expect(req.headers["x-amz-security-token"]).toBe(FAKE_AWS_SESSION_TOKEN);
     expect(req.headers.authorization).toMatch(/SignedHeaders=[a-z0-9;-]*x-amz-security-token/);
@@ -142,7 +124,7 @@ describe("aws", () => {
 
 describe("the fake provider refuses the wrong auth scheme (so a wrong request cannot pass)", () => {
   async function call(path: string, init: RequestInit = {}) {
-    const res = await fetch(`${fake.url}${path}`, init);
+    const res = await fetch(`${env.fake.url}${path}`, init);
     return { status: res.status, body: await res.json() };
   }
   const wrong = { status: 400, body: { error: "wrong auth" } };

@@ -3,27 +3,12 @@
  * the fake provider on 127.0.0.1 receives, at the declared path, exactly the headers the
  * definition's authHeaders declares, besides the tester's own accept and user-agent.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createKeyTester, type KeyTester } from "../../src/key-test/index.js";
+import { describe, expect, it } from "vitest";
 import { listServices, normalizeServiceConfig, type StringServiceId } from "../../src/services/index.js";
-import { fakeBaseUrlOverrides, fakeKey, startFakeProvider, type FakeProvider } from "../support/fake-provider.js";
+import { fakeKey } from "../support/fake-provider.js";
+import { useTesterOnFake } from "./helpers.js";
 
-let fake: FakeProvider;
-let tester: KeyTester;
-
-beforeAll(async () => {
-  fake = await startFakeProvider();
-  tester = createKeyTester({
-    baseUrlOverrides: fakeBaseUrlOverrides(fake.url),
-    allowPrivateEndpoints: true,
-    allowHttpHosts: ["127.0.0.1"],
-    timeoutMs: 5_000,
-  });
-});
-afterAll(() => fake.close());
-beforeEach(() => {
-  fake.requests.length = 0;
-});
+const env = useTesterOnFake();
 
 /** What Node's http client adds to every request, and what the key tester adds to every GET. */
 const TRANSPORT_HEADERS = ["host", "connection"];
@@ -36,16 +21,16 @@ describe.each(getTested.map((s) => [s.id, s] as const))("%s", (id, definition) =
     if (definition.keyTest.kind !== "get") throw new Error("unreachable");
     const service: StringServiceId = id;
     const key = fakeKey(service, "valid");
-    const rawConfig = service === "custom" ? { baseUrl: `${fake.url}/custom` } : undefined;
+    const rawConfig = service === "custom" ? { baseUrl: `${env.fake.url}/custom` } : undefined;
     const config = normalizeServiceConfig(service, rawConfig, { allowHttpHosts: ["127.0.0.1"] });
     const declared = Object.fromEntries(
       Object.entries((definition.authHeaders as (v: string, c: unknown) => Record<string, string>)(key, config)).map(([n, v]) => [n.toLowerCase(), v]),
     );
     expect(Object.keys(declared).length).toBeGreaterThan(0);
 
-    expect((await tester.testKey(service, key, rawConfig)).status).toBe("valid");
-    expect(fake.requests).toHaveLength(1);
-    const [req] = fake.requests;
+    expect((await env.tester.testKey(service, key, rawConfig)).status).toBe("valid");
+    expect(env.fake.requests).toHaveLength(1);
+    const [req] = env.fake.requests;
     expect(req.method).toBe("GET");
     expect(req.path).toBe(`/${service}${definition.keyTest.path}`);
     const expected = { ...TESTER_HEADERS, ...declared };

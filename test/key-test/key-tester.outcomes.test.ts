@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKeyTester, type KeyTester, type KeyTestResult } from "../../src/key-test/index.js";
 import { fakeBaseUrlOverrides, fakeKey, startFakeProvider, type FakeOutcome, type FakeProvider } from "../support/fake-provider.js";
-import { closedPort, expectNoSecretIn, expectResultShape, keyFor, SERVICES } from "./helpers.js";
+import { closedPort, expectNoSecretIn, expectResultShape, keyFor, SERVICES, testerAgainst } from "./helpers.js";
 
 let fake: FakeProvider;
 let tester: KeyTester;
@@ -14,13 +14,8 @@ let hangTester: KeyTester;
 
 beforeAll(async () => {
   fake = await startFakeProvider();
-  const common = {
-    baseUrlOverrides: fakeBaseUrlOverrides(fake.url),
-    allowPrivateEndpoints: true,
-    allowHttpHosts: ["127.0.0.1"],
-  };
-  tester = createKeyTester({ ...common, timeoutMs: 5_000 });
-  hangTester = createKeyTester({ ...common, timeoutMs: 300 });
+  tester = testerAgainst(fake.url);
+  hangTester = testerAgainst(fake.url, 300);
 });
 
 afterAll(async () => {
@@ -80,11 +75,7 @@ describe.each(SERVICES)("%s", (service) => {
   it("connection refused → error", async () => {
     const port = await closedPort();
     const base = `http://127.0.0.1:${port}`;
-    const refused = createKeyTester({
-      baseUrlOverrides: fakeBaseUrlOverrides(base),
-      allowPrivateEndpoints: true,
-      allowHttpHosts: ["127.0.0.1"],
-    });
+    const refused = testerAgainst(base);
     const { value, config } = keyFor(service, "valid", base);
     const result = await refused.testKey(service, value, config);
     expectResultShape(result);

@@ -17,6 +17,8 @@ import { createLogger } from "../../src/platform/logger.js";
 import { composeServer, createRuntime, type Runtime, type RuntimeOptions, type ServerOptions } from "../../src/app/compose.js";
 import { createTestDatabase, tempDir, type TestDatabase, type TestDialect } from "./databases.js";
 
+export { apiKeyBody, ISO_DATE, KEY_ID } from "./api-key-body.js";
+
 export interface HttpAppOptions {
   /** Environment overrides (KEYHAVEN_PUBLIC_URL, KEYHAVEN_OPENAI_BASE_URL, KEYHAVEN_TRUST_PROXY, …). */
   env?: Record<string, string | undefined>;
@@ -63,6 +65,8 @@ export interface HttpApp {
   logRecords(): Record<string, unknown>[];
   request(method: string, path: string, opts?: RequestOptions): Promise<Response>;
   signUp(email?: string, opts?: { password?: string; name?: string; headers?: Record<string, string> }): Promise<SignedUpUser>;
+  /** POST /api/api-keys as `user`, asserting 201: the ApiKey answered (setup for tests of other routes). */
+  createKey(user: SignedUpUser, body: Record<string, unknown>): Promise<any>;
   close(): Promise<void>;
 }
 
@@ -99,35 +103,9 @@ export function anthropicKey(): string {
   return `sk-ant-api03-${randomBytes(24).toString("base64url")}`;
 }
 
-export const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-export const KEY_ID = /^key_[A-Za-z0-9_-]{20}$/;
-
 /** `sk-proj-…abcd`-style mask for an OpenAI key, as the README shows it (`sk-…` + last 4). */
 export function openaiMask(value: string): string {
   return `sk-…${value.slice(-4)}`;
-}
-
-/** The whole `ApiKey` answer for a fresh key, with `fields` overriding the defaults. */
-export function apiKeyBody(fields: Record<string, unknown>): Record<string, unknown> {
-  return {
-    id: expect.stringMatching(KEY_ID),
-    name: expect.any(String),
-    service: "openai",
-    description: null,
-    maskedValue: expect.any(String),
-    isActive: true,
-    isDefault: false,
-    isExpired: false,
-    expiresAt: null,
-    config: {},
-    usageCount: 0,
-    lastUsedAt: null,
-    lastTestedAt: null,
-    lastTestStatus: null,
-    createdAt: expect.stringMatching(ISO_DATE),
-    updatedAt: expect.stringMatching(ISO_DATE),
-    ...fields,
-  };
 }
 
 /** Reads a JSON answer and checks its status in one go. */
@@ -208,6 +186,9 @@ export async function createHttpApp(dialect: TestDialect, opts: HttpAppOptions =
     return { id: body.user.id, email, name, password, cookie, sessionToken: decodeURIComponent(value).split(".")[0] };
   }
 
+  const createKey = async (user: SignedUpUser, body: Record<string, unknown>) =>
+    jsonOf(await request("POST", "/api/api-keys", { cookie: user.cookie, body }), 201);
+
   let closed: Promise<void> | undefined;
   return {
     dialect,
@@ -219,6 +200,7 @@ export async function createHttpApp(dialect: TestDialect, opts: HttpAppOptions =
     logRecords: () => logs.map((line) => JSON.parse(line) as Record<string, unknown>),
     request,
     signUp,
+    createKey,
     close: () =>
       (closed ??= (async () => {
         await runtime.close().catch(() => {});

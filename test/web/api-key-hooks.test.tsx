@@ -1,12 +1,8 @@
 // @vitest-environment happy-dom
 /** The smaller hooks useApiKeys is made of, used on their own. */
 import { act, cleanup, renderHook, waitFor } from "@testing-library/react";
-import type { ReactNode } from "react";
 import { afterEach, describe, expect, it } from "vitest";
 import {
-  createKeyhavenClient,
-  createKeyhavenQueryClient,
-  KeyhavenProvider,
   useApiKeyList,
   useCreateApiKey,
   useDeleteApiKey,
@@ -14,6 +10,7 @@ import {
   useUpdateApiKey,
 } from "../../src/react/index.js";
 import { createFakeApi } from "./fake-api";
+import { keyhavenWrapper } from "./keyhaven-wrapper";
 
 afterEach(cleanup);
 
@@ -21,13 +18,7 @@ const sk = `sk-${"a".repeat(30)}`;
 
 function setup() {
   const api = createFakeApi();
-  const client = createKeyhavenClient({ fetch: api.fetch });
-  const queryClient = createKeyhavenQueryClient();
-  const wrapper = ({ children }: { children: ReactNode }) => (
-    <KeyhavenProvider client={client} queryClient={queryClient}>
-      {children}
-    </KeyhavenProvider>
-  );
+  const { wrapper } = keyhavenWrapper(api.fetch);
   return { api, wrapper };
 }
 

@@ -3,14 +3,14 @@
  * useApiKeys against the real HTTP app (SQLite), through `app.request` as fetch — the hook,
  * the typed client and the routes agree on shapes, errors and cache refresh.
  */
-import type { ReactNode } from "react";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { installDom } from "./dom-globals";
 
 // Before Testing Library loads: it looks for `document` when imported.
 const removeDom = installDom();
 const { act, cleanup, renderHook, waitFor } = await import("@testing-library/react");
-import { ApiError, createKeyhavenClient, createKeyhavenQueryClient, KeyhavenProvider, useApiKeys } from "../../src/react/index.js";
+import { ApiError, useApiKeys } from "../../src/react/index.js";
+import { keyhavenWrapper } from "./keyhaven-wrapper";
 import { createHttpApp, openaiKey, type HttpApp, type SignedUpUser } from "../support/http-app.js";
 import { actorFor } from "../support/actors.js";
 
@@ -33,21 +33,13 @@ afterEach(cleanup);
 
 /** What a browser tab signed in as `user` would do: same-origin cookie requests with an Origin. */
 function renderAs(user: SignedUpUser | null) {
-  const client = createKeyhavenClient({
-    fetch: (url, init) => {
-      requests.push(`${init.method} ${url}`);
-      return h.app.request(url, {
-        ...init,
-        headers: { ...(init.headers as Record<string, string>), origin: h.publicUrl, ...(user ? { cookie: user.cookie } : {}) },
-      });
-    },
+  const { wrapper } = keyhavenWrapper((url, init) => {
+    requests.push(`${init.method} ${url}`);
+    return h.app.request(url, {
+      ...init,
+      headers: { ...(init.headers as Record<string, string>), origin: h.publicUrl, ...(user ? { cookie: user.cookie } : {}) },
+    });
   });
-  const queryClient = createKeyhavenQueryClient();
-  const wrapper = ({ children }: { children: ReactNode }) => (
-    <KeyhavenProvider client={client} queryClient={queryClient}>
-      {children}
-    </KeyhavenProvider>
-  );
   return renderHook(() => useApiKeys(), { wrapper });
 }
 

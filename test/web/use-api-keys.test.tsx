@@ -1,22 +1,16 @@
 // @vitest-environment happy-dom
 import { act, cleanup, renderHook, waitFor } from "@testing-library/react";
-import type { ReactNode } from "react";
 import { afterEach, describe, expect, it } from "vitest";
-import { ApiError, createKeyhavenClient, createKeyhavenQueryClient, KeyhavenProvider, useApiKeys } from "../../src/react/index.js";
+import { ApiError, useApiKeys } from "../../src/react/index.js";
 import { createFakeApi } from "./fake-api";
+import { keyhavenWrapper } from "./keyhaven-wrapper";
 
 afterEach(cleanup);
 
 function setup(seed: (api: ReturnType<typeof createFakeApi>) => void = () => {}) {
   const api = createFakeApi();
   seed(api);
-  const client = createKeyhavenClient({ fetch: api.fetch });
-  const queryClient = createKeyhavenQueryClient();
-  const wrapper = ({ children }: { children: ReactNode }) => (
-    <KeyhavenProvider client={client} queryClient={queryClient}>
-      {children}
-    </KeyhavenProvider>
-  );
+  const { wrapper, queryClient } = keyhavenWrapper(api.fetch);
   const hook = renderHook(() => useApiKeys(), { wrapper });
   return { api, hook, queryClient };
 }

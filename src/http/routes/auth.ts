@@ -9,7 +9,7 @@ import type { Config } from "../../platform/config.js";
 import { AppError, codeForStatus } from "../../platform/errors.js";
 import { clientIp } from "../middleware/client-ip.js";
 import { assertJsonContentType, isJsonContentType, parseWith } from "../json-body.js";
-import { RATE_LIMITS, type RateLimiter } from "../../limits/rate-limiter.js";
+import { RATE_LIMITS, type RateLimiter, type RateLimitRule } from "../../limits/rate-limiter.js";
 import { assertAuthBodyText, updateUserBodySchema } from "../../auth/auth-input.js";
 import type { Auth } from "../../auth/auth.js";
 
@@ -89,29 +89,19 @@ export function authRoutes(deps: { auth: Auth; rateLimiter: RateLimiter; config:
     await next();
   });
 
-  app.post("/sign-in/email", async (c) => {
-    const email = await emailOf(c.req.raw);
-    await rateLimiter.enforce(
-      [
-        { rule: RATE_LIMITS.signInPerIp, subject: clientIp(c, config.trustProxy) },
-        ...(email ? [{ rule: RATE_LIMITS.signInPerEmail, subject: email }] : []),
-      ],
-      "Too many sign-in attempts",
-    );
-    return inOurErrorShape(await auth.handler(c.req.raw), c.req.raw);
-  });
-
-  app.post("/sign-up/email", async (c) => {
-    const email = await emailOf(c.req.raw);
-    await rateLimiter.enforce(
-      [
-        { rule: RATE_LIMITS.signUpPerIp, subject: clientIp(c, config.trustProxy) },
-        ...(email ? [{ rule: RATE_LIMITS.signUpPerEmail, subject: email }] : []),
-      ],
-      "Too many sign-up attempts",
-    );
-    return inOurErrorShape(await auth.handler(c.req.raw), c.req.raw);
-  });
+  /** An email route limited per client IP and, when the body names one, per email address. */
+  function emailRoute(path: string, perIp: RateLimitRule, perEmail: RateLimitRule, message: string) {
+    app.post(path, async (c) => {
+      const email = await emailOf(c.req.raw);
+      await rateLimiter.enforce(
+        [{ rule: perIp, subject: clientIp(c, config.trustProxy) }, ...(email ? [{ rule: perEmail, subject: email }] : [])],
+        message,
+      );
+      return inOurErrorShape(await auth.handler(c.req.raw), c.req.raw);
+    });
+  }
+  emailRoute("/sign-in/email", RATE_LIMITS.signInPerIp, RATE_LIMITS.signInPerEmail, "Too many sign-in attempts");
+  emailRoute("/sign-up/email", RATE_LIMITS.signUpPerIp, RATE_LIMITS.signUpPerEmail, "Too many sign-up attempts");
 
   // A stolen session must not buy unlimited guesses at the password: count per account, as
   // sign-in does per email. Without a session better-auth answers 401 and checks nothing.

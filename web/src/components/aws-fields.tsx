@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import type { DraftErrors, KeyDraftState } from "../lib/key-draft";
+import { draftFieldBinder, VERBATIM } from "./draft-fields";
 import { TextField } from "./text-field";
 
 const REGIONS = ["us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-central-1", "eu-north-1", "ap-northeast-1", "ap-southeast-1", "ap-southeast-2", "ap-south-1", "ca-central-1", "sa-east-1"];
@@ -17,51 +18,15 @@ interface Props {
 
 /** AWS credentials: access key id, secret, optional session token, region. */
 export function AwsFields({ uid, draft, errors, feedbackId, editing, feedback, onChange }: Props) {
-  const id = (name: keyof KeyDraftState) => `${uid}-${name}`;
+  const field = draftFieldBinder(uid, draft, errors, onChange);
   return (
     <fieldset className="fieldset">
       <legend className="fieldset__legend">AWS credentials{editing && <span className="field__optional"> (leave empty to keep the saved ones)</span>}</legend>
-      <TextField
-        id={id("accessKeyId")}
-        label="Access key ID"
-        error={errors.accessKeyId}
-        className="input--mono"
-        value={draft.accessKeyId}
-        onValueChange={(accessKeyId) => onChange({ accessKeyId })}
-        placeholder="AKIA…"
-        autoComplete="off"
-        spellCheck={false}
-        aria-describedby={feedbackId}
-      />
-      <TextField
-        id={id("secretAccessKey")}
-        label="Secret access key"
-        error={errors.secretAccessKey}
-        secret
-        value={draft.secretAccessKey}
-        onValueChange={(secretAccessKey) => onChange({ secretAccessKey })}
-        aria-describedby={feedbackId}
-      />
-      <TextField
-        id={id("sessionToken")}
-        label="Session token"
-        optional
-        hint="Needed for temporary (ASIA…) credentials."
-        secret
-        value={draft.sessionToken}
-        onValueChange={(sessionToken) => onChange({ sessionToken })}
-      />
+      <TextField {...field("accessKeyId")} {...VERBATIM} label="Access key ID" className="input--mono" placeholder="AKIA…" aria-describedby={feedbackId} />
+      <TextField {...field("secretAccessKey")} label="Secret access key" secret aria-describedby={feedbackId} />
+      <TextField {...field("sessionToken")} label="Session token" optional hint="Needed for temporary (ASIA…) credentials." secret />
       {feedback}
-      <TextField
-        id={id("region")}
-        label="Region"
-        list={`${uid}-regions`}
-        value={draft.region}
-        onValueChange={(region) => onChange({ region })}
-        placeholder="us-east-1"
-        autoComplete="off"
-        spellCheck={false}
-      >
+      <TextField {...field("region")} {...VERBATIM} label="Region" list={`${uid}-regions`} placeholder="us-east-1">
         <datalist id={`${uid}-regions`}>
           {REGIONS.map((r) => (
             <option key={r} value={r} />

@@ -1,8 +1,6 @@
 import type { ApiKey, UseApiKeysResult } from "../keyhaven";
 import { buildUpdateBody } from "../lib/key-draft";
-import { KeyForm } from "./key-form";
-import { Modal } from "./modal";
-import { WithServices } from "./with-services";
+import { KeyFormDialog } from "./key-form-dialog";
 
 interface Props {
   apiKey: ApiKey;
@@ -16,26 +14,20 @@ interface Props {
 
 export function EditKeyDialog({ apiKey, updateApiKey, testApiKey, open, onOpenChange, onSaved }: Props) {
   return (
-    <Modal open={open} onOpenChange={onOpenChange} title="Edit key" description={`Change the name, description, expiry or secret of “${apiKey.name}”.`}>
-      {open && (
-        <WithServices>
-          {(services) => (
-            <KeyForm
-              mode="edit"
-              initial={apiKey}
-              services={services}
-              onTest={testApiKey}
-              onCancel={() => onOpenChange(false)}
-              onSubmit={async (draft) => {
-                const body = buildUpdateBody(draft, apiKey);
-                const saved = Object.keys(body).length ? await updateApiKey(apiKey.id, body) : apiKey;
-                onOpenChange(false);
-                onSaved?.(saved.name);
-              }}
-            />
-          )}
-        </WithServices>
-      )}
-    </Modal>
+    <KeyFormDialog
+      title="Edit key"
+      description={`Change the name, description, expiry or secret of “${apiKey.name}”.`}
+      mode="edit"
+      initial={apiKey}
+      open={open}
+      onOpenChange={onOpenChange}
+      onTest={testApiKey}
+      save={async (draft) => {
+        const body = buildUpdateBody(draft, apiKey);
+        // Nothing changed: no request, the dialog just closes.
+        return Object.keys(body).length ? (await updateApiKey(apiKey.id, body)).name : apiKey.name;
+      }}
+      onSaved={onSaved}
+    />
   );
 }

@@ -5,6 +5,7 @@ import { EXPIRING_SOON_DAYS } from "../../../src/shared/expiry";
 import { useServiceLabel } from "../hooks/use-services";
 import { keysExpiringSoon } from "../lib/key-status";
 import { AppLink } from "./app-link";
+import { Panel } from "./panel";
 import { ServiceIcon } from "./service-icon";
 
 /** Active keys that stop being handed out within EXPIRING_SOON_DAYS, soonest first (the stats card's rule). */
@@ -12,13 +13,7 @@ export function ExpiringKeys({ apiKeys }: { apiKeys: ApiKey[] }) {
   const serviceLabel = useServiceLabel();
   const soon = keysExpiringSoon(apiKeys);
   return (
-    <section className="panel" aria-labelledby="expiring-title">
-      <header className="panel__header">
-        <h2 className="panel__title" id="expiring-title">
-          Expiring soon
-        </h2>
-        <p className="panel__meta">Next {EXPIRING_SOON_DAYS} days</p>
-      </header>
+    <Panel titleId="expiring-title" title="Expiring soon" meta={`Next ${EXPIRING_SOON_DAYS} days`}>
       {soon.length === 0 ? (
         <p className="muted panel__empty">
           <CalendarClock size={16} aria-hidden="true" /> No active key expires in the next {EXPIRING_SOON_DAYS} days.
@@ -44,6 +39,6 @@ export function ExpiringKeys({ apiKeys }: { apiKeys: ApiKey[] }) {
           <AppLink to="/keys" className="link">Renew or extend them on the keys page</AppLink>
         </p>
       )}
-    </section>
+    </Panel>
   );
 }

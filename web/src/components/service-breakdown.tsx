@@ -1,6 +1,7 @@
 import type { KeyStats, ServiceId } from "../keyhaven";
 import { formatCount } from "../lib/format-date";
 import { useServiceLabel } from "../hooks/use-services";
+import { Panel } from "./panel";
 import { ServiceIcon } from "./service-icon";
 
 /** Keys and uses per service, with a bar showing each service's share of the uses. */
@@ -11,12 +12,7 @@ export function ServiceBreakdown({ byService }: { byService: KeyStats["byService
     .sort((a, b) => b.usageCount - a.usageCount || b.total - a.total);
   const maxUses = Math.max(1, ...rows.map((r) => r.usageCount));
   return (
-    <section className="panel" aria-labelledby="by-service-title">
-      <header className="panel__header">
-        <h2 className="panel__title" id="by-service-title">
-          By service
-        </h2>
-      </header>
+    <Panel titleId="by-service-title" title="By service">
       {rows.length === 0 ? (
         <p className="muted panel__empty">No keys yet, so nothing to break down.</p>
       ) : (
@@ -55,6 +51,6 @@ export function ServiceBreakdown({ byService }: { byService: KeyStats["byService
           </table>
         </div>
       )}
-    </section>
+    </Panel>
   );
 }

@@ -2,6 +2,7 @@ import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxi
 import { STATS_DAYS } from "../../../src/shared/stats-days";
 import type { KeyStats } from "../keyhaven";
 import { formatCount, formatDay } from "../lib/format-date";
+import { Panel } from "./panel";
 
 /**
  * Uses per day over the last STATS_DAYS days. Recharts' accessibility layer makes the chart focusable
@@ -11,13 +12,7 @@ export function UsageChart({ usageByDay }: { usageByDay: KeyStats["usageByDay"] 
   const data = usageByDay.map((d) => ({ ...d, label: formatDay(d.date) }));
   const total = usageByDay.reduce((n, d) => n + d.count, 0);
   return (
-    <section className="panel" aria-labelledby="usage-chart-title">
-      <header className="panel__header">
-        <h2 className="panel__title" id="usage-chart-title">
-          Uses per day
-        </h2>
-        <p className="panel__meta">Last {STATS_DAYS} days · {formatCount(total)} total</p>
-      </header>
+    <Panel titleId="usage-chart-title" title="Uses per day" meta={`Last ${STATS_DAYS} days · ${formatCount(total)} total`}>
       <div className="chart" data-testid="usage-chart">
         <ResponsiveContainer width="100%" height={240}>
           <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -16 }} title={`Uses per day, last ${STATS_DAYS} days`}>
@@ -54,6 +49,6 @@ export function UsageChart({ usageByDay }: { usageByDay: KeyStats["usageByDay"] 
         </tbody>
       </table>
       </div>
-    </section>
+    </Panel>
   );
 }

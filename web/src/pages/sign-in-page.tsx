@@ -1,13 +1,10 @@
 import { LogIn } from "lucide-react";
 import { useState, type FormEvent } from "react";
 import { AppLink } from "../components/app-link";
+import { AccountSubmit, useAccountCheck } from "../components/account-form";
 import { AuthLayout } from "../components/auth-layout";
-import { FormError } from "../components/form-error";
-import { Spinner } from "../components/spinner";
 import { TextField } from "../components/text-field";
 import { useAuthActions } from "../hooks/use-session";
-import { errorMessage } from "../keyhaven";
-import { checkAccount, type AccountErrors } from "../lib/account-fields";
 import { navigate, safeNext, useLocation } from "../router";
 
 export function SignInPage() {
@@ -15,18 +12,12 @@ export function SignInPage() {
   const { search } = useLocation();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const [errors, setErrors] = useState<AccountErrors>({});
+  const { errors, check } = useAccountCheck("sign-in");
   const next = safeNext(search.get("next"));
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    const found = checkAccount({ email, password }, "sign-in");
-    setErrors(found);
-    const first = (["email", "password"] as const).find((f) => found[f]);
-    if (first) {
-      document.getElementById(`sign-in-${first}`)?.focus();
-      return;
-    }
+    if (!check({ email, password })) return;
     signIn.mutate({ email: email.trim(), password }, { onSuccess: () => navigate(next, { replace: true }) });
   }
 
@@ -52,11 +43,7 @@ export function SignInPage() {
           value={password}
           onValueChange={setPassword}
         />
-        <FormError message={signIn.error ? errorMessage(signIn.error) : null} />
-        <button type="submit" className="btn btn--primary btn--block" disabled={signIn.isPending}>
-          {signIn.isPending ? <Spinner /> : <LogIn size={16} aria-hidden="true" />}
-          Sign in
-        </button>
+        <AccountSubmit pending={signIn.isPending} error={signIn.error} icon={LogIn} label="Sign in" />
       </form>
     </AuthLayout>
   );

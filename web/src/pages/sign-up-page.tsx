@@ -1,13 +1,11 @@
 import { UserPlus } from "lucide-react";
 import { useState, type FormEvent } from "react";
 import { AppLink } from "../components/app-link";
+import { AccountSubmit, useAccountCheck } from "../components/account-form";
 import { AuthLayout } from "../components/auth-layout";
-import { FormError } from "../components/form-error";
-import { Spinner } from "../components/spinner";
 import { TextField } from "../components/text-field";
 import { useAuthActions } from "../hooks/use-session";
-import { errorMessage } from "../keyhaven";
-import { checkAccount, PASSWORD_MIN, type AccountErrors } from "../lib/account-fields";
+import { PASSWORD_MIN } from "../lib/account-fields";
 import { navigate, safeNext, useLocation } from "../router";
 
 export function SignUpPage() {
@@ -16,18 +14,12 @@ export function SignUpPage() {
   const [name, setName] = useState("");
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const [errors, setErrors] = useState<AccountErrors>({});
+  const { errors, check } = useAccountCheck("sign-up");
   const next = safeNext(search.get("next"));
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    const found = checkAccount({ name, email, password }, "sign-up");
-    setErrors(found);
-    const first = (["name", "email", "password"] as const).find((f) => found[f]);
-    if (first) {
-      document.getElementById(`sign-up-${first}`)?.focus();
-      return;
-    }
+    if (!check({ name, email, password })) return;
     signUp.mutate({ name: name.trim(), email: email.trim(), password }, { onSuccess: () => navigate(next, { replace: true }) });
   }
 
@@ -54,11 +46,7 @@ export function SignUpPage() {
           value={password}
           onValueChange={setPassword}
         />
-        <FormError message={signUp.error ? errorMessage(signUp.error) : null} />
-        <button type="submit" className="btn btn--primary btn--block" disabled={signUp.isPending}>
-          {signUp.isPending ? <Spinner /> : <UserPlus size={16} aria-hidden="true" />}
-          Create account
-        </button>
+        <AccountSubmit pending={signUp.isPending} error={signUp.error} icon={UserPlus} label="Create account" />
       </form>
     </AuthLayout>
   );
