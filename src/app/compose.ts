@@ -65,7 +65,7 @@ export async function createRuntime(config: Config, logger: Logger, opts: Runtim
     const now = opts.now ?? (() => new Date());
     const dataKeys = createOwnerDataKeys({ db: database.db, keyring });
     const keys = createKeyService({
-      store: createKeyStore(database.db, { reader: database.reader }),
+      store: createKeyStore(database.db, { reader: database.reader, named: database.named }),
       dataKeys,
       now,
       allowHttpHosts: config.allowHttpHosts,

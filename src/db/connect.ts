@@ -29,6 +29,14 @@ export interface SyncReader {
   dataVersion(): number;
 }
 
+/**
+ * PostgreSQL only: run a query as a named prepared statement. The server parses and plans it
+ * once per connection and reuses the plan (generic after a few runs), where an unnamed query
+ * is planned on every call — for the hand-out, with its subquery, planning cost as much as
+ * running. Outside transactions only (it takes any pooled connection).
+ */
+export type NamedQueryRunner = <T>(name: string, sql: string, parameters: readonly unknown[]) => Promise<T[]>;
+
 export interface DatabaseHandle {
   db: Kysely<Database>;
   dialect: DialectName;
@@ -36,6 +44,8 @@ export interface DatabaseHandle {
   location: string;
   /** SQLite only (see SyncReader). */
   reader?: SyncReader;
+  /** PostgreSQL only (see NamedQueryRunner). */
+  named?: NamedQueryRunner;
   close(): Promise<void>;
 }
 
@@ -173,7 +183,9 @@ async function openPostgres(opts: OpenDatabaseOptions & { databaseUrl: string })
     throw new StartupError(`cannot connect to PostgreSQL at ${where}: ${reason}`, EXIT.DATABASE_UNAVAILABLE);
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: "postgres", location: where, close: () => db.destroy() };
+  const named: NamedQueryRunner = async <T>(name: string, text: string, values: readonly unknown[]) =>
+    (await pool.query({ name, text, values: values as unknown[] })).rows as T[];
+  return { db, dialect: "postgres", location: where, named, close: () => db.destroy() };
 }
 
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseHandle> {

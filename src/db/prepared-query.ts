@@ -13,7 +13,8 @@
  */
 import type { Compilable, Kysely } from "kysely";
 import { setBounded } from "../platform/bounded-map.js";
-import type { SyncReader } from "./connect.js";
+import { createHash } from "node:crypto";
+import type { NamedQueryRunner, SyncReader } from "./connect.js";
 
 const MARK = "\u0000param:";
 
@@ -31,6 +32,8 @@ export interface PrepareOptions {
   reader?: SyncReader;
   /** Keep up to this many answers, checked against the data version (reader only). */
   cacheSize?: number;
+  /** PostgreSQL's named prepared statements (outside transactions). */
+  named?: NamedQueryRunner;
 }
 
 /** What running a compiled query needs of a Kysely or a transaction, whatever its schema. */
@@ -56,6 +59,9 @@ export function prepareQuery<R, K extends string>(
     return parameters;
   };
   const sync = opts.reader && !db.isTransaction ? opts.reader : undefined;
+  const named = opts.named && !db.isTransaction ? opts.named : undefined;
+  // One name per SQL text: a name is bound to its text on each connection that prepares it.
+  const statementName = named ? `kh_${createHash("sha256").update(compiled.sql).digest("hex").slice(0, 24)}` : "";
   const cache = sync && opts.cacheSize ? new Map<string, { version: number; rows: readonly R[] }>() : undefined;
 
   const readCached = (reader: SyncReader, parameters: unknown[]): R[] => {
@@ -73,6 +79,7 @@ export function prepareQuery<R, K extends string>(
   const run = async (values: Record<K, unknown>): Promise<R[]> => {
     const parameters = bind(values);
     if (sync) return cache ? readCached(sync, parameters) : sync.all<R>(compiled.sql, parameters);
+    if (named) return named<R>(statementName, compiled.sql, parameters);
     return (await db.executeQuery<R>({ ...compiled, parameters })).rows;
   };
   return {

@@ -3,7 +3,7 @@
  * owner can never be read, changed or deleted: isolation holds by construction.
  */
 import { PostgresAdapter, sql, type Compilable, type Kysely, type Transaction } from "kysely";
-import type { SyncReader } from "../db/connect.js";
+import type { NamedQueryRunner, SyncReader } from "../db/connect.js";
 import { param, prepareQuery, type PreparedQuery } from "../db/prepared-query.js";
 import type { OwnerRef } from "../access/owner.js";
 import type { ApiKeyRow, ApiKeyRowUpdate, Database, NewApiKeyRow } from "../db/schema.js";
@@ -140,6 +140,8 @@ const LIST_CACHE_SIZE = 1000;
 export interface KeyStoreOptions {
   /** SQLite's synchronous read-only connection (DatabaseHandle.reader) for the hot reads. */
   reader?: SyncReader;
+  /** PostgreSQL's named prepared statements (DatabaseHandle.named) for the hand-out. */
+  named?: NamedQueryRunner;
 }
 
 export function createKeyStore(db: Db, opts: KeyStoreOptions = {}): KeyStore {
@@ -247,7 +249,7 @@ export function createKeyStore(db: Db, opts: KeyStoreOptions = {}): KeyStore {
 
     findUsable(owner: OwnerRef, service: string, nowIso: string, withDataKey: boolean): Promise<UsableKeyRow | undefined> {
       const i = withDataKey ? 1 : 0;
-      const query = (handOut[i] ??= prepareQuery(db, handOutQuery(db, withDataKey) as Compilable<UsableKeyRow>, { reader: opts.reader }));
+      const query = (handOut[i] ??= prepareQuery(db, handOutQuery(db, withDataKey) as Compilable<UsableKeyRow>, { reader: opts.reader, named: opts.named }));
       return query.first({ ownerType: owner.type, ownerId: owner.id, service, now: nowIso });
     },
   };

@@ -11,7 +11,7 @@ import type { Kysely, KyselyPlugin, PluginTransformResultArgs, QueryResult, Unkn
 import type { OwnerRef } from "../../src/access/owner.js";
 import type { Runtime } from "../../src/app/compose.js";
 import { DecryptionError } from "../../src/crypto/decryption-error.js";
-import type { SyncReader } from "../../src/db/connect.js";
+import type { NamedQueryRunner, SyncReader } from "../../src/db/connect.js";
 import type { Database } from "../../src/db/schema.js";
 import { createOwnerDataKeys } from "../../src/keys/data-key-store.js";
 import { createKeyService } from "../../src/keys/key-service.js";
@@ -61,7 +61,10 @@ describeEachDatabase("queries per hand-out", (dialect) => {
       all: (sql, parameters) => (statements.push(sql), base.all(sql, parameters)),
       dataVersion: () => (statements.push("pragma data_version"), base.dataVersion()),
     };
-    const service = createKeyService({ store: createKeyStore(db, { reader }), dataKeys: createOwnerDataKeys({ db, keyring: rt.keyring }) });
+    const baseNamed = rt.database.named;
+    const named: NamedQueryRunner | undefined =
+      baseNamed && (<T>(name: string, sql: string, parameters: readonly unknown[]) => (statements.push(sql), baseNamed<T>(name, sql, parameters)));
+    const service = createKeyService({ store: createKeyStore(db, { reader, named }), dataKeys: createOwnerDataKeys({ db, keyring: rt.keyring }) });
     const provider = createApiKeyProvider({ keys: service, usage: { record: () => {} }, config: rt.config });
     return { provider, statements };
   }
@@ -73,8 +76,8 @@ describeEachDatabase("queries per hand-out", (dialect) => {
     // Cached afterwards: still one query (the row is never cached), without the data key.
     expect(await provider.getApiKey(alice.id, "openai")).toBe(OPENAI);
     expect(statements).toHaveLength(2);
-    if (dialect === "sqlite") {
-      // The reader shows the SQL: the data key was read with the first row only.
+    {
+      // The reader (SQLite) or the named statement (PostgreSQL) shows the SQL: the data key was read with the first row only.
       expect(statements[0]).toContain('"data_keys"');
       expect(statements[1]).not.toContain('"data_keys"');
     }
