@@ -15,7 +15,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Kysely } from "kysely";
 import { parseCookies } from "better-call";
 import { setBounded } from "../platform/bounded-map.js";
-import type { SyncReader } from "../db/connect.js";
+import type { NamedQueryRunner, SyncReader } from "../db/connect.js";
 import { param, prepareQuery } from "../db/prepared-query.js";
 import type { Database } from "../db/schema.js";
 import type { SessionUser } from "../shared/session.js";
@@ -63,7 +63,12 @@ const SESSION_CACHE_SIZE = 10_000;
 
 const toMillis = (v: string | Date): number => (v instanceof Date ? v.getTime() : Date.parse(v));
 
-export function createSessionReader(db: Kysely<Database>, reader: SyncReader | undefined, opts: SessionReaderOptions): SessionReader {
+export function createSessionReader(
+  db: Kysely<Database>,
+  reader: SyncReader | undefined,
+  opts: SessionReaderOptions,
+  named?: NamedQueryRunner,
+): SessionReader {
   const now = opts.now ?? Date.now;
   const lookup = prepareQuery<SessionRow, "token">(
     db,
@@ -73,7 +78,7 @@ export function createSessionReader(db: Kysely<Database>, reader: SyncReader | u
       .select(["s.expiresAt", "u.id as userId", "u.email", "u.name"])
       .where("s.token", "=", param("token")),
     // On SQLite a session row is re-read only after a commit (sign-out, refresh, any write).
-    { reader, cacheSize: SESSION_CACHE_SIZE },
+    { reader, cacheSize: SESSION_CACHE_SIZE, named },
   );
   // better-auth refreshes a session once it is older than updateAge: leave that case to it.
   const refreshAfterMs = (opts.expiresIn - opts.updateAge) * 1000;

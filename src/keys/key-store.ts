@@ -140,7 +140,7 @@ const LIST_CACHE_SIZE = 1000;
 export interface KeyStoreOptions {
   /** SQLite's synchronous read-only connection (DatabaseHandle.reader) for the hot reads. */
   reader?: SyncReader;
-  /** PostgreSQL's named prepared statements (DatabaseHandle.named) for the hand-out. */
+  /** PostgreSQL's named prepared statements (DatabaseHandle.named) for the hand-out and the list. */
   named?: NamedQueryRunner;
 }
 
@@ -151,7 +151,7 @@ export function createKeyStore(db: Db, opts: KeyStoreOptions = {}): KeyStore {
   // By [service filter][after a position]: four shapes, each compiled once.
   const lists = new Map<string, PreparedQuery<ApiKeyRow, ListParams>>();
   // Lists are read far more often than keys change: reuse an answer while the database is unchanged.
-  const listOptions = { reader: opts.reader, cacheSize: LIST_CACHE_SIZE };
+  const listOptions = { reader: opts.reader, cacheSize: LIST_CACHE_SIZE, named: opts.named };
   const owned = (owner: OwnerRef) =>
     db.selectFrom("api_keys").where("owner_type", "=", owner.type).where("owner_id", "=", owner.id);
 

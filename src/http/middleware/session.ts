@@ -32,7 +32,7 @@ export function requireUser(auth: Auth, database: DatabaseHandle): MiddlewareHan
         cookieName: ctx.authCookies.sessionToken.name,
         expiresIn: ctx.sessionConfig.expiresIn,
         updateAge: ctx.sessionConfig.updateAge,
-      });
+      }, database.named);
     });
 
   return async (c, next) => {
