@@ -1,11 +1,18 @@
 /**
  * Who is acting. Every key-service mutation, reveal, test and hand-out names its actor; the
  * policy (policy.ts) decides from it, and the audit log (next) will record it. Today a signed-in
- * user or the system; access tokens and team members plug in here as further variants.
+ * user, an access token, or the system; team members plug in here as a further variant.
  */
+import type { TokenScope } from "../shared/api-schemas.js";
+
 export type Actor =
   /** A person signed in to the web app or the REST API with a session. */
   | { type: "user"; userId: string }
+  /**
+   * A request carrying `Authorization: Bearer kh_…`. A personal token acts as its user within
+   * its scopes; a service token (userId null) acts for an application.
+   */
+  | { type: "token"; tokenId: string; kind: "personal" | "service"; userId: string | null; scopes: readonly TokenScope[] }
   /**
    * Trusted code of the operator: the library (`apiKeyProvider`) handing out a user's key to
    * the application it runs in, or a CLI command run on the server. `name` says which.
@@ -23,5 +30,7 @@ export const CLI_ACTOR: Actor = Object.freeze({ type: "system", name: "cli" });
 
 /** For logs (and soon audit rows): ids only, never a secret. */
 export function describeActor(actor: Actor): string {
-  return actor.type === "user" ? `user:${actor.userId}` : `system:${actor.name}`;
+  if (actor.type === "user") return `user:${actor.userId}`;
+  if (actor.type === "token") return `token:${actor.tokenId}`;
+  return `system:${actor.name}`;
 }

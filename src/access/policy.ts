@@ -4,6 +4,7 @@
  * second wall (a bug here still cannot reach another owner's rows through a scoped query).
  */
 import { AppError } from "../platform/errors.js";
+import type { TokenScope } from "../shared/api-schemas.js";
 import type { Actor } from "./actor.js";
 import type { OwnerRef } from "./owner.js";
 
@@ -20,7 +21,9 @@ export type Action =
   /** Hand a key out to the application calling the provider (the library's getApiKey). */
   | "key.use"
   /** Re-seal a stored secret in the current format (maintenance; the value never leaves). */
-  | "key.reseal";
+  | "key.reseal"
+  /** Create, list or revoke one's own access tokens (a signed-in person only). */
+  | "token.manage";
 
 export interface Resource {
   owner: OwnerRef;
@@ -33,19 +36,47 @@ const SYSTEM_ACTIONS: Readonly<Record<string, ReadonlySet<Action>>> = {
   cli: new Set<Action>(["key.reseal"]),
 };
 
-export function isAllowed(actor: Actor, action: Action, resource: Resource): boolean {
+/** The scope a token needs for each action; absent: no token may do it. */
+export const SCOPE_FOR: Readonly<Partial<Record<Action, TokenScope>>> = {
+  "key.list": "keys:read",
+  "key.read": "keys:read",
+  "key.create": "keys:write",
+  "key.update": "keys:write",
+  "key.delete": "keys:write",
+  "key.test": "keys:write",
+  "key.reveal": "keys:reveal",
+  "key.use": "resolve",
+};
+
+const ownsUserResource = (userId: string | null, resource: Resource) =>
+  userId !== null && resource.owner.type === "user" && resource.owner.id === userId;
+
+/** Why not, in words the caller can act on; undefined when allowed. */
+export function refusal(actor: Actor, action: Action, resource: Resource): string | undefined {
+  const no = "You are not allowed to do that";
   switch (actor.type) {
     case "user":
       // A user acts on what they own. Team-owned keys arrive with teams (roles decide there).
-      return resource.owner.type === "user" && resource.owner.id === actor.userId;
+      return ownsUserResource(actor.userId, resource) ? undefined : no;
+    case "token": {
+      const scope = SCOPE_FOR[action];
+      if (!scope) return "Access tokens cannot do that; sign in";
+      if (!actor.scopes.includes(scope)) return `This token lacks the ${scope} scope`;
+      // A service token resolves for any user by id; it never reads or changes keys.
+      if (actor.kind === "service") return action === "key.use" && resource.owner.type === "user" ? undefined : no;
+      return ownsUserResource(actor.userId, resource) ? undefined : no;
+    }
     case "system":
-      return SYSTEM_ACTIONS[actor.name]?.has(action) ?? false;
+      return (SYSTEM_ACTIONS[actor.name]?.has(action) ?? false) ? undefined : no;
   }
 }
 
-/** Throws FORBIDDEN unless the actor may do `action` to `resource`. */
+export function isAllowed(actor: Actor, action: Action, resource: Resource): boolean {
+  return refusal(actor, action, resource) === undefined;
+}
+
+/** Throws FORBIDDEN (saying why, e.g. the missing scope) unless the actor may do `action` to `resource`. */
 export function authorize(actor: Actor, action: Action, resource: Resource): void {
-  if (!isAllowed(actor, action, resource)) {
-    throw new AppError("FORBIDDEN", "You are not allowed to do that");
-  }
+  const why = refusal(actor, action, resource);
+  if (why !== undefined) throw new AppError("FORBIDDEN", why);
 }

@@ -18,6 +18,8 @@ import type { LookupFn } from "../platform/net/dns-lookup.js";
 import { createKeyService, type KeyService } from "../keys/key-service.js";
 import { createKeyStore } from "../keys/key-store.js";
 import { createStatsReader, type StatsReader } from "../usage/stats.js";
+import { createTokenService, type TokenService } from "../tokens/token-service.js";
+import { createTokenStore } from "../tokens/token-store.js";
 import { createUsageRecorder, type UsageRecorder } from "../usage/usage-recorder.js";
 import { resolveAuthSecret } from "../auth/auth-secret.js";
 import type { Auth } from "../auth/auth.js";
@@ -35,6 +37,8 @@ export interface Runtime {
   usage: UsageRecorder;
   /** `GET /api/api-keys/stats`: key counts and use of one owner, authorized like a list. */
   stats: StatsReader;
+  /** Access tokens: create, list, revoke; verify a bearer value into an actor. */
+  tokens: TokenService;
   /** The server clock (injectable in tests): expiry, stats and usage days use it. */
   now: () => Date;
   /** Session signing secret: KEYHAVEN_AUTH_SECRET or derived from the master key at start. */
@@ -77,10 +81,17 @@ export async function createRuntime(config: Config, logger: Logger, opts: Runtim
 
     const usage = createUsageRecorder({ db: database.db, logger, intervalMs: config.usageFlushIntervalMs, now });
 
+    const tokens = createTokenService({
+      store: createTokenStore(database.db, { reader: database.reader, named: database.named }),
+      now,
+      logger,
+      flushIntervalMs: config.usageFlushIntervalMs,
+    });
+
     let closing: Promise<void> | undefined;
     const close = async () => {
       try {
-        await usage.close();
+        await Promise.all([usage.close(), tokens.close()]);
       } finally {
         await database.close();
       }
@@ -94,6 +105,7 @@ export async function createRuntime(config: Config, logger: Logger, opts: Runtim
       keys,
       usage,
       stats: createStatsReader(database.db, now),
+      tokens,
       now,
       authSecret: resolveAuthSecret(config, master.key),
       close: () => (closing ??= close()),

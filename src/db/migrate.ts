@@ -2,12 +2,14 @@ import { Migrator, PostgresAdapter, sql, type Kysely, type Migration, type Migra
 import * as m0001 from "./migrations/0001_initial.js";
 import * as m0002 from "./migrations/0002_auth.js";
 import * as m0003 from "./migrations/0003_handout_index_id.js";
+import * as m0004 from "./migrations/0004_access_tokens.js";
 
 /** Static list: works the same from src/ (tsx, vitest) and dist/ (node). Append, never edit. */
 const MIGRATIONS: Record<string, Migration> = {
   "0001_initial": m0001,
   "0002_auth": m0002,
   "0003_handout_index_id": m0003,
+  "0004_access_tokens": m0004,
 };
 
 export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {

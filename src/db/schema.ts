@@ -92,6 +92,22 @@ export interface SessionTable {
   userAgent: string | null;
 }
 
+export interface AccessTokensTable {
+  id: string;
+  kind: string;
+  user_id: string | null;
+  created_by: string;
+  name: string;
+  prefix: string;
+  token_hash: string;
+  /** JSON array of scopes. */
+  scopes: string;
+  created_at: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
 export interface Database {
   rate_limits: RateLimitsTable;
   user: UserTable;
@@ -101,9 +117,12 @@ export interface Database {
   api_keys: ApiKeysTable;
   api_key_versions: ApiKeyVersionsTable;
   usage_daily: UsageDailyTable;
+  access_tokens: AccessTokensTable;
 }
 
 export type ApiKeyRow = Selectable<ApiKeysTable>;
 export type NewApiKeyRow = Insertable<ApiKeysTable>;
 export type ApiKeyRowUpdate = Updateable<ApiKeysTable>;
 export type DataKeyRow = Selectable<DataKeysTable>;
+
+export type AccessTokenRow = Selectable<AccessTokensTable>;

@@ -15,6 +15,8 @@ import { docsRoutes } from "./routes/docs.js";
 import { errorResponse, toAppError } from "./error-response.js";
 import { refuseControlCharsInUrl } from "./middleware/no-control-chars.js";
 import { requestLog } from "./middleware/request-log.js";
+import { authenticate } from "./middleware/authenticate.js";
+import { tokenRoutes } from "./routes/tokens.js";
 import { requireSameOrigin, securityHeaders } from "./middleware/security.js";
 import { serveWebApp } from "./routes/web-app.js";
 
@@ -51,8 +53,13 @@ export function createApp(runtime: Runtime, services: ServerServices, opts: AppO
 
   app.route("/api/auth", authRoutes({ auth, rateLimiter, config }));
 
-  // "/api/api-keys/*" also matches "/api/api-keys" itself: one registration, one session lookup.
-  app.use("/api/api-keys/*", requireSameOrigin(config.publicUrl), requireUser(auth, runtime.database));
+  // "/api/api-keys/*" also matches "/api/api-keys" itself: one registration, one caller lookup.
+  const sameOrigin = requireSameOrigin(config.publicUrl);
+  const session = requireUser(auth, runtime.database);
+  app.use("/api/api-keys/*", authenticate({ tokens: runtime.tokens, sameOrigin, session }));
+  // Tokens are managed by a signed-in person only: no bearer path here.
+  app.use("/api/tokens/*", sameOrigin, session);
+  app.route("/api/tokens", tokenRoutes({ tokens: runtime.tokens }));
   app.route(
     "/api/api-keys",
     keyRoutes({

@@ -8,7 +8,10 @@ import {
   apiKeySchema,
   apiKeyWithValueSchema,
   createKeyBodySchema,
+  createTokenBodySchema,
+  createdTokenSchema,
   errorBodySchema,
+  tokenListSchema,
   listKeysQuerySchema,
   statsSchema,
   testKeyBodySchema,
@@ -50,7 +53,10 @@ const listParams = queryParams(listKeysQuerySchema, {
 const rateLimited = error(`More than ${KEY_WRITES_PER_MINUTE} key changes (create, update, delete) a minute; Retry-After says when to retry`);
 
 const idParam = { name: "id", in: "path", required: true, schema: { type: "string" }, description: "Key id (`key_…`)" };
-const common = { "401": error("No session"), "403": error("Cookie request from another origin") };
+const common = {
+  "401": error("No session, or an access token that is unknown, revoked or expired"),
+  "403": error("Cookie request from another origin, or a token without the scope this needs"),
+};
 
 export function buildOpenApiDocument(serverUrl: string) {
   return {
@@ -66,6 +72,8 @@ export function buildOpenApiDocument(serverUrl: string) {
       securitySchemes: {
         // better-auth prefixes the cookie with __Secure- when served over https.
         session: { type: "apiKey", in: "cookie", name: `${serverUrl.toLowerCase().startsWith("https:") ? "__Secure-" : ""}better-auth.session_token` },
+        // An access token (kh_…) made in the web app or with POST /api/tokens: /api/api-keys* within its scopes, no Origin needed.
+        bearer: { type: "http", scheme: "bearer", description: "An access token `kh_…`; its scopes decide what it may do (403 names a missing scope)" },
       },
       schemas: {
         ApiKey: toSchema(apiKeySchema, "output"),
@@ -77,10 +85,13 @@ export function buildOpenApiDocument(serverUrl: string) {
         TestResult: toSchema(testResultSchema, "output"),
         Stats: toSchema(statsSchema, "output"),
         Service: toSchema(publicServiceSchema, "output"),
+        CreateToken: toSchema(createTokenBodySchema, "input"),
+        CreatedToken: toSchema(createdTokenSchema, "output"),
+        TokenList: toSchema(tokenListSchema, "output"),
         Error: toSchema(errorBodySchema, "output"),
       },
     },
-    security: [{ session: [] }],
+    security: [{ session: [] }, { bearer: [] }],
     paths: {
       "/api/health": {
         get: { summary: "Health", security: [], responses: { "200": { description: "Up", ...json({ type: "object" }) } } },
@@ -159,6 +170,31 @@ export function buildOpenApiDocument(serverUrl: string) {
           summary: "Delete a key",
           parameters: [idParam],
           responses: { "204": { description: "Deleted" }, "404": error("No such key"), "429": rateLimited, ...common },
+        },
+      },
+      "/api/tokens": {
+        get: {
+          summary: "Your access tokens (never the token itself: its prefix)",
+          security: [{ session: [] }],
+          responses: { "200": { description: "Tokens, newest first", ...json(ref("TokenList")) }, ...common },
+        },
+        post: {
+          summary: "Create an access token; the answer holds the token, shown this once",
+          security: [{ session: [] }],
+          requestBody: { required: true, ...json(ref("CreateToken")) },
+          responses: {
+            "201": { description: "Created", ...json(ref("CreatedToken")) },
+            "400": error("Validation error: unknown scope, expiry not in the future, name missing or over 100 characters"),
+            ...common,
+          },
+        },
+      },
+      "/api/tokens/{id}": {
+        delete: {
+          summary: "Revoke an access token: refused by every instance from the commit on",
+          security: [{ session: [] }],
+          parameters: [idParam],
+          responses: { "204": { description: "Revoked" }, "404": error("No such token (or another user's)"), ...common },
         },
       },
       "/api/auth/sign-up/email": {

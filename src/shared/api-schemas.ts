@@ -160,6 +160,37 @@ export const publicServiceSchema = z.object({
   keyShape: keyShapeSchema,
 });
 
+/**
+ * What an access token may do. `keys:read` list and read metadata; `keys:write` create, update,
+ * delete, test; `keys:reveal` read a value (`includeValue`); `resolve` hand a key out over HTTP;
+ * `audit:read` read the audit log.
+ */
+export const TOKEN_SCOPES = ["keys:read", "keys:write", "keys:reveal", "resolve", "audit:read"] as const;
+export const TOKEN_NAME_MAX = 100;
+export const tokenScopeSchema = z.enum(TOKEN_SCOPES, { error: () => `must be one of: ${TOKEN_SCOPES.join(", ")}` });
+
+export const createTokenBodySchema = z.strictObject({
+  name: label(TOKEN_NAME_MAX).pipe(z.string().min(1, "is required")),
+  scopes: z.array(tokenScopeSchema).min(1, "name at least one scope").max(TOKEN_SCOPES.length),
+  expiresAt: isoDateTime.nullish(),
+});
+
+export const tokenInfoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(["personal", "service"]),
+  /** The first 8 characters after `kh_`: enough to recognise a token, useless to use it. */
+  prefix: z.string(),
+  scopes: z.array(tokenScopeSchema),
+  createdAt: z.string(),
+  expiresAt: z.string().nullable(),
+  lastUsedAt: z.string().nullable(),
+});
+
+/** The answer to a token's creation: the token itself, shown this once, and its description. */
+export const createdTokenSchema = z.object({ token: z.string(), accessToken: tokenInfoSchema });
+export const tokenListSchema = z.object({ tokens: z.array(tokenInfoSchema) });
+
 export const errorBodySchema = z.object({
   error: z.object({
     code: z.string(),
@@ -181,3 +212,7 @@ export type KeyStats = z.infer<typeof statsSchema>;
 export type ConfigFieldInfo = z.infer<typeof configFieldSchema>;
 export type PublicService = z.infer<typeof publicServiceSchema>;
 export type ErrorBody = z.infer<typeof errorBodySchema>;
+export type TokenScope = z.infer<typeof tokenScopeSchema>;
+export type CreateTokenBody = z.infer<typeof createTokenBodySchema>;
+export type TokenInfo = z.infer<typeof tokenInfoSchema>;
+export type CreatedToken = z.infer<typeof createdTokenSchema>;

@@ -1,0 +1,139 @@
+/**
+ * Access tokens: created and revoked by a signed-in person (policy action `token.manage`),
+ * verified on every bearer request with one indexed lookup and no cache, so a revoked or
+ * expired token is refused by every instance right after the commit. Last use is batched
+ * off the hot path, like usage counts.
+ */
+import { randomBytes } from "node:crypto";
+import type { Actor } from "../access/actor.js";
+import { authorize } from "../access/policy.js";
+import type { AccessTokenRow } from "../db/schema.js";
+import { AppError, notFound, validationError } from "../platform/errors.js";
+import type { Logger } from "../platform/logger.js";
+import type { CreateTokenBody, CreatedToken, TokenInfo, TokenScope } from "../shared/api-schemas.js";
+import { generateToken, hashToken, isTokenShaped, tokenPrefix } from "./token-secret.js";
+import type { TokenStore } from "./token-store.js";
+
+export interface TokenServiceDeps {
+  store: TokenStore;
+  now?: () => Date;
+  logger?: Pick<Logger, "warn">;
+  /** How often last-use times are written (ms). */
+  flushIntervalMs?: number;
+}
+
+const newTokenId = () => `tok_${randomBytes(12).toString("base64url")}`;
+
+function toInfo(row: AccessTokenRow): TokenInfo {
+  return {
+    id: row.id,
+    name: row.name,
+    kind: row.kind as TokenInfo["kind"],
+    prefix: row.prefix,
+    scopes: JSON.parse(row.scopes) as TokenScope[],
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    lastUsedAt: row.last_used_at,
+  };
+}
+
+const UNAUTHORIZED = "The access token is unknown, revoked or expired";
+
+export function createTokenService(deps: TokenServiceDeps) {
+  const { store } = deps;
+  const now = deps.now ?? (() => new Date());
+  let pending = new Map<string, string>();
+  let flushing: Promise<void> | undefined;
+
+  async function flush(): Promise<void> {
+    if (pending.size === 0) return;
+    const batch = pending;
+    pending = new Map();
+    try {
+      await store.touch(batch);
+    } catch (err) {
+      // Put them back (newest wins); the next flush tries again.
+      for (const [id, at] of batch) if (!pending.has(id)) pending.set(id, at);
+      deps.logger?.warn({ err: { message: (err as Error).message } }, "token last-use flush failed");
+    }
+  }
+  const timer = setInterval(() => void (flushing = flush()), deps.flushIntervalMs ?? 1000);
+  timer.unref();
+
+  /** The person's own user id: only a signed-in user manages tokens. */
+  function managerOf(actor: Actor): string {
+    if (actor.type !== "user") throw new AppError("FORBIDDEN", "Access tokens are managed by a signed-in person");
+    authorize(actor, "token.manage", { owner: { type: "user", id: actor.userId } });
+    return actor.userId;
+  }
+
+  return {
+    async create(actor: Actor, input: CreateTokenBody): Promise<CreatedToken> {
+      const userId = managerOf(actor);
+      const at = now();
+      let expiresAt: string | null = null;
+      if (input.expiresAt) {
+        const t = Date.parse(input.expiresAt);
+        if (Number.isNaN(t) || t <= at.getTime()) {
+          throw validationError("expiresAt must be in the future", [{ path: "expiresAt", message: "must be in the future" }]);
+        }
+        expiresAt = new Date(t).toISOString();
+      }
+      const token = generateToken();
+      const row: AccessTokenRow = {
+        id: newTokenId(),
+        kind: "personal",
+        user_id: userId,
+        created_by: userId,
+        name: input.name,
+        prefix: tokenPrefix(token),
+        token_hash: hashToken(token),
+        scopes: JSON.stringify([...new Set(input.scopes)]),
+        created_at: at.toISOString(),
+        expires_at: expiresAt,
+        last_used_at: null,
+        revoked_at: null,
+      };
+      await store.insert(row);
+      return { token, accessToken: toInfo(row) };
+    },
+
+    async list(actor: Actor): Promise<TokenInfo[]> {
+      return (await store.listForUser(managerOf(actor))).map(toInfo);
+    },
+
+    async revoke(actor: Actor, id: string): Promise<void> {
+      if (!(await store.revoke(managerOf(actor), id, now().toISOString()))) throw notFound("Access token");
+    },
+
+    /**
+     * The actor a bearer value stands for, or UNAUTHORIZED. Never says which check failed: an
+     * unknown, revoked and expired token look the same to the caller.
+     */
+    async verify(bearer: string): Promise<Actor> {
+      if (!isTokenShaped(bearer)) throw new AppError("UNAUTHORIZED", UNAUTHORIZED);
+      const row = await store.findByHash(hashToken(bearer));
+      const at = now();
+      if (!row || row.revoked_at !== null || (row.expires_at !== null && Date.parse(row.expires_at) <= at.getTime())) {
+        throw new AppError("UNAUTHORIZED", UNAUTHORIZED);
+      }
+      pending.set(row.id, at.toISOString());
+      return {
+        type: "token",
+        tokenId: row.id,
+        kind: row.kind as "personal" | "service",
+        userId: row.user_id,
+        scopes: JSON.parse(row.scopes) as TokenScope[],
+      };
+    },
+
+    /** Writes the batched last-use times; stops the timer. */
+    async close(): Promise<void> {
+      clearInterval(timer);
+      await flushing;
+      await flush();
+    },
+  };
+}
+
+export type TokenService = ReturnType<typeof createTokenService>;
