@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI_ACTOR, LIBRARY_ACTOR, userActor, type Actor } from "../../src/access/actor.js";
 import type { OwnerRef } from "../../src/access/owner.js";
-import { authorize, isAllowed, type Action } from "../../src/access/policy.js";
+import { authorize, isAllowed, refusal, type Action } from "../../src/access/policy.js";
 import type { Runtime } from "../../src/app/compose.js";
 import { AppError } from "../../src/platform/errors.js";
 import { createKeyTester } from "../../src/key-test/key-tester.js";
@@ -35,6 +35,31 @@ describe("authorize(actor, action, resource)", () => {
       }
     });
   }
+
+  it("a personal token: its user's keys, only within its scopes; the refusal names the scope", () => {
+    const token: Actor = { type: "token", tokenId: "tok_1", kind: "personal", userId: alice.id, scopes: ["keys:read", "resolve"] };
+    const allowed = new Set<Action>(["key.list", "key.read", "key.use"]);
+    for (const action of ACTIONS) expect({ action, allowed: isAllowed(token, action, { owner: alice }) }).toEqual({ action, allowed: allowed.has(action) });
+    for (const action of ACTIONS) expect(isAllowed(token, action, { owner: bob })).toBe(false);
+    expect(refusal(token, "key.create", { owner: alice })).toBe("This token lacks the keys:write scope");
+    expect(refusal(token, "key.reveal", { owner: alice })).toBe("This token lacks the keys:reveal scope");
+    expect(refusal(token, "key.reseal", { owner: alice })).toBe("Access tokens cannot do that; sign in");
+    expect(refusal(token, "token.manage", { owner: alice })).toBe("Access tokens cannot do that; sign in");
+  });
+
+  it("a service token with resolve: hand-outs for any user, nothing else", () => {
+    const service: Actor = { type: "token", tokenId: "tok_2", kind: "service", userId: null, scopes: ["keys:read", "keys:write", "keys:reveal", "resolve"] };
+    for (const action of ACTIONS) {
+      expect({ action, alice: isAllowed(service, action, { owner: alice }), bob: isAllowed(service, action, { owner: bob }) }).toEqual({
+        action,
+        alice: action === "key.use",
+        bob: action === "key.use",
+      });
+    }
+    expect(isAllowed(service, "key.use", { owner: aliceTeam })).toBe(false);
+    const withoutResolve: Actor = { ...service, scopes: ["keys:read"] };
+    expect(refusal(withoutResolve, "key.use", { owner: alice })).toBe("This token lacks the resolve scope");
+  });
 
   it("an unknown system actor may do nothing", () => {
     const stranger = { type: "system", name: "stranger" } as unknown as Actor;
