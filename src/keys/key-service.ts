@@ -259,6 +259,20 @@ export function createKeyService(deps: KeyServiceDeps) {
     },
 
     /**
+     * Sends a value the caller holds (not saved yet) to its provider. Nothing stored is read,
+     * but it is still a key test on the owner's behalf: a token needs its keys:write scope.
+     */
+    async testValue(
+      actor: Actor,
+      owner: OwnerRef,
+      input: { service: ServiceId; value: unknown; config?: unknown },
+      tester: KeyTester,
+    ): Promise<KeyTestResult & { keyId: null }> {
+      authorize(actor, "key.test", { owner });
+      return { keyId: null, ...(await tester.testKey(input.service, input.value, input.config ?? {})) };
+    },
+
+    /**
      * Changes what `input` names. A new value, a changed config or a `kh1` secret means a new
      * seal: the secret (new, or the stored one opened with the row's binding) is encrypted for
      * the next version and the new config, and written with them in one UPDATE that only

@@ -82,6 +82,13 @@ describeEachDatabase("access tokens", (dialect) => {
       code: "FORBIDDEN",
       message: "This token lacks the keys:write scope",
     });
+    // Testing a saved key, or a value the caller holds, is a key test: keys:write too.
+    for (const body of [{ keyId: aliceKeyId }, { service: "openai", value: openaiKey() }]) {
+      await expectError(await bearer(token, "POST", "/api/api-keys/test", body), 403, {
+        code: "FORBIDDEN",
+        message: "This token lacks the keys:write scope",
+      });
+    }
     const page = await jsonOf(await h.request("GET", "/api/api-keys", { cookie: alice.cookie }), 200);
     expect(page.apiKeys.map((k: { name: string }) => k.name)).toEqual(["alice openai"]);
   });

@@ -69,10 +69,7 @@ export function keyRoutes(deps: KeyRoutesDeps) {
     const owner = c.get("owner");
     await rateLimiter.enforce([{ rule: RATE_LIMITS.keyTestPerUser, subject: owner.id }], "Too many key tests (at most 10 per minute)");
     const result: TestResult =
-      "keyId" in body
-        ? await keys.test(c.get("actor"), owner, body.keyId, tester)
-        : // A value the caller holds: nothing stored is read, so there is nothing to authorize.
-          { keyId: null, ...(await tester.testKey(body.service, body.value, body.config ?? {})) };
+      "keyId" in body ? await keys.test(c.get("actor"), owner, body.keyId, tester) : await keys.testValue(c.get("actor"), owner, body, tester);
     return c.json(result);
   });
 
