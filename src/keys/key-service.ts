@@ -17,6 +17,7 @@ import type { ApiKeyRow, ApiKeyRowUpdate } from "../db/schema.js";
 import { conflict, notFound, validationError } from "../platform/errors.js";
 import type { LookupFn } from "../platform/net/dns-lookup.js";
 import { assertExternalEndpoint } from "../platform/net/endpoint-policy.js";
+import { futureExpiry } from "../platform/future-expiry.js";
 import { maskKeyValue, normalizeKeyValue, normalizeServiceConfig, type KeyValue } from "../services/index.js";
 import type { ServiceId } from "../services/index.js";
 import type { KeyStore } from "./key-store.js";
@@ -92,15 +93,6 @@ export function createKeyService(deps: KeyServiceDeps) {
     await assertExternalEndpoint((config as { baseUrl: string }).baseUrl, { lookup: deps.lookup });
   }
 
-  /** An expiry must be a date in the future; null clears it. Normalised to ISO UTC. */
-  function checkExpiry(expiresAt: string | null | undefined, at: Date): string | null {
-    if (expiresAt === undefined || expiresAt === null) return null;
-    const t = Date.parse(expiresAt);
-    if (Number.isNaN(t)) throw validationError("expiresAt must be a date", [{ path: "expiresAt", message: "must be a date (ISO 8601)" }]);
-    if (t <= at.getTime()) throw validationError("expiresAt must be in the future", [{ path: "expiresAt", message: "must be in the future" }]);
-    return new Date(t).toISOString();
-  }
-
   function nameConflict(name: string, service: string) {
     return conflict(`An API key named "${name}" already exists for ${service}`);
   }
@@ -158,7 +150,7 @@ export function createKeyService(deps: KeyServiceDeps) {
       const at = now();
       const value = normalizeKeyValue(input.service, input.value);
       const config = normalizeServiceConfig(input.service, input.config ?? {}, configOpts);
-      const expiresAt = checkExpiry(input.expiresAt, at);
+      const expiresAt = futureExpiry(input.expiresAt, at);
       const name = input.name.trim();
       if (!name) throw validationError("name is required", [{ path: "name", message: "is required" }]);
 
@@ -300,7 +292,7 @@ export function createKeyService(deps: KeyServiceDeps) {
       if (input.description !== undefined) patch.description = input.description?.trim() || null;
       if (input.isActive !== undefined) patch.is_active = input.isActive ? 1 : 0;
       if (input.isDefault !== undefined) patch.is_default = input.isDefault ? 1 : 0;
-      if (input.expiresAt !== undefined) patch.expires_at = checkExpiry(input.expiresAt, at);
+      if (input.expiresAt !== undefined) patch.expires_at = futureExpiry(input.expiresAt, at);
       const config = input.config !== undefined ? normalizeServiceConfig(service, input.config, configOpts) : undefined;
       if (config !== undefined) await checkEndpoint(service, config);
       const value = input.value !== undefined ? normalizeKeyValue(service, input.value) : undefined;

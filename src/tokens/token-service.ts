@@ -8,7 +8,8 @@ import { randomBytes } from "node:crypto";
 import type { Actor } from "../access/actor.js";
 import { authorize } from "../access/policy.js";
 import type { AccessTokenRow } from "../db/schema.js";
-import { AppError, notFound, validationError } from "../platform/errors.js";
+import { AppError, notFound } from "../platform/errors.js";
+import { futureExpiry } from "../platform/future-expiry.js";
 import type { Logger } from "../platform/logger.js";
 import type { CreateTokenBody, CreatedToken, TokenInfo, TokenScope } from "../shared/api-schemas.js";
 import { generateToken, hashToken, isTokenShaped, tokenPrefix } from "./token-secret.js";
@@ -71,14 +72,7 @@ export function createTokenService(deps: TokenServiceDeps) {
     async create(actor: Actor, input: CreateTokenBody): Promise<CreatedToken> {
       const userId = managerOf(actor);
       const at = now();
-      let expiresAt: string | null = null;
-      if (input.expiresAt) {
-        const t = Date.parse(input.expiresAt);
-        if (Number.isNaN(t) || t <= at.getTime()) {
-          throw validationError("expiresAt must be in the future", [{ path: "expiresAt", message: "must be in the future" }]);
-        }
-        expiresAt = new Date(t).toISOString();
-      }
+      const expiresAt = futureExpiry(input.expiresAt, at);
       const token = generateToken();
       const row: AccessTokenRow = {
         id: newTokenId(),
