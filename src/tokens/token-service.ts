@@ -61,11 +61,11 @@ export function createTokenService(deps: TokenServiceDeps) {
   const timer = setInterval(() => void (flushing = flush()), deps.flushIntervalMs ?? 1000);
   timer.unref();
 
-  /** The person's own user id: only a signed-in user manages tokens. */
+  /** The user whose tokens these are; the policy lets only that person, signed in, manage them. */
   function managerOf(actor: Actor): string {
-    if (actor.type !== "user") throw new AppError("FORBIDDEN", "Access tokens are managed by a signed-in person");
-    authorize(actor, "token.manage", { owner: { type: "user", id: actor.userId } });
-    return actor.userId;
+    const userId = actor.type === "system" ? "" : (actor.userId ?? "");
+    authorize(actor, "token.manage", { owner: { type: "user", id: userId } });
+    return userId;
   }
 
   return {

@@ -171,6 +171,10 @@ describeEachDatabase("access tokens", (dialect) => {
     const token = await makeToken(alice, { name: "all", scopes: ["keys:read", "keys:write", "keys:reveal", "resolve", "audit:read"] });
     expect((await bearer(token, "GET", "/api/tokens")).status).toBe(401);
     expect((await bearer(token, "POST", "/api/tokens", { name: "child", scopes: ["keys:read"] })).status).toBe(401);
+    // And behind the routes, the policy refuses a token acting on tokens.
+    const asToken = await h.runtime.tokens.verify(token);
+    await expect(h.runtime.tokens.create(asToken, { name: "child", scopes: ["keys:read"] })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(h.runtime.tokens.list(asToken)).rejects.toMatchObject({ code: "FORBIDDEN" });
     const bad = (body: unknown) => h.request("POST", "/api/tokens", { cookie: alice.cookie, body });
     expect((await bad({ name: "x", scopes: ["keys:everything"] })).status).toBe(400);
     expect((await bad({ name: "x", scopes: [] })).status).toBe(400);
