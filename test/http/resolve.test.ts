@@ -68,7 +68,7 @@ describeEachDatabase("/api/resolve", (dialect) => {
         .where("consumer", "=", `token:${resolveTokenId}`)
         .execute();
       expect(byToken.reduce((n, r) => n + Number(r.count), 0)).toBeGreaterThanOrEqual(2);
-      await h.runtime.tokens.close(); // writes the batched last use (the app keeps verifying after it)
+      await h.runtime.tokens.flush(); // writes the batched last use
       const listed = await jsonOf(await h.request("GET", "/api/tokens", { cookie: alice.cookie }), 200);
       expect(listed.tokens.find((t: { id: string }) => t.id === resolveTokenId).lastUsedAt).not.toBeNull();
     });
