@@ -71,6 +71,8 @@ export function TokenForm({ onSubmit, onCancel }: Props) {
         placeholder="e.g. CI deploy, billing service"
         maxLength={TOKEN_NAME_MAX}
         autoComplete="off"
+        // The one field everyone fills: start there rather than on the dialog's Close button.
+        autoFocus
       />
       <ScopeCheckboxes id={ids.scopes} value={draft.scopes} onChange={(scopes) => update({ scopes }, "scopes")} error={errors.scopes} />
       <ExpiryField id={ids.expiry} choice={draft.expiry} date={draft.date} error={errors.expiry} onChange={(patch) => update(patch, "expiry")} />
