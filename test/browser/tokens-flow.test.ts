@@ -64,7 +64,7 @@ describe("web app: access tokens (1280 px)", () => {
     token = (await panel.getByTestId("created-token-value").textContent())!.trim();
     expect(token).toMatch(/^kh_[A-Za-z0-9_-]{43}$/);
     expect(await panel.textContent()).toContain("you won’t see it again");
-    expect(await panel.getByTestId("token-usage-curl").textContent()).toBe(`curl -H "Authorization: Bearer kh_…" ${h.base}/api/resolve/openai`);
+    expect(await panel.getByTestId("token-usage-curl").textContent()).toBe(`curl -H "Authorization: Bearer kh_…" \\\n  ${h.base}/api/resolve/openai`);
     // Focus went from the dialog to the new token's Copy button.
     expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe("Copy");
 

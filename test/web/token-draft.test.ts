@@ -74,8 +74,8 @@ describe("fieldErrorsFrom", () => {
 
 describe("curlExample", () => {
   it("shows a request the token may make, never the token", () => {
-    expect(curlExample("https://kh.example", ["keys:read", "resolve"])).toBe('curl -H "Authorization: Bearer kh_…" https://kh.example/api/resolve/openai');
-    expect(curlExample("https://kh.example", ["keys:read"])).toBe('curl -H "Authorization: Bearer kh_…" https://kh.example/api/api-keys');
+    expect(curlExample("https://kh.example", ["keys:read", "resolve"])).toBe('curl -H "Authorization: Bearer kh_…" \\\n  https://kh.example/api/resolve/openai');
+    expect(curlExample("https://kh.example", ["keys:read"])).toBe('curl -H "Authorization: Bearer kh_…" \\\n  https://kh.example/api/api-keys');
     expect(curlExample("https://kh.example", ["keys:write"])).toBeNull();
   });
 });

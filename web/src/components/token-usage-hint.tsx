@@ -7,13 +7,14 @@ export function TokenUsageHint({ scopes }: { scopes: readonly TokenScope[] }) {
   return (
     <div className="token-usage">
       <p className="token-usage__title">Send it as a header:</p>
-      <pre className="code-block" data-testid="token-usage-header">
+      {/* Focusable: a block wider than the screen scrolls, and a keyboard must reach it to. */}
+      <pre className="code-block" data-testid="token-usage-header" tabIndex={0} aria-label="Header">
         Authorization: Bearer kh_…
       </pre>
       {curl && (
         <>
           <p className="token-usage__title">For example:</p>
-          <pre className="code-block" data-testid="token-usage-curl">
+          <pre className="code-block" data-testid="token-usage-curl" tabIndex={0} aria-label="Example request">
             {curl}
           </pre>
         </>

@@ -9,5 +9,6 @@ const EXAMPLES: { scope: TokenScope; path: string }[] = [
 /** `curl` for the first example the scopes allow; null when none does (a write-only token, say). */
 export function curlExample(origin: string, scopes: readonly TokenScope[]): string | null {
   const example = EXAMPLES.find((e) => scopes.includes(e.scope));
-  return example ? `curl -H "Authorization: Bearer kh_…" ${origin}${example.path}` : null;
+  // Two lines, as a shell takes them: the URL never shares a line it could be broken on.
+  return example ? `curl -H "Authorization: Bearer kh_…" \\\n  ${origin}${example.path}` : null;
 }
