@@ -78,14 +78,14 @@ describe("<TokensPage>", () => {
     const api = renderPage();
     await screen.findByText("No access tokens yet");
     const d = await openDialog();
-    expect((within(d).getByRole("checkbox", { name: /resolve/ }) as HTMLInputElement).checked).toBe(true);
+    expect(within(d).getByRole<HTMLInputElement>("checkbox", { name: /resolve/ }).checked).toBe(true);
     fireEvent.change(within(d).getByLabelText("Name"), { target: { value: "  CI deploy " } });
     fireEvent.click(within(d).getByRole("checkbox", { name: /keys:read/ }));
     fireEvent.change(within(d).getByLabelText("Expiration"), { target: { value: "never" } });
     fireEvent.click(within(d).getByRole("button", { name: "Create token" }));
 
     const panel = await screen.findByTestId("created-token");
-    const token = within(panel).getByTestId("created-token-value").textContent!;
+    const token = within(panel).getByTestId("created-token-value").textContent ?? "";
     expect(token).toMatch(/^kh_tok_/);
     expect(panel.textContent).toContain("Copy it now — you won’t see it again.");
     expect(within(panel).getByTestId("token-usage-header").textContent).toBe("Authorization: Bearer kh_…");
