@@ -1,12 +1,12 @@
 /**
  * Settings → Access tokens in Chromium at 1280 px, against the real server: sign up → make a
  * token with two scopes → it is shown once and copied → it works as a Bearer from outside the
- * browser → revoked in the UI, the same request is refused at once. Each step is its own test;
- * after a failure the rest are skipped.
+ * browser → revoked in the UI, the same request is refused at once; then the same by keyboard
+ * alone. Each step is its own test; after a failure the rest are skipped.
  */
 import { afterAll, beforeAll, describe, expect } from "vitest";
 import type { Locator, Page } from "playwright-core";
-import { flowSteps, signUpViaUi, startHarness, uniqueEmail, type Harness } from "./support/harness.js";
+import { flowSteps, focusIndicator, signUpViaUi, startHarness, uniqueEmail, type Harness } from "./support/harness.js";
 
 const TOKEN_NAME = "CI deploy";
 
@@ -124,5 +124,44 @@ describe("web app: access tokens (1280 px)", () => {
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe("UNAUTHORIZED");
     await page.reload();
     await page.getByText("No access tokens yet").waitFor();
+  });
+
+  step("9. by keyboard alone: open, Escape, open again, tick a scope, Enter creates; focus follows", async () => {
+    const focused = (l: Locator) => l.evaluate((el) => el === document.activeElement);
+    const expectVisibleFocus = async () => expect((await focusIndicator(page)).visible).toBe(true);
+    const newButton = page.getByRole("button", { name: "New token" });
+    await newButton.focus();
+    await page.keyboard.press("Enter");
+    const dialog = page.getByRole("dialog", { name: "New access token" });
+    await dialog.waitFor();
+    expect(await focused(dialog.getByLabel("Name"))).toBe(true);
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "detached" });
+    expect(await focused(newButton)).toBe(true);
+
+    await page.keyboard.press("Enter");
+    await dialog.waitFor();
+    await page.keyboard.type("Keyboard token");
+    // Name → keys:read (the first scope): one Tab; Space ticks it.
+    await page.keyboard.press("Tab");
+    expect(await focused(dialog.getByRole("checkbox", { name: /keys:read/ }))).toBe(true);
+    await expectVisibleFocus();
+    await page.keyboard.press("Space");
+    expect(await dialog.getByRole("checkbox", { name: /keys:read/ }).isChecked()).toBe(true);
+    await dialog.getByLabel("Name").focus();
+    await page.keyboard.press("Enter");
+    await dialog.waitFor({ state: "detached" });
+    const panel = page.getByTestId("created-token");
+    await panel.waitFor();
+    expect(await focused(panel.getByRole("button", { name: "Copy" }))).toBe(true);
+    await expectVisibleFocus();
+
+    // Dismissed, the focus goes back to "New token" rather than to nowhere.
+    await panel.getByRole("button", { name: "I’ve copied it, hide it" }).focus();
+    await page.keyboard.press("Enter");
+    await panel.waitFor({ state: "detached" });
+    expect(await focused(newButton)).toBe(true);
+    const made = page.getByRole("article", { name: "Keyboard token" });
+    expect(await made.getByRole("list", { name: "Scopes" }).getByRole("listitem").allTextContents()).toEqual(["keys:read", "resolve"]);
   });
 });

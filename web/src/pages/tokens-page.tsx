@@ -18,6 +18,7 @@ export function TokensPage() {
   const [created, setCreated] = useState<CreatedToken | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const copyButton = useRef<HTMLButtonElement>(null);
+  const newButtonRef = useRef<HTMLButtonElement>(null);
 
   useEffect(() => {
     if (!notice) return;
@@ -25,9 +26,15 @@ export function TokensPage() {
     return () => window.clearTimeout(timer);
   }, [notice]);
 
+  // The panel and the focused button in it go away: keep the keyboard user near where they were.
+  function dismiss() {
+    setCreated(null);
+    newButtonRef.current?.focus();
+  }
+
   const list = tokens.data ?? [];
   const newButton = (
-    <button type="button" className="btn btn--primary" onClick={() => setCreating(true)}>
+    <button ref={newButtonRef} type="button" className="btn btn--primary" onClick={() => setCreating(true)}>
       <Plus size={16} aria-hidden="true" />
       New token
     </button>
@@ -62,7 +69,7 @@ export function TokensPage() {
       <p className="notice" role="status" aria-live="polite" data-testid="notice">
         {notice}
       </p>
-      {created && <CreatedTokenPanel created={created} copyRef={copyButton} onDismiss={() => setCreated(null)} />}
+      {created && <CreatedTokenPanel created={created} copyRef={copyButton} onDismiss={dismiss} />}
       {body}
       <NewTokenDialog open={creating} onOpenChange={setCreating} onCreated={setCreated} focusOnCreated={copyButton} />
     </>
