@@ -12,7 +12,7 @@ interface Props {
 export function ScopeCheckboxes({ id, value, onChange, error }: Props) {
   const toggle = (scope: TokenScope, on: boolean) => onChange(on ? [...value, scope] : value.filter((s) => s !== scope));
   return (
-    <fieldset className="scope-fieldset" aria-describedby={error ? `${id}-error` : undefined} aria-invalid={Boolean(error)}>
+    <fieldset className={`scope-fieldset${error ? " scope-fieldset--invalid" : ""}`} aria-describedby={error ? `${id}-error` : undefined}>
       <legend className="field__label">Scopes</legend>
       <ul className="scope-options">
         {TOKEN_SCOPES.map((scope) => {
@@ -26,7 +26,8 @@ export function ScopeCheckboxes({ id, value, onChange, error }: Props) {
                   className="checkbox"
                   checked={value.includes(scope)}
                   onChange={(e) => toggle(scope, e.target.checked)}
-                  aria-describedby={`${boxId}-help`}
+                  aria-invalid={Boolean(error)}
+                  aria-describedby={error ? `${boxId}-help ${id}-error` : `${boxId}-help`}
                 />
                 <span className="scope-option__text">
                   <code className="scope-option__name">{scope}</code>
