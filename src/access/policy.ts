@@ -23,7 +23,11 @@ export type Action =
   /** Re-seal a stored secret in the current format (maintenance; the value never leaves). */
   | "key.reseal"
   /** Create, list or revoke one's own access tokens (a signed-in person only). */
-  | "token.manage";
+  | "token.manage"
+  /** Read the audit events of one's own keys, tokens and sign-ins. */
+  | "audit.read"
+  /** Read every user's audit events (instance admins). */
+  | "audit.read_all";
 
 export interface Resource {
   owner: OwnerRef;
@@ -46,6 +50,8 @@ export const SCOPE_FOR: Readonly<Partial<Record<Action, TokenScope>>> = {
   "key.test": "keys:write",
   "key.reveal": "keys:reveal",
   "key.use": "resolve",
+  "audit.read": "audit:read",
+  "audit.read_all": "audit:read",
 };
 
 const ownsUserResource = (userId: string | null, resource: Resource) =>
@@ -54,6 +60,8 @@ const ownsUserResource = (userId: string | null, resource: Resource) =>
 /** Why not, in words the caller can act on; undefined when allowed. */
 export function refusal(actor: Actor, action: Action, resource: Resource): string | undefined {
   const no = "You are not allowed to do that";
+  // Until instance admins read here, nobody reads everyone's events.
+  if (action === "audit.read_all") return "Only an instance admin may read everyone's audit events";
   switch (actor.type) {
     case "user":
       // A user acts on what they own. Team-owned keys arrive with teams (roles decide there).

@@ -26,6 +26,8 @@ import type { Auth } from "../auth/auth.js";
 import { createKeyTester, type KeyTester, type KeyTesterOptions } from "../key-test/key-tester.js";
 import { createRateLimiter, type RateLimiter } from "../limits/rate-limiter.js";
 import { createKeyResolver, type KeyResolver } from "../provider/key-resolver.js";
+import { createAuditService, type AuditService } from "../audit/audit-service.js";
+import { createAuditReader, type AuditReader } from "../audit/audit-reader.js";
 import { createResolveService, type ResolveService } from "../provider/resolve-service.js";
 
 export interface Runtime {
@@ -45,6 +47,9 @@ export interface Runtime {
   resolver: KeyResolver;
   /** /api/resolve: the resolver for a token or session, with its rules on whose keys. */
   resolve: ResolveService;
+  /** The audit log: events appended in their change's transaction (audit-store), read here. */
+  audit: AuditService;
+  auditReader: AuditReader;
   /** The server clock (injectable in tests): expiry, stats and usage days use it. */
   now: () => Date;
   /** Session signing secret: KEYHAVEN_AUTH_SECRET or derived from the master key at start. */
@@ -115,6 +120,8 @@ export async function createRuntime(config: Config, logger: Logger, opts: Runtim
       tokens,
       resolver,
       resolve: createResolveService({ resolver }),
+      audit: createAuditService({ db: database.db, now }),
+      auditReader: createAuditReader(database.db),
       now,
       authSecret: resolveAuthSecret(config, master.key),
       close: () => (closing ??= close()),

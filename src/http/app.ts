@@ -19,6 +19,7 @@ import { refuseTokenInUrl } from "./middleware/no-token-in-url.js";
 import { authenticate } from "./middleware/authenticate.js";
 import { tokenRoutes } from "./routes/tokens.js";
 import { resolveRoutes } from "./routes/resolve.js";
+import { auditRoutes } from "./routes/audit.js";
 import { requireSameOrigin, securityHeaders } from "./middleware/security.js";
 import { serveWebApp } from "./routes/web-app.js";
 
@@ -63,6 +64,8 @@ export function createApp(runtime: Runtime, services: ServerServices, opts: AppO
   app.use("/api/api-keys/*", bearerOrSession);
   app.use("/api/resolve/*", bearerOrSession);
   app.route("/api/resolve", resolveRoutes({ resolve: runtime.resolve }));
+  app.use("/api/audit/*", bearerOrSession);
+  app.route("/api/audit", auditRoutes({ audit: runtime.auditReader }));
   app.use("/api/whoami", bearerOrSession);
   app.get("/api/whoami", (c) => c.json(runtime.tokens.whoami(c.get("actor"))));
   // Tokens are managed by a signed-in person only: no bearer path here.

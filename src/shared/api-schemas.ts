@@ -220,6 +220,37 @@ export const whoamiSchema = z.object({
   scopes: z.array(tokenScopeSchema),
 });
 
+/** One audit event as the API shows it: who did what to what, from where. Never a secret. */
+export const auditEventSchema = z.object({
+  id: z.string(),
+  /** The event's place in the tamper-evident chain (1, 2, …). */
+  seq: z.number(),
+  at: z.string(),
+  action: z.string(),
+  actor: z.object({ type: z.enum(["user", "token", "system"]), id: z.string(), label: z.string() }),
+  target: z.object({ type: z.string(), id: z.string(), label: z.string().nullable() }).nullable(),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+});
+export const auditListSchema = z.object({ events: z.array(auditEventSchema), nextCursor: z.string().nullable() });
+export const AUDIT_PAGE_MAX = 200;
+const oneLineFilter = z.string().min(1).max(200).refine(isOneLine, { message: CONTROL_CHARS_MESSAGE });
+export const auditQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(AUDIT_PAGE_MAX).optional(),
+  cursor: oneLineFilter.optional(),
+  action: oneLineFilter.optional(),
+  keyId: oneLineFilter.optional(),
+  /** An actor's id: a user id, a token id, or `library` / `cli`. */
+  actorId: oneLineFilter.optional(),
+  /** From this time on (inclusive). */
+  from: isoDateTime.optional(),
+  /** Up to this time (exclusive). */
+  to: isoDateTime.optional(),
+  /** Instance admins: every user's events, not only their own. */
+  all: z.enum(["true", "false"], { error: () => "must be true or false" }).optional(),
+});
+
 export const errorBodySchema = z.object({
   error: z.object({
     code: z.string(),
@@ -247,4 +278,7 @@ export type TokenInfo = z.infer<typeof tokenInfoSchema>;
 export type ResolveBody = z.infer<typeof resolveBodySchema>;
 export type ResolvedKeyAnswer = z.infer<typeof resolvedKeySchema>;
 export type Whoami = z.infer<typeof whoamiSchema>;
+export type AuditEvent = z.infer<typeof auditEventSchema>;
+export type AuditList = z.infer<typeof auditListSchema>;
+export type AuditQuery = z.infer<typeof auditQuerySchema>;
 export type CreatedToken = z.infer<typeof createdTokenSchema>;
