@@ -58,8 +58,17 @@ export function createAuditReader(db: Kysely<Database>) {
         limit: limit + 1,
       });
       const shown = rows.slice(0, limit);
+      const events = shown.map(toAuditEvent);
+      // Hand-outs are recorded by key id alone (the hot path knows no name): name them now.
+      const unnamed = [...new Set(events.filter((e) => e.target?.type === "key" && e.target.label === null).map((e) => e.target!.id))];
+      if (unnamed.length > 0) {
+        const names = new Map(
+          (await db.selectFrom("api_keys").select(["id", "name"]).where("id", "in", unnamed).execute()).map((r) => [r.id, r.name]),
+        );
+        for (const e of events) if (e.target && e.target.label === null) e.target.label = names.get(e.target.id) ?? null;
+      }
       return {
-        events: shown.map(toAuditEvent),
+        events,
         nextCursor: rows.length > limit ? encodeCursor(Number(shown[shown.length - 1].seq)) : null,
       };
     },

@@ -40,7 +40,6 @@ describeEachDatabase("audit log over HTTP", (dialect) => {
     secrets.push(auditToken, plainToken);
     const doomed = await h.createKey(alice, { name: "doomed", service: "openai", value: openaiKey() });
     expect((await h.request("DELETE", `/api/api-keys/${doomed.id}`, { origin: null, headers: { authorization: `Bearer ${auditToken}` } })).status).toBe(204);
-    await createApiKeyProvider({ resolver: h.runtime.resolver }).getOpenAIApiKey(alice.id);
   });
   afterAll(async () => {
     await h?.close();
@@ -101,6 +100,23 @@ describeEachDatabase("audit log over HTTP", (dialect) => {
 
   it("everyone's events (all=true) are not for an ordinary user", async () => {
     expect((await audit("?all=true")).status).toBe(403);
+  });
+
+  it("hand-outs are one key.use event per key, actor and minute, written with the usage flush", async () => {
+    const provider = createApiKeyProvider({ resolver: h.runtime.resolver });
+    const resolveToken = (await jsonOf(await h.request("POST", "/api/tokens", { cookie: alice.cookie, body: { name: "backend", scopes: ["resolve"] } }), 201)).token;
+    secrets.push(resolveToken);
+    for (let i = 0; i < 3; i++) await provider.getOpenAIApiKey(alice.id);
+    for (let i = 0; i < 2; i++) await h.request("GET", "/api/resolve/openai", { origin: null, headers: { authorization: `Bearer ${resolveToken}` } });
+    await h.runtime.usage.flush();
+    const { events } = await jsonOf(await audit("?action=key.use"), 200);
+    const byActor = Object.fromEntries(events.map((e: any) => [e.actor.type, e]));
+    // Two minutes' events if the clock turned a minute in between: the counts add up either way.
+    const count = (type: string) => events.filter((e: any) => e.actor.type === type).reduce((n: number, e: any) => n + e.details.count, 0);
+    expect(count("system")).toBe(3);
+    expect(count("token")).toBe(2);
+    expect(byActor.token).toMatchObject({ actor: { label: "backend" }, target: { id: keyId, label: "Alice's OpenAI" }, });
+    expect(byActor.system.details.minute).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\dZ$/);
   });
 
   it("no secret in any column of any audit row, nor in any answer", async () => {
