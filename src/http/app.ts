@@ -17,6 +17,7 @@ import { refuseControlCharsInUrl } from "./middleware/no-control-chars.js";
 import { requestLog } from "./middleware/request-log.js";
 import { authenticate } from "./middleware/authenticate.js";
 import { tokenRoutes } from "./routes/tokens.js";
+import { adminRoutes } from "./routes/admin.js";
 import { requireSameOrigin, securityHeaders } from "./middleware/security.js";
 import { serveWebApp } from "./routes/web-app.js";
 
@@ -30,7 +31,7 @@ export interface AppOptions {
 /** Wires the services built by app/compose.ts to routes and middleware; builds none itself. */
 export function createApp(runtime: Runtime, services: ServerServices, opts: AppOptions = {}) {
   const { config, logger } = runtime;
-  const { auth, rateLimiter, tester } = services;
+  const { auth, rateLimiter, tester, users } = services;
 
   const app = new Hono<AppEnv>();
   app.use("*", securityHeaders({ https: new URL(config.publicUrl).protocol === "https:" }));
@@ -60,6 +61,9 @@ export function createApp(runtime: Runtime, services: ServerServices, opts: AppO
   // Tokens are managed by a signed-in person only: no bearer path here.
   app.use("/api/tokens/*", sameOrigin, session);
   app.route("/api/tokens", tokenRoutes({ tokens: runtime.tokens }));
+  // Instance administration: a signed-in admin only, never a bearer token.
+  app.use("/api/admin/*", sameOrigin, session);
+  app.route("/api/admin", adminRoutes({ tokens: runtime.tokens, users }));
   app.route(
     "/api/api-keys",
     keyRoutes({
