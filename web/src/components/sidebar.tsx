@@ -7,7 +7,9 @@ import { AppLink } from "./app-link";
 import { Brand } from "./brand";
 import { UserPanel } from "./user-panel";
 
-const NAV = ROUTES.flatMap((r) => (r.nav ? [{ to: r.path, label: r.title, Icon: r.nav }] : []));
+/** The pages in the navigation this user may open: admin pages for admins only. */
+const navFor = (user: SessionUser) =>
+  ROUTES.flatMap((r) => (r.nav && (r.access !== "admin" || user.isAdmin) ? [{ to: r.path, label: r.title, Icon: r.nav }] : []));
 
 /** Side navigation; below 768 px it folds into a top bar with a Menu button. */
 export function Sidebar({ user }: { user: SessionUser }) {
@@ -42,7 +44,7 @@ export function Sidebar({ user }: { user: SessionUser }) {
       <div className="sidebar__panel" id="sidebar-panel">
         <nav aria-label="Main">
           <ul className="nav">
-            {NAV.map(({ to, label, Icon }) => {
+            {navFor(user).map(({ to, label, Icon }) => {
               const current = pathname === to;
               return (
                 <li key={to}>
