@@ -20,6 +20,7 @@ import {
 } from "../support/http-app.js";
 import { createApp } from "../../src/http/app.js";
 import { composeServer, type Runtime } from "../../src/app/compose.js";
+import { userActor } from "../../src/access/actor.js";
 
 const NOT_ADMIN = { code: "FORBIDDEN", message: "Only an instance admin may do that" };
 const TOKEN_REFUSED = { code: "UNAUTHORIZED", message: "The access token is unknown, revoked or expired" };
@@ -205,6 +206,11 @@ describeEachDatabase("instance admins: the first account", (dialect) => {
       const cookie = `better-auth.session_token=${encodeURIComponent(`${token}.${signature}`)}`;
       await expectError(await h.request("GET", "/api/api-keys", { cookie }), 401, UNAUTHORIZED);
       expect(await jsonOf(await h.request("GET", "/api/auth/get-session", { cookie }), 200)).toBeNull();
+    });
+
+    it("a personal token made after the disable (a request racing it) is refused too", async () => {
+      const late = await h.runtime.tokens.create(userActor(carol.id), { name: "late", scopes: ["keys:read"] });
+      await expectError(await bearer(late.token, "GET", "/api/api-keys"), 401, TOKEN_REFUSED);
     });
 
     it("the user list shows the account disabled", async () => {
