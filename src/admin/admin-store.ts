@@ -15,7 +15,8 @@ export interface UserRecord {
   disabledAt: string | null;
 }
 
-const toIso = (v: unknown): string => (v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString());
+/** A Date (PostgreSQL), ISO text or epoch milliseconds (SQLite) as ISO text. */
+const toIso = (v: unknown): string => (v instanceof Date ? v : new Date(typeof v === "number" ? v : String(v))).toISOString();
 
 const COLUMNS = ["id", "email", "name", "createdAt", "disabledAt"] as const;
 const toRecord = (r: { id: string; email: string; name: string; createdAt: unknown; disabledAt: string | null }): UserRecord => ({
