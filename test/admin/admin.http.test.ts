@@ -226,6 +226,13 @@ describeEachDatabase("instance admins: the first account", (dialect) => {
       expect((await h.request("GET", "/api/admin/users", { cookie: admin.cookie })).status).toBe(200);
     });
 
+    it("400: an id with a control character (refused before any lookup)", async () => {
+      const res = await asAdmin("POST", "/api/admin/users/bad%0Aid/disable");
+      expect((await jsonOf(res, 400)).error.code).toBe("VALIDATION_ERROR");
+      const revoke = await asAdmin("DELETE", "/api/admin/tokens/tok%00x");
+      expect((await jsonOf(revoke, 400)).error.code).toBe("VALIDATION_ERROR");
+    });
+
     it("404: no such account", async () => {
       await expectError(await asAdmin("POST", "/api/admin/users/no-such-user/disable"), 404, { code: "NOT_FOUND", message: "User not found" });
       await expectError(await asAdmin("POST", "/api/admin/users/no-such-user/enable"), 404, { code: "NOT_FOUND", message: "User not found" });
