@@ -10,6 +10,7 @@ import type { AuditEventsTable, Database } from "../db/schema.js";
 import { validationError } from "../platform/errors.js";
 import type { AuditEvent, AuditList, AuditQuery } from "../shared/api-schemas.js";
 import { listAuditEvents } from "./audit-store.js";
+import type { Admins } from "../admin/admins.js";
 
 export const AUDIT_PAGE_DEFAULT = 50;
 
@@ -39,13 +40,14 @@ function decodeCursor(cursor: string): number {
 /** ISO text compares like time only in one form: dates are turned into UTC timestamps. */
 const asInstant = (iso: string | undefined) => (iso === undefined ? undefined : new Date(iso).toISOString());
 
-export function createAuditReader(db: Kysely<Database>) {
+export function createAuditReader(db: Kysely<Database>, admins: Pick<Admins, "ids">) {
   return {
     async list(actor: Actor, query: AuditQuery): Promise<AuditList> {
       const all = query.all === "true";
       const own = actor.type === "system" ? null : actor.userId;
-      // "All" is asked of the policy as a read of the instance's log; one's own as a read of one's own.
-      authorize(actor, all ? "audit.read_all" : "audit.read", { owner: { type: "user", id: own ?? "" } });
+      // "All" is asked of the policy as an admin's read of the instance's log; one's own as a read of one's own.
+      if (all) authorize(actor, "audit.read_all", { admins: await admins.ids() });
+      else authorize(actor, "audit.read", { owner: { type: "user", id: own ?? "" } });
       const limit = query.limit ?? AUDIT_PAGE_DEFAULT;
       const rows = await listAuditEvents(db, {
         userId: all ? null : own,

@@ -20,6 +20,7 @@ import { authenticate } from "./middleware/authenticate.js";
 import { tokenRoutes } from "./routes/tokens.js";
 import { resolveRoutes } from "./routes/resolve.js";
 import { auditRoutes } from "./routes/audit.js";
+import { adminRoutes } from "./routes/admin.js";
 import { requireSameOrigin, securityHeaders } from "./middleware/security.js";
 import { serveWebApp } from "./routes/web-app.js";
 
@@ -33,7 +34,7 @@ export interface AppOptions {
 /** Wires the services built by app/compose.ts to routes and middleware; builds none itself. */
 export function createApp(runtime: Runtime, services: ServerServices, opts: AppOptions = {}) {
   const { config, logger } = runtime;
-  const { auth, rateLimiter, tester } = services;
+  const { auth, rateLimiter, tester, users } = services;
 
   const app = new Hono<AppEnv>();
   app.use("*", securityHeaders({ https: new URL(config.publicUrl).protocol === "https:" }));
@@ -71,6 +72,9 @@ export function createApp(runtime: Runtime, services: ServerServices, opts: AppO
   // Tokens are managed by a signed-in person only: no bearer path here.
   app.use("/api/tokens/*", sameOrigin, session);
   app.route("/api/tokens", tokenRoutes({ tokens: runtime.tokens }));
+  // Instance administration: a signed-in admin only, never a bearer token.
+  app.use("/api/admin/*", sameOrigin, session);
+  app.route("/api/admin", adminRoutes({ tokens: runtime.tokens, users }));
   app.route(
     "/api/api-keys",
     keyRoutes({

@@ -98,8 +98,14 @@ describeEachDatabase("audit log over HTTP", (dialect) => {
     expect((await h.request("GET", "/api/audit", { origin: null })).status).toBe(401);
   });
 
-  it("everyone's events (all=true) are not for an ordinary user", async () => {
-    expect((await audit("?all=true")).status).toBe(403);
+  it("everyone's events (all=true): the instance admin (the first account) only, with a session", async () => {
+    const everyone = await jsonOf(await audit("?all=true&action=key.create"), 200);
+    expect(everyone.events.map((e: any) => e.target.label).sort()).toEqual(["Alice's OpenAI", "Bob's", "doomed"]);
+    const refused = await audit("?all=true", bob.cookie);
+    expect(refused.status).toBe(403);
+    expect((await refused.json()).error.message).toBe("Only an instance admin may do that");
+    const byToken = await h.request("GET", "/api/audit?all=true", { origin: null, headers: { authorization: `Bearer ${auditToken}` } });
+    expect(byToken.status).toBe(403);
   });
 
   it("hand-outs are one key.use event per key, actor and minute, written with the usage flush", async () => {
