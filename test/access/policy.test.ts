@@ -68,7 +68,7 @@ describe("authorize(actor, action, resource)", () => {
       expect(refusal(userActor(bob.id), action, instance)).toBe("Only an instance admin may do that");
       const aliceToken: Actor = { type: "token", tokenId: "tok_3", name: "all", kind: "personal", userId: alice.id, scopes: ["keys:read", "keys:write", "keys:reveal", "resolve", "audit:read"] };
       expect(refusal(aliceToken, action, instance)).toBe("Access tokens cannot do that; sign in");
-      expect(refusal({ ...aliceToken, kind: "service", userId: null } as Actor, action, instance)).toBe("Access tokens cannot do that; sign in");
+      expect(refusal({ ...aliceToken, kind: "service", userId: null }, action, instance)).toBe("Access tokens cannot do that; sign in");
       expect(isAllowed(CLI_ACTOR, action, instance)).toBe(false);
       expect(isAllowed(LIBRARY_ACTOR, action, instance)).toBe(false);
       // No admins at all (an empty instance): nobody.
