@@ -5,6 +5,8 @@
  */
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
+import { appendAuditEvents } from "../audit/audit-store.js";
+import type { AuditEventInput } from "../audit/audit-types.js";
 
 export interface UserRecord {
   id: string;
@@ -53,12 +55,13 @@ export function createAdminStore(db: Kysely<Database>) {
     /**
      * Disables (`at`) or re-enables (null) an account. Disabling ends its sessions and revokes
      * its personal access tokens in the same transaction, so no request after the commit gets
-     * through with either. False when there is no such account.
+     * through with either; its audit event commits with it. False when there is no such account.
      */
-    async setDisabled(id: string, at: string | null): Promise<boolean> {
+    async setDisabled(id: string, at: string | null, event: AuditEventInput, now: string): Promise<boolean> {
       return db.transaction().execute(async (tx) => {
         const result = await tx.updateTable("user").set({ disabledAt: at }).where("id", "=", id).executeTakeFirst();
         if (Number(result.numUpdatedRows) === 0) return false;
+        await appendAuditEvents(tx, [event], now);
         if (at !== null) {
           await tx.deleteFrom("session").where("userId", "=", id).execute();
           await tx

@@ -9,6 +9,7 @@ import { AppError, notFound } from "../platform/errors.js";
 import type { AdminUser, CreateUserBody } from "../shared/api-schemas.js";
 import type { AdminStore, UserRecord } from "./admin-store.js";
 import type { Admins } from "./admins.js";
+import { auditEvent, type AuditService } from "../audit/audit-service.js";
 
 /**
  * Creates an account with a password the way sign-up does (better-auth hashes the password),
@@ -21,6 +22,8 @@ export interface UserAdminDeps {
   store: AdminStore;
   admins: Admins;
   createAccount: CreateAccount;
+  /** Where an added account is recorded (its creation is better-auth's own write). */
+  audit: Pick<AuditService, "record">;
   now?: () => Date;
 }
 
@@ -57,7 +60,14 @@ export function createUserAdminService(deps: UserAdminDeps) {
     if (disabled && actor.type === "user" && actor.userId === id) {
       throw new AppError("CONFLICT", "You cannot disable your own account; another admin can");
     }
-    if (!(await store.setDisabled(id, disabled ? now().toISOString() : null))) throw notFound("User");
+    const at = now().toISOString();
+    const user = await store.findUser(id);
+    if (!user) throw notFound("User");
+    const event = auditEvent(actor, disabled ? "admin.user_disable" : "admin.user_enable", {
+      owner: { type: "user", id },
+      target: { type: "user", id, label: user.email },
+    });
+    if (!(await store.setDisabled(id, disabled ? at : null, event, at))) throw notFound("User");
     return viewOf(id);
   }
 
@@ -70,6 +80,7 @@ export function createUserAdminService(deps: UserAdminDeps) {
     async create(actor: Actor, input: CreateUserBody): Promise<AdminUser> {
       await asAdmin(actor);
       const { id } = await deps.createAccount(input);
+      await deps.audit.record(auditEvent(actor, "admin.user_create", { owner: { type: "user", id }, target: { type: "user", id, label: input.email } }));
       return viewOf(id);
     },
 

@@ -166,6 +166,7 @@ export async function composeServer(runtime: Runtime, opts: ServerOptions = {}):
       store: createAdminStore(runtime.database.db),
       admins: runtime.admins,
       createAccount: createAccountCreator(auth),
+      audit: runtime.audit,
       now: runtime.now,
     }),
     rateLimiter: createRateLimiter(runtime.database.db, () => runtime.now().getTime()),

@@ -60,8 +60,8 @@ export function createApp(runtime: Runtime, services: ServerServices, opts: AppO
 
   // "/api/api-keys/*" also matches "/api/api-keys" itself: one registration, one caller lookup.
   const sameOrigin = requireSameOrigin(config.publicUrl);
-  const session = requireUser(auth, runtime.database);
-  const bearerOrSession = authenticate({ tokens: runtime.tokens, sameOrigin, session });
+  const session = requireUser(auth, runtime.database, { trustProxy: config.trustProxy });
+  const bearerOrSession = authenticate({ tokens: runtime.tokens, sameOrigin, session, trustProxy: config.trustProxy });
   app.use("/api/api-keys/*", bearerOrSession);
   app.use("/api/resolve/*", bearerOrSession);
   app.route("/api/resolve", resolveRoutes({ resolve: runtime.resolve }));

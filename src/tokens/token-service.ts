@@ -14,6 +14,8 @@ import { futureExpiry } from "../platform/future-expiry.js";
 import type { Logger } from "../platform/logger.js";
 import type { CreateServiceTokenBody, CreateTokenBody, CreatedToken, TokenInfo, TokenScope, Whoami } from "../shared/api-schemas.js";
 import { createWriteBatcher } from "../platform/write-batcher.js";
+import { auditEvent } from "../audit/audit-service.js";
+import type { AuditAction } from "../audit/audit-types.js";
 import type { Admins } from "../admin/admins.js";
 import { generateToken, hashToken, isTokenShaped, tokenPrefix } from "./token-secret.js";
 import type { TokenStore } from "./token-store.js";
@@ -73,7 +75,16 @@ export function createTokenService(deps: TokenServiceDeps) {
     return actor.type === "user" ? actor.userId : "";
   }
 
+  /** The audit event of a token's creation or revocation: its id, name and scopes, never the token. */
+  const tokenEvent = (actor: Actor, action: AuditAction, row: AccessTokenRow) =>
+    auditEvent(actor, action, {
+      owner: row.user_id !== null ? { type: "user", id: row.user_id } : null,
+      target: { type: row.kind === "service" ? "service_token" : "token", id: row.id, label: row.name },
+      details: { scopes: JSON.parse(row.scopes) as string[], prefix: row.prefix },
+    });
+
   async function issue(
+    actor: Actor,
     kind: "personal" | "service",
     userId: string | null,
     createdBy: string,
@@ -96,20 +107,20 @@ export function createTokenService(deps: TokenServiceDeps) {
       last_used_at: null,
       revoked_at: null,
     };
-    await store.insert(row);
+    await store.insert(row, tokenEvent(actor, kind === "service" ? "admin.token_create" : "token.create", row));
     return { token, accessToken: toInfo(row) };
   }
 
   return {
     async create(actor: Actor, input: CreateTokenBody): Promise<CreatedToken> {
       const userId = managerOf(actor);
-      return issue("personal", userId, userId, input);
+      return issue(actor, "personal", userId, userId, input);
     },
 
     /** A service token (no user): it hands out any user's keys with `resolve`, nothing else. */
     async createService(actor: Actor, input: CreateServiceTokenBody): Promise<CreatedToken> {
       const adminId = await adminOf(actor);
-      return issue("service", null, adminId, input);
+      return issue(actor, "service", null, adminId, input);
     },
 
     async listService(actor: Actor): Promise<TokenInfo[]> {
@@ -119,7 +130,7 @@ export function createTokenService(deps: TokenServiceDeps) {
 
     async revokeService(actor: Actor, id: string): Promise<void> {
       await adminOf(actor);
-      if (!(await store.revokeService(id, now().toISOString()))) throw notFound("Service token");
+      if (!(await store.revoke(null, id, now().toISOString(), (row) => tokenEvent(actor, "admin.token_revoke", row)))) throw notFound("Service token");
     },
 
     async list(actor: Actor): Promise<TokenInfo[]> {
@@ -127,7 +138,8 @@ export function createTokenService(deps: TokenServiceDeps) {
     },
 
     async revoke(actor: Actor, id: string): Promise<void> {
-      if (!(await store.revoke(managerOf(actor), id, now().toISOString()))) throw notFound("Access token");
+      const userId = managerOf(actor);
+      if (!(await store.revoke(userId, id, now().toISOString(), (row) => tokenEvent(actor, "token.revoke", row)))) throw notFound("Access token");
     },
 
     /**

@@ -3,6 +3,8 @@ import type { Kysely } from "kysely";
 import type { NamedQueryRunner, SyncReader } from "../db/connect.js";
 import { param, prepareQuery } from "../db/prepared-query.js";
 import type { AccessTokenRow, AccessTokensTable, Database } from "../db/schema.js";
+import { appendAuditEvents } from "../audit/audit-store.js";
+import type { AuditEventInput } from "../audit/audit-types.js";
 
 /** A token as verification reads it: with whether its user's account is disabled now. */
 export type VerifiedTokenRow = AccessTokenRow & { user_disabled_at: string | null };
@@ -23,8 +25,12 @@ export function createTokenStore(db: Kysely<Database>, opts: { reader?: SyncRead
   return {
     findByHash: (hash: string) => byHash.first({ hash }),
 
-    async insert(row: AccessTokensTable): Promise<void> {
-      await db.insertInto("access_tokens").values(row).execute();
+    /** Stores a new token and its audit event in one transaction. */
+    async insert(row: AccessTokensTable, event: AuditEventInput): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        await trx.insertInto("access_tokens").values(row).execute();
+        await appendAuditEvents(trx, [event], row.created_at);
+      });
     },
 
     /** A user's tokens that are not revoked, newest first. */
@@ -51,28 +57,24 @@ export function createTokenStore(db: Kysely<Database>, opts: { reader?: SyncRead
         .execute();
     },
 
-    /** Revokes a service token; false when there is no such live service token. */
-    async revokeService(id: string, at: string): Promise<boolean> {
-      const result = await db
-        .updateTable("access_tokens")
-        .set({ revoked_at: at })
-        .where("id", "=", id)
-        .where("kind", "=", "service")
-        .where("revoked_at", "is", null)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) > 0;
-    },
-
-    /** Revokes a user's own token; false when there is no such live token. */
-    async revoke(userId: string, id: string, at: string): Promise<boolean> {
-      const result = await db
-        .updateTable("access_tokens")
-        .set({ revoked_at: at })
-        .where("id", "=", id)
-        .where("user_id", "=", userId)
-        .where("revoked_at", "is", null)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) > 0;
+    /**
+     * Revokes a live token — a user's own (`userId`), or a service token (`userId` null) — and
+     * records the event built from it, in one transaction. Undefined when there is no such token.
+     */
+    async revoke(userId: string | null, id: string, at: string, event: (row: AccessTokenRow) => AuditEventInput): Promise<AccessTokenRow | undefined> {
+      return db.transaction().execute(async (trx) => {
+        const row = await trx
+          .updateTable("access_tokens")
+          .set({ revoked_at: at })
+          .where("id", "=", id)
+          .$if(userId === null, (q) => q.where("kind", "=", "service"))
+          .$if(userId !== null, (q) => q.where("user_id", "=", userId!))
+          .where("revoked_at", "is", null)
+          .returningAll()
+          .executeTakeFirst();
+        if (row) await appendAuditEvents(trx, [event(row)], at);
+        return row;
+      });
     },
 
     /** Writes batched last-use times; never moves one back. */

@@ -54,6 +54,8 @@ describeEachDatabase("audit log over HTTP", (dialect) => {
     expect(mine).toEqual([
       "key.delete token doomed",
       "key.create user doomed",
+      "token.create user ro",
+      "token.create user auditor",
       "key.test user Alice's OpenAI",
       "key.reveal user Alice's OpenAI",
       "key.update user Alice's OpenAI",
@@ -64,7 +66,10 @@ describeEachDatabase("audit log over HTTP", (dialect) => {
     // The updated value is not one the fake provider accepts: the outcome is recorded as it was.
     expect(events.find((e: any) => e.action === "key.test").details).toEqual({ status: "invalid" });
     expect(events.find((e: any) => e.action === "key.delete").actor).toMatchObject({ type: "token", label: "auditor" });
-    for (const e of events) expect(e.target).toMatchObject({ type: "key", id: expect.stringMatching(/^key_/) });
+    for (const e of events.filter((e: any) => e.action.startsWith("key."))) expect(e.target).toMatchObject({ type: "key", id: expect.stringMatching(/^key_/) });
+    const made = events.find((e: any) => e.action === "token.create" && e.target.label === "auditor");
+    expect(made).toMatchObject({ actor: { type: "user", id: alice.id }, target: { type: "token", id: expect.stringMatching(/^tok_/) } });
+    expect(made.details).toEqual({ scopes: ["audit:read", "keys:write"], prefix: auditToken.slice(3, 11) });
   });
 
   it("a user sees only their own events", async () => {
@@ -80,10 +85,10 @@ describeEachDatabase("audit log over HTTP", (dialect) => {
     expect(byKey.events).toHaveLength(4);
     const first = await jsonOf(await audit("?limit=4"), 200);
     expect(first.events).toHaveLength(4);
-    const second = await jsonOf(await audit(`?limit=4&cursor=${first.nextCursor}`), 200);
-    expect(second.events).toHaveLength(2);
+    const second = await jsonOf(await audit(`?limit=5&cursor=${first.nextCursor}`), 200);
+    expect(second.events).toHaveLength(4);
     expect(second.nextCursor).toBeNull();
-    expect(new Set([...first.events, ...second.events].map((e: any) => e.id)).size).toBe(6);
+    expect(new Set([...first.events, ...second.events].map((e: any) => e.id)).size).toBe(8);
     expect((await audit("?cursor=nonsense")).status).toBe(400);
     expect((await audit("?limit=0")).status).toBe(400);
     expect((await audit("?from=yesterday")).status).toBe(400);
@@ -91,7 +96,7 @@ describeEachDatabase("audit log over HTTP", (dialect) => {
 
   it("a token reads it with audit:read, is refused without", async () => {
     const res = await h.request("GET", "/api/audit", { origin: null, headers: { authorization: `Bearer ${auditToken}` } });
-    expect((await jsonOf(res, 200)).events.length).toBe(6);
+    expect((await jsonOf(res, 200)).events.length).toBe(8);
     const refused = await h.request("GET", "/api/audit", { origin: null, headers: { authorization: `Bearer ${plainToken}` } });
     expect(refused.status).toBe(403);
     expect((await refused.json()).error.message).toBe("This token lacks the audit:read scope");
@@ -123,6 +128,35 @@ describeEachDatabase("audit log over HTTP", (dialect) => {
     expect(count("token")).toBe(2);
     expect(byActor.token).toMatchObject({ actor: { label: "backend" }, target: { id: keyId, label: "Alice's OpenAI" }, });
     expect(byActor.system.details.minute).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\dZ$/);
+  });
+
+  it("token revocations and an admin's work on accounts and service tokens are events too, with the request's user agent", async () => {
+    const ua = { "user-agent": "audit-test/1.0" };
+    const listed = await jsonOf(await h.request("GET", "/api/tokens", { cookie: alice.cookie }), 200);
+    const ro = listed.tokens.find((t: any) => t.name === "ro");
+    expect((await h.request("DELETE", `/api/tokens/${ro.id}`, { cookie: alice.cookie, headers: ua })).status).toBe(204);
+    const carol = await jsonOf(
+      await h.request("POST", "/api/admin/users", { cookie: alice.cookie, headers: ua, body: { email: "carol@example.com", name: "Carol", password: "correct horse battery" } }),
+      201,
+    );
+    expect((await h.request("POST", `/api/admin/users/${carol.id}/disable`, { cookie: alice.cookie, headers: ua })).status).toBe(200);
+    const svc = await jsonOf(await h.request("POST", "/api/admin/tokens", { cookie: alice.cookie, headers: ua, body: { name: "app", scopes: ["resolve"] } }), 201);
+    secrets.push(svc.token);
+    expect((await h.request("DELETE", `/api/admin/tokens/${svc.accessToken.id}`, { cookie: alice.cookie, headers: ua })).status).toBe(204);
+
+    const { events } = await jsonOf(await audit("?all=true&limit=6"), 200);
+    expect(events.map((e: any) => `${e.action} ${e.target.label}`)).toEqual([
+      "admin.token_revoke app",
+      "admin.token_create app",
+      "admin.user_disable carol@example.com",
+      "admin.user_create carol@example.com",
+      "token.revoke ro",
+      expect.any(String),
+    ]);
+    for (const e of events.slice(0, 5)) expect(e).toMatchObject({ actor: { type: "user", id: alice.id, label: expect.any(String) }, userAgent: "audit-test/1.0" });
+    // Carol sees what was done to her account.
+    const carolsRow = await h.runtime.database.db.selectFrom("audit_events").select("user_id").where("action", "=", "admin.user_disable").executeTakeFirst();
+    expect(carolsRow?.user_id).toBe(carol.id);
   });
 
   it("no secret in any column of any audit row, nor in any answer", async () => {

@@ -1,13 +1,15 @@
 /**
  * Access tokens for tests: the bearer header, the message every refused bearer value gets, and a
- * service token. No route creates service tokens yet, so `insertServiceToken` writes one row
- * through the real token store the way the token service writes a personal one (SHA-256 only).
+ * service token. `insertServiceToken` writes one row through the real token store the way the
+ * token service does (SHA-256 only), for tests that need one without an admin session.
  */
 import { randomBytes } from "node:crypto";
 import type { Runtime } from "../../src/app/compose.js";
 import type { TokenScope } from "../../src/shared/api-schemas.js";
 import { generateToken, hashToken, tokenPrefix } from "../../src/tokens/token-secret.js";
 import { createTokenStore } from "../../src/tokens/token-store.js";
+import { CLI_ACTOR } from "../../src/access/actor.js";
+import { auditEvent } from "../../src/audit/audit-service.js";
 
 export const ALL_SCOPES: readonly TokenScope[] = ["keys:read", "keys:write", "keys:reveal", "resolve", "audit:read"];
 
@@ -41,6 +43,6 @@ export async function insertServiceToken(
     expires_at: opts.expiresAt ?? null,
     last_used_at: null,
     revoked_at: null,
-  });
+  }, auditEvent(CLI_ACTOR, "admin.token_create", { target: { type: "service_token", id, label: opts.name ?? "service" } }));
   return { id, token };
 }

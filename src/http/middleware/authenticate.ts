@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import { AppError } from "../../platform/errors.js";
 import type { TokenService } from "../../tokens/token-service.js";
 import type { AppEnv } from "../app-env.js";
+import { requestOrigin } from "./request-origin.js";
 
 const BEARER = /^Bearer ([^\s]+)$/;
 
@@ -15,6 +16,8 @@ export function authenticate(deps: {
   /** The cookie path: the same-origin check, then the session. */
   sameOrigin: MiddlewareHandler<AppEnv>;
   session: MiddlewareHandler<AppEnv>;
+  /** KEYHAVEN_TRUST_PROXY: the client IP recorded with the actor comes from X-Forwarded-For. */
+  trustProxy?: boolean;
 }): MiddlewareHandler<AppEnv> {
   const { sameOrigin, session } = deps;
   return async (c, next) => {
@@ -29,7 +32,7 @@ export function authenticate(deps: {
     }
     const m = BEARER.exec(authorization);
     if (!m) throw new AppError("UNAUTHORIZED", "Authorization must be `Bearer kh_…`");
-    const actor = await deps.tokens.verify(m[1]);
+    const actor = { ...(await deps.tokens.verify(m[1])), origin: requestOrigin(c, deps.trustProxy ?? false) };
     c.set("actor", actor);
     // Whose keys: a personal token's user. A service token has none here (the policy refuses it every key route).
     c.set("owner", { type: "user", id: actor.type === "token" && actor.userId !== null ? actor.userId : "" });

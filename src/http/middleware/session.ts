@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { userActor } from "../../access/actor.js";
+import { requestOrigin } from "./request-origin.js";
 import type { DatabaseHandle } from "../../db/connect.js";
 import { AppError } from "../../platform/errors.js";
 import type { AppEnv } from "../app-env.js";
@@ -11,7 +12,7 @@ import { createSessionReader, type SessionReader, type SignedInUser } from "../.
  * Resolves the session cookie to its user; the owner of every key query comes from here only.
  * The common case is answered by the session reader; anything else by better-auth itself.
  */
-export function requireUser(auth: Auth, database: DatabaseHandle): MiddlewareHandler<AppEnv> {
+export function requireUser(auth: Auth, database: DatabaseHandle, opts: { trustProxy?: boolean } = {}): MiddlewareHandler<AppEnv> {
   let reader: Promise<SessionReader> | undefined;
   let ready: SessionReader | undefined;
   // Built from better-auth's own resolved settings, so cookie name, secret and ages are its.
@@ -44,7 +45,8 @@ export function requireUser(auth: Auth, database: DatabaseHandle): MiddlewareHan
     }
     if (!user) throw new AppError("UNAUTHORIZED", "Sign in first: this route needs a session");
     c.set("user", user);
-    c.set("actor", userActor(user.id));
+    // Named and placed for the audit log; the policy decides on the id alone.
+    c.set("actor", userActor(user.id, user.name || user.email, requestOrigin(c, opts.trustProxy ?? false)));
     c.set("owner", { type: "user", id: user.id });
     await next();
   };
