@@ -5,7 +5,7 @@
  *
  *   npx tsx bench/resolve.ts [--db sqlite|postgres|both] [--quick]
  *       [--users 100000] [--small 1000] [--large 1000000] [--connections 10] [--seconds 10]
- *       [--rounds 2] [--verify-seconds 8] [--pg-url postgres://…]
+ *       [--rounds 2] [--verify-seconds 8] [--cpu-prof <dir>] [--pg-url postgres://…]
  *
  * Per database, one run:
  *   1. Seeding (bench/seed.ts's way, through the real schema and encryption): 100,000 users with
@@ -20,6 +20,9 @@
  *      `node:http` server answering the same bytes with the same headers; the same server's
  *      `GET /api/health` as information. Same connections, same request generator (autocannon's
  *      setupRequest for every target), alternating rounds. Target: throughput ≥ 0.5× bare.
+ *
+ * `--cpu-prof <dir>` starts the server with Node's `--cpu-prof` (one .cpuprofile per database in
+ * <dir>, written when the server stops), to see where a request's time goes.
  *
  * The last lines are the ratios, each marked PASS/FAIL against its target (--quick: not enforced).
  * Exit code 1 when a full-size target fails, 2 on an error. Every PostgreSQL run works in schemas
@@ -172,7 +175,7 @@ async function pgTokenWriter(url: string): Promise<TokenWriter> {
 /**
  * `count` access-token rows, `known` of them (spread over the whole insert order) real tokens
  * whose plaintext is returned. The rest: random SHA-256-sized hashes, personal tokens of
- * `userIds` (one in 100 a service token with no user), one in 20 revoked, one in 10 expiring
+ * `userIds`, the same number each (one in 100 a service token with no user), one in 20 revoked, one in 10 expiring
  * next year — rows only, as the store keeps them.
  */
 async function seedTokens(
@@ -187,6 +190,10 @@ async function seedTokens(
   const futureIso = new Date(now + 365 * 86_400_000).toISOString();
   const knownAt = new Set(Array.from({ length: Math.min(opts.known, opts.count) }, (_, k) => Math.floor(((k + 0.5) * opts.count) / opts.known)));
   const known: KnownToken[] = [];
+  // Ids in sorted order and each user's tokens together: the primary key and the user index grow
+  // at their end, so only the hash index (the one verification reads) takes random inserts.
+  const ids = Array.from({ length: opts.count }, () => `tok_${pool.text(12)}`).sort();
+  const users = [...opts.userIds].sort();
   const writer = db.dialect === "sqlite" ? sqliteTokenWriter(db.sqliteFile!) : await pgTokenWriter(db.databaseUrl!);
   const progress = new Progress(`seeding ${opts.label}`, opts.count, "tokens");
   const batch = db.dialect === "sqlite" ? SQLITE_TOKEN_ROWS * 10 : PG_TOKEN_ROWS;
@@ -195,8 +202,8 @@ async function seedTokens(
     for (let i0 = 0; i0 < opts.count; i0 += batch) {
       const rows: unknown[][] = [];
       for (let i = i0; i < Math.min(opts.count, i0 + batch); i++) {
-        const id = `tok_${pool.text(12)}`;
-        const userId = opts.userIds[i % opts.userIds.length];
+        const id = ids[i];
+        const userId = users[Math.floor((i * users.length) / opts.count)];
         if (knownAt.has(i)) {
           const token = generateToken();
           known.push({ id, token, userId });
@@ -260,6 +267,8 @@ async function insertServiceToken(runtime: Runtime, createdBy: string): Promise<
 interface Measured extends LatencyStats {
   /** CPU time of this process / wall time while measuring. */
   cpuShare: number;
+  /** CPU time of this process per call, ms: does not depend on how often other load took the core. */
+  cpuPerCallMs: number;
 }
 
 /**
@@ -306,7 +315,7 @@ interface Side {
   cpuMs: number;
 }
 const side = (): Side => ({ samples: new Samples(), seconds: 0, cpuMs: 0 });
-const summarize = (s: Side): Measured => ({ ...s.samples.stats(s.seconds), cpuShare: s.cpuMs / (s.seconds * 1000) });
+const summarize = (s: Side): Measured => ({ ...s.samples.stats(s.seconds), cpuShare: s.cpuMs / (s.seconds * 1000), cpuPerCallMs: s.cpuMs / s.samples.length });
 
 async function compareVerify(small: Runtime, large: Runtime, smallTokens: string[], largeTokens: string[], totalMs: number, rounds: number) {
   const sides = { small: side(), large: side() };
@@ -321,7 +330,7 @@ async function compareVerify(small: Runtime, large: Runtime, smallTokens: string
 
 const verifyRow = (label: string, s: Measured) =>
   `  ${label.padEnd(44)} ${fmtInt(s.opsPerSec).padStart(9)} verifies/s   mean ${fmtMs(s.meanMs).padStart(7)}   p50 ${fmtMs(s.p50).padStart(7)}   ` +
-  `p99 ${fmtMs(s.p99).padStart(7)}   max ${fmtMs(s.max).padStart(8)}   ${fmtInt(s.ops).padStart(9)} calls   CPU ${(s.cpuShare * 100).toFixed(0).padStart(3)}%`;
+  `p99 ${fmtMs(s.p99).padStart(7)}   max ${fmtMs(s.max).padStart(8)}   ${fmtInt(s.ops).padStart(9)} calls   CPU ${(s.cpuShare * 100).toFixed(0).padStart(3)}% (${fmtMs(s.cpuPerCallMs)}/call)`;
 
 // ---------------------------------------------------------------- HTTP
 
@@ -408,6 +417,7 @@ async function runCase(
     warmSeconds: number;
     rounds: number;
     fromSource: boolean;
+    cpuProf?: string;
     track: (dbs: BenchDatabase[]) => void;
   },
 ): Promise<CaseResult> {
@@ -457,7 +467,7 @@ async function runCase(
     const origin = `http://127.0.0.1:${port}`;
     const env: Record<string, string | undefined> = { ...process.env, DATABASE_URL: undefined };
     const keyhaven = await startChild({
-      args: [path.join(ROOT, "bin/keyhaven.mjs"), "serve"],
+      args: [...(opts.cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${opts.cpuProf}`] : []), path.join(ROOT, "bin/keyhaven.mjs"), "serve"],
       env: {
         ...env,
         ...dbLarge.env({ PORT: String(port), HOST: "127.0.0.1", KEYHAVEN_PUBLIC_URL: origin, ...(opts.fromSource ? { KEYHAVEN_FROM_SOURCE: "1" } : {}) }),
@@ -605,6 +615,7 @@ async function main() {
     warmSeconds: quick ? 0.3 : 3,
     rounds: intFlag(flags, "rounds", quick ? 1 : 2),
     fromSource: !distState(ROOT).use,
+    cpuProf: flags.raw.has("cpu-prof") ? path.resolve(flags.raw.get("cpu-prof")!) : undefined,
   };
   let current: BenchDatabase[] = [];
   dropOnSignal(() => current);
@@ -645,6 +656,9 @@ async function main() {
         { op: ">=", value: 0.5 },
         quick,
       ),
+    );
+    verdicts.push(
+      ratioLine(`CPU per call (${fmtKeys(r.large)})/(${fmtKeys(r.small)}) tokens.verify ${r.dialect}`, r.verify.large.cpuPerCallMs / r.verify.small.cpuPerCallMs, undefined, quick),
     );
     verdicts.push(
       ratioLine(`time(${fmtKeys(r.large)})/time(${fmtKeys(r.small)}) tokens.verify ${r.dialect}`, r.verify.large.meanMs / r.verify.small.meanMs, { op: "<=", value: 1.2 }, quick),
