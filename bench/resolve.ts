@@ -660,6 +660,7 @@ async function main() {
         quick,
       ),
     );
+    verdicts.push(ratioLine(`p50 (${fmtKeys(r.large)})/(${fmtKeys(r.small)}) tokens.verify ${r.dialect}`, r.verify.large.p50 / r.verify.small.p50, undefined, quick));
     verdicts.push(
       ratioLine(`CPU per call (${fmtKeys(r.large)})/(${fmtKeys(r.small)}) tokens.verify ${r.dialect}`, r.verify.large.cpuPerCallMs / r.verify.small.cpuPerCallMs, undefined, quick),
     );
