@@ -36,7 +36,7 @@ import {
   type BenchDialect,
   type Verdict,
 } from "./lib/common.js";
-import { fmtMiB, freePort, procCpuSeconds, sampleRss, startChild, type ChildServer } from "./lib/servers.js";
+import { distState, fmtMiB, freePort, procCpuSeconds, sampleRss, startChild, type ChildServer } from "./lib/servers.js";
 import { seedKeys } from "./seed.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -242,20 +242,6 @@ async function runCase(
   }
 }
 
-/** Use dist/ only when it exists and no source file is newer than it (a stale build would measure old code). */
-function distState(): { use: boolean; why: string } {
-  if (process.env.KEYHAVEN_FROM_SOURCE === "1") return { use: false, why: "KEYHAVEN_FROM_SOURCE=1" };
-  const cli = path.join(ROOT, "dist/src/cli/main.js");
-  if (!fs.existsSync(cli)) return { use: false, why: "no dist/ build" };
-  const built = fs.statSync(cli).mtimeMs;
-  const newer = (dir: string): boolean =>
-    fs.readdirSync(dir, { withFileTypes: true }).some((e) => {
-      const p = path.join(dir, e.name);
-      return e.isDirectory() ? newer(p) : /\.tsx?$/.test(e.name) && fs.statSync(p).mtimeMs > built;
-    });
-  return newer(path.join(ROOT, "src")) ? { use: false, why: "dist/ is older than src/" } : { use: true, why: "" };
-}
-
 async function main() {
   const flags = parseFlags(process.argv.slice(2), { db: "sqlite" });
   const quick = flags.quick;
@@ -268,12 +254,12 @@ async function main() {
     warmSeconds: quick ? 0.3 : 3,
     rounds: intFlag(flags, "rounds", quick ? 1 : 2),
     layers: flags.raw.get("layers") === "true",
-    fromSource: !distState().use,
+    fromSource: !distState(ROOT).use,
   };
   let current: BenchDatabase | undefined;
   dropOnSignal(() => (current ? [current] : []));
   console.log(`HTTP benchmark${quick ? " (--quick)" : ""} · ${machineLine()}`);
-  const dist = distState();
+  const dist = distState(ROOT);
   console.log(
     `servers: child processes — keyhaven: bin/keyhaven.mjs serve (${dist.use ? "the dist/ build" : `from source via tsx (${dist.why}; tsx adds ~50 MiB RSS)`}), ` +
       "NODE_ENV=production; references: bench/bare-server.ts, bench/hono-server.ts (via tsx). Load generator: autocannon in this (parent) process.",

@@ -105,7 +105,7 @@ const ROWS_PER_TRANSACTION = 100_000;
 const PREFIX: Record<SeedService, string> = { openai: "sk-proj-", anthropic: "sk-ant-api03-", google: "AIza", groq: "gsk_", xai: "xai-" };
 
 /** Random bytes taken from a large pool: one syscall per megabyte instead of one per value. */
-class RandomPool {
+export class RandomPool {
   private buf = randomBytes(1 << 20);
   private pos = 0;
   take(n: number): Buffer {

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
+import path from "node:path";
 import { sleep } from "./common.js";
 
 export interface ChildServer {
@@ -135,3 +136,17 @@ export function sampleRss(pid: number, everyMs = 100) {
 }
 
 export const fmtMiB = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+
+/** Use dist/ only when it exists and no source file is newer than it (a stale build would measure old code). */
+export function distState(root: string): { use: boolean; why: string } {
+  if (process.env.KEYHAVEN_FROM_SOURCE === "1") return { use: false, why: "KEYHAVEN_FROM_SOURCE=1" };
+  const cli = path.join(root, "dist/src/cli/main.js");
+  if (!fs.existsSync(cli)) return { use: false, why: "no dist/ build" };
+  const built = fs.statSync(cli).mtimeMs;
+  const newer = (dir: string): boolean =>
+    fs.readdirSync(dir, { withFileTypes: true }).some((e) => {
+      const p = path.join(dir, e.name);
+      return e.isDirectory() ? newer(p) : /\.tsx?$/.test(e.name) && fs.statSync(p).mtimeMs > built;
+    });
+  return newer(path.join(root, "src")) ? { use: false, why: "dist/ is older than src/" } : { use: true, why: "" };
+}

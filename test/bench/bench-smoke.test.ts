@@ -85,4 +85,22 @@ describe(`bench --quick smoke (${WITH_PG ? "SQLite + PostgreSQL" : "SQLite only:
     expect(r.stdout).toMatch(/^P99 sqlite: keyhaven (<1|\d+) ms, bare (<1|\d+) ms/m);
     expect(r.stdout).toMatch(/^MEMORY sqlite: keyhaven server peak RSS \d+ MiB/m);
   }, 90_000);
+
+  it.concurrent("resolve.ts runs bearer-token resolves against the bare floor and tokens.verify at two sizes and ends with its ratio lines", async () => {
+    const r = await runBench("resolve.ts", ["--db", DB]);
+    expect(r.code, explain(r)).toBe(0);
+    const ratios = ratioLines(r.stdout);
+    for (const db of WITH_PG ? ["sqlite", "postgres"] : ["sqlite"]) {
+      expect(ratios.some((l) => l.startsWith(`RATIO throughput keyhaven/bare GET /api/resolve/openai personal token ${db}: `)), explain(r)).toBe(true);
+      expect(
+        ratios.some((l) => new RegExp(`^RATIO throughput keyhaven/bare GET /api/resolve/openai\\?userId=<any of [\\d,]+> service token ${db}: [\\d.]+ \\(target >= 0.5\\)`).test(l)),
+        explain(r),
+      ).toBe(true);
+      expect(ratios.some((l) => new RegExp(`^RATIO time\\(\\S+\\)/time\\(\\S+\\) tokens.verify ${db}: [\\d.]+ \\(target <= 1.2\\)`).test(l)), explain(r)).toBe(true);
+      expect(r.stdout).toMatch(new RegExp(`^P99 ${db}: personal token (<1|\\d+) ms, service token (<1|\\d+) ms, bare (<1|\\d+) ms`, "m"));
+    }
+    // --quick never judges: no PASS/FAIL verdicts.
+    expect(ratios.every((l) => !/ (PASS|FAIL)$/.test(l)), explain(r)).toBe(true);
+    expect(r.stderr).toMatch(/seeding sqlite \S+: [\d,]+ tokens in/); // the token seed's progress line
+  }, 90_000);
 });
