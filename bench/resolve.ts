@@ -37,6 +37,8 @@ import pg from "pg";
 import type { Runtime } from "../src/app/compose.js";
 import { generateToken, hashToken, tokenPrefix } from "../src/tokens/token-secret.js";
 import { createTokenStore } from "../src/tokens/token-store.js";
+import { CLI_ACTOR } from "../src/access/actor.js";
+import { auditEvent } from "../src/audit/audit-service.js";
 import {
   createBenchDatabase,
   dropOnSignal,
@@ -247,8 +249,9 @@ async function seedTokens(
 /** A service token (kind "service", no user) written through the real token store, SHA-256 only. */
 async function insertServiceToken(runtime: Runtime, createdBy: string): Promise<string> {
   const token = generateToken();
+  const id = `tok_${new RandomPool().text(12)}`;
   await createTokenStore(runtime.database.db).insert({
-    id: `tok_${new RandomPool().text(12)}`,
+    id,
     kind: "service",
     user_id: null,
     created_by: createdBy,
@@ -260,7 +263,7 @@ async function insertServiceToken(runtime: Runtime, createdBy: string): Promise<
     expires_at: null,
     last_used_at: null,
     revoked_at: null,
-  });
+  }, auditEvent(CLI_ACTOR, "admin.token_create", { target: { type: "service_token", id, label: "bench service" } }));
   return token;
 }
 
