@@ -83,11 +83,11 @@ export function startCli(args: string[], opts: { cwd: string; env: NodeJS.Proces
   let stderr = "";
   const listeners = new Set<() => void>();
   const notify = () => listeners.forEach((l) => l());
-  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+  child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
     stdout += chunk;
     notify();
   });
-  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
     stderr += chunk;
     notify();
   });
