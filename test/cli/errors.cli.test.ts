@@ -23,10 +23,8 @@ afterAll(async () => {
 
 describe.concurrent("keyhaven client errors", () => {
   it("without a saved login or KEYHAVEN_TOKEN: not logged in, exit 3", async () => {
-    for (const args of [["keys", "list"], ["get", "openai"], ["run", "--", "true"]]) {
-      const r = await kh(args);
-      expectOneLineFailure(r, CLI_EXIT.AUTH, /^keyhaven: not logged in: run keyhaven login$/);
-    }
+    const results = await Promise.all([["keys", "list"], ["get", "openai"], ["run", "--", "true"]].map((args) => kh(args)));
+    for (const r of results) expectOneLineFailure(r, CLI_EXIT.AUTH, /^keyhaven: not logged in: run keyhaven login$/);
   });
 
   it("a revoked token: refused, exit 3, one line", async () => {
@@ -62,23 +60,27 @@ describe.concurrent("keyhaven client errors", () => {
   });
 
   it("usage errors exit 2 before any login is needed", async () => {
-    expectOneLineFailure(await kh(["keys", "list", "--bogus"]), CLI_EXIT.USAGE, "Unknown option '--bogus'");
-    expectOneLineFailure(await kh(["get"]), CLI_EXIT.USAGE, "get needs SERVICE");
-    expectOneLineFailure(await kh(["get", "nope"]), CLI_EXIT.USAGE, 'unknown service "nope"');
-    expectOneLineFailure(await kh(["run", "--only", "custom", "--", "true"]), CLI_EXIT.USAGE, "custom keys have no standard environment variable");
-    expectOneLineFailure(await kh(["run"]), CLI_EXIT.USAGE, "run needs a command");
-    expectOneLineFailure(await kh(["keys", "frob"]), CLI_EXIT.USAGE, 'unknown subcommand "keys frob"');
+    const cases: [string[], string][] = [
+      [["keys", "list", "--bogus"], "Unknown option '--bogus'"],
+      [["get"], "get needs SERVICE"],
+      [["get", "nope"], 'unknown service "nope"'],
+      [["run", "--only", "custom", "--", "true"], "custom keys have no standard environment variable"],
+      [["run"], "run needs a command"],
+      [["keys", "frob"], 'unknown subcommand "keys frob"'],
+    ];
+    const results = await Promise.all(cases.map(([args]) => kh(args)));
+    results.forEach((r, i) => expectOneLineFailure(r, CLI_EXIT.USAGE, cases[i][1]));
   });
 
   it("every client command answers --help on stdout, exit 0", async () => {
-    for (const args of [["login", "--help"], ["get", "--help"], ["run", "--help"], ["keys", "--help"], ["keys", "add", "--help"], ["import-env", "--help"]]) {
-      const r = await kh(args);
-      expect(r.code, `${args.join(" ")}: ${r.stderr}`).toBe(0);
+    const commands = [["login", "--help"], ["get", "--help"], ["run", "--help"], ["keys", "--help"], ["keys", "add", "--help"], ["import-env", "--help"]];
+    const results = await Promise.all(commands.map((args) => kh(args)));
+    results.forEach((r, i) => {
+      expect(r.code, `${commands[i].join(" ")}: ${r.stderr}`).toBe(0);
       expect(r.stdout).toMatch(/^usage: keyhaven /);
       expect(r.stderr).toBe("");
-    }
-    const run = await kh(["run", "--help"]);
-    expect(run.stdout).toContain("Custom endpoint keys have no standard variable and are not exported");
+    });
+    expect(results[2].stdout).toContain("Custom endpoint keys have no standard variable and are not exported");
     const top = await kh(["help"]);
     expect(top.stdout).toMatch(/login .*\n.*get SERVICE .*\n.*run -- CMD/);
   });
