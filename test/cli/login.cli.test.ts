@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI_EXIT } from "../../src/cli/client/cli-error.js";
 import type { SignedUpUser } from "../support/http-app.js";
-import { expectStartupFailure as expectOneLineFailure, killAll, removeTempDirs, tempDir } from "../startup/run-cli.js";
+import { expectStartupFailure as expectOneLineFailure, freePort, killAll, removeTempDirs, tempDir } from "../startup/run-cli.js";
 import { kh, startCliServer, type CliServer } from "./cli-server.js";
 
 let s: CliServer;
@@ -68,7 +68,8 @@ describe.concurrent("keyhaven login", () => {
   });
 
   it("a server that is down: exit 5", async () => {
-    const r = await kh(["login", "--url", "http://127.0.0.1:9"], { input: "kh_abc\n" });
-    expectOneLineFailure(r, CLI_EXIT.UNREACHABLE, "keyhaven: cannot reach http://127.0.0.1:9:");
+    const port = await freePort();
+    const r = await kh(["login", "--url", `http://127.0.0.1:${port}`], { input: "kh_abc\n" });
+    expectOneLineFailure(r, CLI_EXIT.UNREACHABLE, `keyhaven: cannot reach http://127.0.0.1:${port}: connection refused`);
   });
 });
