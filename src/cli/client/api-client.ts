@@ -4,8 +4,7 @@
  * server's message names the missing scope), 404 → 4, no connection → 5, the rest → 1.
  * Nothing here ever puts a token or a key value into a message.
  */
-import type { ApiKey, ApiKeyList, CreateKeyBody, TestResult } from "../../shared/api-schemas.js";
-import type { AwsValue } from "../../shared/api-schemas.js";
+import type { ApiKey, ApiKeyList, AwsValue, CreateKeyBody, TestResult } from "../../shared/api-schemas.js";
 import { CLI_EXIT, CliError, TOKEN_REFUSED } from "./cli-error.js";
 import type { Login } from "./config-file.js";
 import { withSpinner } from "./progress.js";
