@@ -59,7 +59,7 @@ export async function createKeyhaven(options: KeyhavenOptions = {}): Promise<Key
   const config = configFrom(options);
   const runtime = await createRuntime(config, createLogger(config.logLevel, undefined, config.logFormat));
   return {
-    apiKeyProvider: createApiKeyProvider({ keys: runtime.keys, usage: runtime.usage, config: runtime.config }),
+    apiKeyProvider: createApiKeyProvider({ resolver: runtime.resolver }),
     close: () => runtime.close(),
   };
 }

@@ -12,7 +12,7 @@ export type Actor =
    * A request carrying `Authorization: Bearer kh_…`. A personal token acts as its user within
    * its scopes; a service token (userId null) acts for an application.
    */
-  | { type: "token"; tokenId: string; kind: "personal" | "service"; userId: string | null; scopes: readonly TokenScope[] }
+  | { type: "token"; tokenId: string; name: string; kind: "personal" | "service"; userId: string | null; scopes: readonly TokenScope[] }
   /**
    * Trusted code of the operator: the library (`apiKeyProvider`) handing out a user's key to
    * the application it runs in, or a CLI command run on the server. `name` says which.

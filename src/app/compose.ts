@@ -25,6 +25,8 @@ import { resolveAuthSecret } from "../auth/auth-secret.js";
 import type { Auth } from "../auth/auth.js";
 import { createKeyTester, type KeyTester, type KeyTesterOptions } from "../key-test/key-tester.js";
 import { createRateLimiter, type RateLimiter } from "../limits/rate-limiter.js";
+import { createKeyResolver, type KeyResolver } from "../provider/key-resolver.js";
+import { createResolveService, type ResolveService } from "../provider/resolve-service.js";
 
 export interface Runtime {
   config: Config;
@@ -39,6 +41,10 @@ export interface Runtime {
   stats: StatsReader;
   /** Access tokens: create, list, revoke; verify a bearer value into an actor. */
   tokens: TokenService;
+  /** Which key a user gets for a service: the library's apiKeyProvider and /api/resolve share it. */
+  resolver: KeyResolver;
+  /** /api/resolve: the resolver for a token or session, with its rules on whose keys. */
+  resolve: ResolveService;
   /** The server clock (injectable in tests): expiry, stats and usage days use it. */
   now: () => Date;
   /** Session signing secret: KEYHAVEN_AUTH_SECRET or derived from the master key at start. */
@@ -88,6 +94,8 @@ export async function createRuntime(config: Config, logger: Logger, opts: Runtim
       flushIntervalMs: config.usageFlushIntervalMs,
     });
 
+    const resolver = createKeyResolver({ keys, usage, config, lookup: opts.lookup });
+
     let closing: Promise<void> | undefined;
     const close = async () => {
       try {
@@ -106,6 +114,8 @@ export async function createRuntime(config: Config, logger: Logger, opts: Runtim
       usage,
       stats: createStatsReader(database.db, now),
       tokens,
+      resolver,
+      resolve: createResolveService({ resolver }),
       now,
       authSecret: resolveAuthSecret(config, master.key),
       close: () => (closing ??= close()),

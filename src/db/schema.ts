@@ -63,6 +63,16 @@ export interface UsageDailyTable {
   count: number;
 }
 
+/** Hand-outs through an access token, per key, token and day (usage_daily holds every hand-out). */
+export interface UsageByConsumerTable {
+  key_id: string;
+  /** `token:<id>`. */
+  consumer: string;
+  /** YYYY-MM-DD, UTC. */
+  day: string;
+  count: number;
+}
+
 export interface RateLimitsTable {
   key: string;
   window_start: number;
@@ -117,6 +127,7 @@ export interface Database {
   api_keys: ApiKeysTable;
   api_key_versions: ApiKeyVersionsTable;
   usage_daily: UsageDailyTable;
+  usage_by_consumer: UsageByConsumerTable;
   access_tokens: AccessTokensTable;
 }
 

@@ -17,6 +17,7 @@ import { refuseControlCharsInUrl } from "./middleware/no-control-chars.js";
 import { requestLog } from "./middleware/request-log.js";
 import { authenticate } from "./middleware/authenticate.js";
 import { tokenRoutes } from "./routes/tokens.js";
+import { resolveRoutes } from "./routes/resolve.js";
 import { requireSameOrigin, securityHeaders } from "./middleware/security.js";
 import { serveWebApp } from "./routes/web-app.js";
 
@@ -56,7 +57,12 @@ export function createApp(runtime: Runtime, services: ServerServices, opts: AppO
   // "/api/api-keys/*" also matches "/api/api-keys" itself: one registration, one caller lookup.
   const sameOrigin = requireSameOrigin(config.publicUrl);
   const session = requireUser(auth, runtime.database);
-  app.use("/api/api-keys/*", authenticate({ tokens: runtime.tokens, sameOrigin, session }));
+  const bearerOrSession = authenticate({ tokens: runtime.tokens, sameOrigin, session });
+  app.use("/api/api-keys/*", bearerOrSession);
+  app.use("/api/resolve/*", bearerOrSession);
+  app.route("/api/resolve", resolveRoutes({ resolve: runtime.resolve }));
+  app.use("/api/whoami", bearerOrSession);
+  app.get("/api/whoami", (c) => c.json(runtime.tokens.whoami(c.get("actor"))));
   // Tokens are managed by a signed-in person only: no bearer path here.
   app.use("/api/tokens/*", sameOrigin, session);
   app.route("/api/tokens", tokenRoutes({ tokens: runtime.tokens }));

@@ -11,6 +11,10 @@ import {
   createTokenBodySchema,
   createdTokenSchema,
   errorBodySchema,
+  resolveBodySchema,
+  resolveResultsSchema,
+  resolvedKeySchema,
+  whoamiSchema,
   tokenListSchema,
   listKeysQuerySchema,
   statsSchema,
@@ -76,6 +80,10 @@ export function buildOpenApiDocument(serverUrl: string) {
         bearer: { type: "http", scheme: "bearer", description: "An access token `kh_…`; its scopes decide what it may do (403 names a missing scope)" },
       },
       schemas: {
+        ResolvedKey: toSchema(resolvedKeySchema, "output"),
+        ResolveRequest: toSchema(resolveBodySchema, "input"),
+        ResolveResults: toSchema(resolveResultsSchema, "output"),
+        Whoami: toSchema(whoamiSchema, "output"),
         ApiKey: toSchema(apiKeySchema, "output"),
         ApiKeyWithValue: toSchema(apiKeyWithValueSchema, "output"),
         ApiKeyList: toSchema(apiKeyListSchema, "output"),
@@ -195,6 +203,49 @@ export function buildOpenApiDocument(serverUrl: string) {
           security: [{ session: [] }],
           parameters: [idParam],
           responses: { "204": { description: "Revoked" }, "404": error("No such token (or another user's)"), ...common },
+        },
+      },
+      "/api/resolve/{service}": {
+        get: {
+          summary: "The key to call a service with, for a user: their key, else the server's environment (counts one use, attributed to the token)",
+          security: [{ bearer: [] }, { session: [] }],
+          parameters: [
+            { name: "service", in: "path", required: true, schema: { type: "string" }, description: "openai, anthropic, google, groq, xai, aws or custom" },
+            {
+              name: "userId",
+              in: "query",
+              required: false,
+              schema: { type: "string" },
+              description: "Whose key: required with a service token; a personal token may only name its own user",
+            },
+          ],
+          responses: {
+            "200": { description: "The key, its base URL and auth headers (aws: credentials and region)", ...json(ref("ResolvedKey")) },
+            "400": error("Unknown service, or a service token without userId"),
+            "401": error("No token (or session), or a token that is unknown, revoked or expired"),
+            "403": error("A token without the resolve scope, or a personal token naming another user"),
+            "404": error("Neither the user nor the server's environment has a usable key for the service"),
+          },
+        },
+      },
+      "/api/resolve": {
+        post: {
+          summary: "Several services at once; null for each without a key (each key handed out counts one use)",
+          security: [{ bearer: [] }, { session: [] }],
+          requestBody: { required: true, ...json(ref("ResolveRequest")) },
+          responses: {
+            "200": { description: "One answer (or null) per service named", ...json(ref("ResolveResults")) },
+            "400": error("Unknown service, empty list, unknown fields, or a service token without userId"),
+            "401": error("No token (or session), or a token that is unknown, revoked or expired"),
+            "403": error("A token without the resolve scope, a personal token naming another user, or a cookie request from another origin"),
+          },
+        },
+      },
+      "/api/whoami": {
+        get: {
+          summary: "The access token this request carries: its id, kind, user and scopes (what `keyhaven login` checks)",
+          security: [{ bearer: [] }],
+          responses: { "200": { description: "The token", ...json(ref("Whoami")) }, "401": error("No token, or one that is unknown, revoked or expired") },
         },
       },
       "/api/auth/sign-up/email": {

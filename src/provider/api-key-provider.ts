@@ -1,41 +1,20 @@
 /**
  * apiKeyProvider: the key an application should use for a user and a service, at the moment
- * it calls the provider. Resolution, in order:
- *   1. the user's active, unexpired key for the service (the default one, else the most
- *      recently updated) — one indexed lookup + one decrypt, no row cache, so a key switched
- *      off anywhere is never handed out after the commit;
- *   2. (later) a team key shared with the user;
- *   3. the environment fallback (OPENAI_API_KEY, …; the catalog's `envVars`, in order);
- *   4. undefined.
+ * it calls the provider — the library's face of key-resolver.ts (which `/api/resolve` shares):
+ * user's key → (later) team key → environment → undefined, inactive and expired keys skipped.
  * An empty or unknown user id is not an error: it resolves like a user without keys.
  * An unknown service id is a VALIDATION_ERROR. getServiceConfig never hands out a custom base
  * URL that points inside the network (unless the operator allows private endpoints): it throws
  * the same VALIDATION_ERROR a save would, and counts no use. Each hand-out of a stored key counts one use
  * (buffered, see usage/usage-recorder.ts); environment values belong to no key and are not counted.
  */
-import type { Config } from "../platform/config.js";
 import { LIBRARY_ACTOR } from "../access/actor.js";
-import type { OwnerRef } from "../access/owner.js";
-import type { KeyService } from "../keys/key-service.js";
-import type { LookupFn } from "../platform/net/dns-lookup.js";
-import { isInternalEndpoint, privateEndpointRefusal } from "../platform/net/endpoint-policy.js";
-import {
-  authHeadersFor,
-  baseUrlFor,
-  DEFAULT_AWS_REGION,
-  getService,
-  type AwsCredentialValue,
-  type KeyValue,
-  type ServiceConfig as StoredServiceConfig,
-  type ServiceId,
-  type StringServiceId,
-} from "../services/index.js";
-import type { KeyUse, UsageRecorder } from "../usage/usage-recorder.js";
+import type { AwsCredentialValue, ServiceId, StringServiceId } from "../services/index.js";
+import { checkService, createKeyResolver, type KeyResolver, type KeyResolverDeps, type KeySource, type Resolved } from "./key-resolver.js";
 
 export type { ServiceId, StringServiceId };
 
-/** Where a handed-out key came from. "team" is reserved for team keys shared with the user. */
-export type KeySource = "user" | "team" | "env";
+export type { KeySource };
 
 /** Everything needed to call a service: where, and with which auth headers. */
 export interface ServiceConfig {
@@ -96,83 +75,15 @@ export interface ApiKeyProvider {
   getAWSCredentials(userId: string): Promise<AWSCredentials>;
 }
 
-export interface ApiKeyProviderDeps {
-  keys: Pick<KeyService, "findUsableKey">;
-  usage: Pick<UsageRecorder, "record">;
-  config: Pick<Config, "fallbackEnv" | "baseUrlOverrides" | "allowPrivateEndpoints">;
-  /** DNS for the custom endpoint check at hand-out (tests inject one); default: the system's. */
-  lookup?: LookupFn;
-}
-
-interface Resolved {
-  source: "user" | "env";
-  value: KeyValue;
-  /** The stored key's config (region, base URL, header); {} for the environment. */
-  config: Record<string, unknown>;
-  /** Set for a stored key: what to count once the key is handed out. */
-  use?: KeyUse;
-}
-
-const ownerOf = (userId: unknown): OwnerRef | undefined =>
-  typeof userId === "string" && userId.length > 0 ? { type: "user", id: userId } : undefined;
-
-/** Throws VALIDATION_ERROR (from the catalog) for an id that is not a service. */
-const checkService = (service: unknown): ServiceId => getService(service as ServiceId).id;
+/** What the provider is built from: the resolver's parts, or a resolver already built (the server shares one). */
+export type ApiKeyProviderDeps = KeyResolverDeps | { resolver: KeyResolver };
 
 export function createApiKeyProvider(deps: ApiKeyProviderDeps): ApiKeyProvider {
-  const { keys, usage } = deps;
-  const env = deps.config.fallbackEnv;
-  const overrides = deps.config.baseUrlOverrides;
-
-  function fromEnvironment(service: ServiceId): Resolved | undefined {
-    const definition = getService(service);
-    if (definition.valueKind === "aws") {
-      const names = definition.envVars;
-      const accessKeyId = env[names.accessKeyId];
-      const secretAccessKey = env[names.secretAccessKey];
-      // Half a credential signs nothing: both parts or no fallback.
-      if (!accessKeyId || !secretAccessKey) return undefined;
-      const sessionToken = env[names.sessionToken];
-      return { source: "env", value: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) }, config: {} };
-    }
-    for (const name of definition.envVars) {
-      const value = env[name];
-      if (value) return { source: "env", value, config: {} };
-    }
-    return undefined;
-  }
-
-  async function resolve(userId: string, service: ServiceId): Promise<Resolved | undefined> {
-    const owner = ownerOf(userId);
-    if (owner) {
-      const key = await keys.findUsableKey(LIBRARY_ACTOR, owner, service);
-      if (key) return { source: "user", value: key.value, config: key.config, use: { keyId: key.id, owner, service } };
-    }
-    return fromEnvironment(service);
-  }
-
-  /**
-   * A custom base URL is checked at every getServiceConfig, not only when saved: it may have
-   * been saved while private endpoints were allowed, or its name may point inside by now.
-   * Literal addresses and internal names cost nothing; a hostname costs one DNS lookup, paid
-   * only by getServiceConfig of a custom key (the one answer that carries a stored URL; other
-   * services' URLs are the catalog's or the operator's). A failed lookup is not a refusal: the
-   * app resolves the name again when it connects, and then reaches nothing either. Nor is this
-   * a guarantee against a name that changes after the check: the app connects, not Keyhaven.
-   */
-  async function checkCustomBaseUrl(baseUrl: string): Promise<void> {
-    if (deps.config.allowPrivateEndpoints) return;
-    if (await isInternalEndpoint(baseUrl, { lookup: deps.lookup })) throw privateEndpointRefusal();
-  }
-
-  function handOut(found: Resolved): void {
-    if (found.use) usage.record(found.use);
-  }
-
-  function regionOf(found: Resolved | undefined): string {
-    const region = found?.config.region;
-    return typeof region === "string" && region ? region : env[getService("aws").envVars.region] || DEFAULT_AWS_REGION;
-  }
+  const resolver = "resolver" in deps ? deps.resolver : createKeyResolver(deps);
+  // The library hands out on behalf of the application it runs in.
+  const resolve = (userId: string, service: ServiceId) => resolver.resolve(LIBRARY_ACTOR, userId, service);
+  const handOut = (found: Resolved) => resolver.handOut(found);
+  const regionOf = (found: Resolved | undefined) => resolver.regionOf(found);
 
   async function getApiKey(userId: string, service: ServiceId): Promise<string | undefined> {
     if (checkService(service) === "aws") return undefined;
@@ -213,32 +124,9 @@ export function createApiKeyProvider(deps: ApiKeyProviderDeps): ApiKeyProvider {
       checkService(service);
       const found = await resolve(userId, service);
       if (!found) return undefined;
-      let result: ServiceConfig;
-      if (service === "aws") {
-        const region = regionOf(found);
-        result = {
-          service,
-          apiKey: (found.value as AwsCredentialValue).accessKeyId,
-          baseUrl: baseUrlFor("aws", { region }, overrides),
-          headers: {},
-          source: found.source,
-          region,
-        };
-      } else {
-        const value = found.value as string;
-        const config = found.config as StoredServiceConfig<typeof service>;
-        const baseUrl = baseUrlFor(service, config, overrides);
-        if (service === "custom") await checkCustomBaseUrl(baseUrl);
-        result = {
-          service,
-          apiKey: value,
-          baseUrl,
-          headers: authHeadersFor(service, value, config),
-          source: found.source,
-        };
-      }
+      const { apiKey, baseUrl, headers, source, region } = await resolver.answer(found);
       handOut(found); // counted only once the answer is complete
-      return result;
+      return { service, apiKey, baseUrl, headers, source, ...(region ? { region } : {}) };
     },
 
     async getAWSCredentials(userId: string): Promise<AWSCredentials> {

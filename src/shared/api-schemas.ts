@@ -191,6 +191,39 @@ export const tokenInfoSchema = z.object({
 export const createdTokenSchema = z.object({ token: z.string(), accessToken: tokenInfoSchema });
 export const tokenListSchema = z.object({ tokens: z.array(tokenInfoSchema) });
 
+/** A user id as a service token names it (`?userId=`, or `userId` in a batch). */
+export const userIdSchema = z.string().min(1, "is required").max(200).refine(isOneLine, { message: CONTROL_CHARS_MESSAGE });
+export const resolveQuerySchema = z.object({ userId: userIdSchema.optional() });
+/** A batch names each service once or more (answered once); a few more than there are services is plenty. */
+export const resolveBodySchema = z.strictObject({
+  userId: userIdSchema.optional(),
+  services: z.array(serviceIdSchema).min(1, "name at least one service").max(SERVICE_IDS.length * 2),
+});
+
+/** What a hand-out over HTTP answers: the library's getServiceConfig, plus the key's id and, for aws, the credentials. */
+export const resolvedKeySchema = z.object({
+  service: serviceIdSchema,
+  apiKey: z.string(),
+  baseUrl: z.string(),
+  headers: z.record(z.string(), z.string()),
+  source: z.enum(["user", "team", "env"]),
+  /** The stored key handed out; null for the environment's. */
+  keyId: z.string().nullable(),
+  teamId: z.string().optional(),
+  region: z.string().optional(),
+  credentials: z.object({ accessKeyId: z.string(), secretAccessKey: z.string(), sessionToken: z.string().optional() }).optional(),
+});
+export const resolveResultsSchema = z.object({ results: z.record(z.string(), resolvedKeySchema.nullable()) });
+
+/** Who a bearer token is (`GET /api/whoami`): what the CLI shows after `login`. */
+export const whoamiSchema = z.object({
+  tokenId: z.string(),
+  kind: z.enum(["personal", "service"]),
+  userId: z.string().nullable(),
+  name: z.string(),
+  scopes: z.array(tokenScopeSchema),
+});
+
 export const errorBodySchema = z.object({
   error: z.object({
     code: z.string(),
@@ -215,4 +248,7 @@ export type ErrorBody = z.infer<typeof errorBodySchema>;
 export type TokenScope = z.infer<typeof tokenScopeSchema>;
 export type CreateTokenBody = z.infer<typeof createTokenBodySchema>;
 export type TokenInfo = z.infer<typeof tokenInfoSchema>;
+export type ResolveBody = z.infer<typeof resolveBodySchema>;
+export type ResolvedKeyAnswer = z.infer<typeof resolvedKeySchema>;
+export type Whoami = z.infer<typeof whoamiSchema>;
 export type CreatedToken = z.infer<typeof createdTokenSchema>;

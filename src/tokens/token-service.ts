@@ -11,7 +11,7 @@ import type { AccessTokenRow } from "../db/schema.js";
 import { AppError, notFound } from "../platform/errors.js";
 import { futureExpiry } from "../platform/future-expiry.js";
 import type { Logger } from "../platform/logger.js";
-import type { CreateTokenBody, CreatedToken, TokenInfo, TokenScope } from "../shared/api-schemas.js";
+import type { CreateTokenBody, CreatedToken, TokenInfo, TokenScope, Whoami } from "../shared/api-schemas.js";
 import { generateToken, hashToken, isTokenShaped, tokenPrefix } from "./token-secret.js";
 import type { TokenStore } from "./token-store.js";
 
@@ -115,10 +115,17 @@ export function createTokenService(deps: TokenServiceDeps) {
       return {
         type: "token",
         tokenId: row.id,
+        name: row.name,
         kind: row.kind as "personal" | "service",
         userId: row.user_id,
         scopes: JSON.parse(row.scopes) as TokenScope[],
       };
+    },
+
+    /** The token a bearer request came with, described (`GET /api/whoami`); a session is not a token. */
+    whoami(actor: Actor): Whoami {
+      if (actor.type !== "token") throw new AppError("UNAUTHORIZED", "Send an access token: Authorization: Bearer kh_…");
+      return { tokenId: actor.tokenId, kind: actor.kind, userId: actor.userId, name: actor.name, scopes: [...actor.scopes] };
     },
 
     /** Writes the batched last-use times; stops the timer. */

@@ -18,6 +18,8 @@ export interface KeyUse {
   keyId: string;
   owner: OwnerRef;
   service: string;
+  /** Who asked, when it was an access token (`token:<id>`): counted per consumer too. */
+  consumer?: string;
 }
 
 export interface UsageRecorder {
@@ -43,6 +45,17 @@ type UseBuffer = Map<string, KeyUseCounts>;
 
 const CLOSE_ATTEMPTS = 3;
 
+function addTo(map: Map<string, number>, day: string, n: number): void {
+  map.set(day, (map.get(day) ?? 0) + n);
+}
+
+function consumerDays(use: KeyUseCounts, consumer: string): Map<string, number> {
+  const byConsumer = (use.byConsumer ??= new Map<string, Map<string, number>>());
+  let days = byConsumer.get(consumer);
+  if (!days) byConsumer.set(consumer, (days = new Map<string, number>()));
+  return days;
+}
+
 /** Adds `from` into `into` (used to give a failed batch back to the buffer). */
 function mergeInto(into: UseBuffer, from: UseBuffer): void {
   for (const [keyId, use] of from) {
@@ -53,7 +66,10 @@ function mergeInto(into: UseBuffer, from: UseBuffer): void {
     }
     current.count += use.count;
     current.lastUsedMs = Math.max(current.lastUsedMs, use.lastUsedMs);
-    for (const [day, n] of use.byDay) current.byDay.set(day, (current.byDay.get(day) ?? 0) + n);
+    for (const [day, n] of use.byDay) addTo(current.byDay, day, n);
+    for (const [consumer, days] of use.byConsumer ?? []) {
+      for (const [day, n] of days) addTo(consumerDays(current, consumer), day, n);
+    }
   }
 }
 
@@ -117,7 +133,7 @@ export function createUsageRecorder(deps: UsageRecorderDeps): UsageRecorder {
   timer?.unref();
 
   return {
-    record({ keyId, owner, service }: KeyUse): void {
+    record({ keyId, owner, service, consumer }: KeyUse): void {
       if (closed) return;
       const ms = now().getTime();
       const day = dayOf(ms);
@@ -128,7 +144,8 @@ export function createUsageRecorder(deps: UsageRecorderDeps): UsageRecorder {
       }
       use.count++;
       if (ms > use.lastUsedMs) use.lastUsedMs = ms;
-      use.byDay.set(day, (use.byDay.get(day) ?? 0) + 1);
+      addTo(use.byDay, day, 1);
+      if (consumer !== undefined) addTo(consumerDays(use, consumer), day, 1);
       pending++;
     },
 

@@ -1,6 +1,6 @@
 /**
- * Writes one batch of buffered hand-out counts: the api_keys counters and the usage_daily rows,
- * in one transaction (they move together or not at all), in two statements per chunk whatever
+ * Writes one batch of buffered hand-out counts: the api_keys counters, the usage_daily rows and
+ * the usage_by_consumer rows of hand-outs through a token, in one transaction (they move together or not at all), in two statements per chunk whatever
  * the number of keys. Each statement takes the whole chunk as ONE parameter set of fixed shape —
  * a JSON array read with json_each on SQLite, parallel arrays read with unnest on PostgreSQL —
  * so its SQL text never changes: prepared once, no per-key statement, no parameter limit, and
@@ -19,6 +19,8 @@ export interface KeyUseCounts {
   lastUsedMs: number;
   /** YYYY-MM-DD (UTC) → uses that day. */
   byDay: Map<string, number>;
+  /** Uses through an access token: consumer (`token:<id>`) → day → uses. Absent when none. */
+  byConsumer?: Map<string, Map<string, number>>;
 }
 
 /** Keys per statement: bounds one statement's parameter text (~100 bytes a key), not its count. */
@@ -45,6 +47,16 @@ const PG_DAILY =
   "insert into usage_daily (key_id, owner_type, owner_id, service, day, count) " +
   "select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[]) " +
   "on conflict (key_id, day) do update set count = usage_daily.count + excluded.count";
+
+const SQLITE_CONSUMERS =
+  "insert into usage_by_consumer (key_id, consumer, day, count) " +
+  "select json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]') " +
+  "from json_each(?) where true " +
+  "on conflict (key_id, consumer, day) do update set count = usage_by_consumer.count + excluded.count";
+const PG_CONSUMERS =
+  "insert into usage_by_consumer (key_id, consumer, day, count) " +
+  "select * from unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) " +
+  "on conflict (key_id, consumer, day) do update set count = usage_by_consumer.count + excluded.count";
 
 type Row = [keyId: string, ownerType: string, ownerId: string, service: string, day: string, count: number];
 
@@ -73,6 +85,11 @@ export async function writeUsageBatch(
       await run(trx, postgres ? PG_COUNTERS : SQLITE_COUNTERS, parameters(postgres, counters, 3));
       const daily: Row[] = part.flatMap(([id, u]) => [...u.byDay].map(([day, n]): Row => [id, u.ownerType, u.ownerId, u.service, day, n]));
       await run(trx, postgres ? PG_DAILY : SQLITE_DAILY, parameters(postgres, daily, 6));
+      // Only hand-outs through a token have a consumer row: the library's path writes nothing more.
+      const consumers = part.flatMap(([id, u]) =>
+        [...(u.byConsumer ?? [])].flatMap(([consumer, days]) => [...days].map(([day, n]) => [id, consumer, day, n])),
+      );
+      if (consumers.length > 0) await run(trx, postgres ? PG_CONSUMERS : SQLITE_CONSUMERS, parameters(postgres, consumers, 4));
     }
   });
 }

@@ -37,7 +37,7 @@ describe("authorize(actor, action, resource)", () => {
   }
 
   it("a personal token: its user's keys, only within its scopes; the refusal names the scope", () => {
-    const token: Actor = { type: "token", tokenId: "tok_1", kind: "personal", userId: alice.id, scopes: ["keys:read", "resolve"] };
+    const token: Actor = { type: "token", tokenId: "tok_1", name: "ci", kind: "personal", userId: alice.id, scopes: ["keys:read", "resolve"] };
     const allowed = new Set<Action>(["key.list", "key.read", "key.use"]);
     for (const action of ACTIONS) expect({ action, allowed: isAllowed(token, action, { owner: alice }) }).toEqual({ action, allowed: allowed.has(action) });
     for (const action of ACTIONS) expect(isAllowed(token, action, { owner: bob })).toBe(false);
@@ -48,7 +48,7 @@ describe("authorize(actor, action, resource)", () => {
   });
 
   it("a service token with resolve: hand-outs for any user, nothing else", () => {
-    const service: Actor = { type: "token", tokenId: "tok_2", kind: "service", userId: null, scopes: ["keys:read", "keys:write", "keys:reveal", "resolve"] };
+    const service: Actor = { type: "token", tokenId: "tok_2", name: "app", kind: "service", userId: null, scopes: ["keys:read", "keys:write", "keys:reveal", "resolve"] };
     for (const action of ACTIONS) {
       expect({ action, alice: isAllowed(service, action, { owner: alice }), bob: isAllowed(service, action, { owner: bob }) }).toEqual({
         action,

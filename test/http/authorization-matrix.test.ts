@@ -1,17 +1,24 @@
 /**
- * Every /api/api-keys route × { anonymous, another signed-in user, the owner }:
- * 401 / 404 (or the other user's own, empty data) / success — and nothing of the owner's key
- * (id, secret, mask, name) in any answer the first two get.
+ * Every /api/api-keys route × { anonymous, another signed-in user, the owner } with a session,
+ * and × the bearer columns { no token, a revoked token, an expired token, a token without the
+ * route's scope, another user's token, a service token, the owner's token with just that scope }:
+ * 401 / 404 (or the other user's own, empty data) / 403 naming the scope / success — and nothing
+ * of the owner's key (id, secret, mask, name) in any answer a caller other than the owner gets.
+ * Bearer requests carry no Origin and no cookie, as a script's would.
  *
  * No test depends on another's leftovers: the owner's requests change the key (PUT, test,
  * DELETE) or the owner's list (POST), so each owner test has an owner and key of its own; the
  * other user's POST fills their list, so each other-user test has a fresh other user. The
- * anonymous and other-user tests share one owner's key, which each asserts untouched.
+ * anonymous and other-user tests share one owner's key, which each asserts untouched. The
+ * revoked, expired and service tokens are made once, against that shared owner; the expired one
+ * is live until the server clock (`now`) is moved past its expiry, before any test runs.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { inspectRoutes } from "hono/dev";
 import { describeEachDatabase } from "../support/databases.js";
 import { fakeBaseUrlOverrides, startFakeProvider, type FakeProvider } from "../support/fake-provider.js";
+import type { TokenScope } from "../../src/shared/api-schemas.js";
+import { ALL_SCOPES, bearerHeader, insertServiceToken, TOKEN_UNAUTHORIZED } from "../support/tokens.js";
 import {
   createHttpApp,
   expectError,
@@ -23,11 +30,31 @@ import {
   type SignedUpUser,
 } from "../support/http-app.js";
 
-type Actor = "anonymous" | "other" | "owner";
+type Actor =
+  | "anonymous"
+  | "other"
+  | "owner"
+  | "no token"
+  | "revoked token"
+  | "expired token"
+  | "token without the scope"
+  | "other user's token"
+  | "service token"
+  | "owner's token";
+
+/** A session cookie, or a bearer token (then no Origin, as from a script), or nothing at all. */
+interface Caller {
+  cookie?: string;
+  bearer?: string;
+  /** No Origin header even without a bearer: a script that sends nothing. */
+  script?: boolean;
+}
 
 interface Route {
   name: string;
-  send(cookie: string | undefined): Promise<Response>;
+  /** The one scope a token needs here. */
+  scope: TokenScope;
+  send(as: Caller): Promise<Response>;
   /** What the other user gets when it is not a 404. */
   other?: (res: Response) => Promise<void>;
   owner: (res: Response) => Promise<void>;
@@ -37,6 +64,7 @@ interface Route {
 const OWNER_SECRET = "sk-proj-valid-OwnersVerySecretValue0123456789";
 const OWNER_NAME = "Owner's production key";
 const OWNER_MASK = `sk-…${OWNER_SECRET.slice(-4)}`;
+const SERVICE_REFUSED = { code: "FORBIDDEN", message: "You are not allowed to do that" };
 
 describeEachDatabase("authorization matrix /api/api-keys", (dialect) => {
   let fake: FakeProvider;
@@ -46,23 +74,38 @@ describeEachDatabase("authorization matrix /api/api-keys", (dialect) => {
   let keyId: string;
   let shared: { owner: SignedUpUser; keyId: string };
   let ip = 0;
+  /** Added to the real time to make the server clock: moved forward once to expire a token. */
+  let clockOffsetMs = 0;
+  const tokens = { revoked: "", expired: "", service: "" };
 
   // Each sign-up from its own address (X-Forwarded-For is trusted below): ~20 sign-ups per
   // database would pass the per-IP sign-up limit otherwise.
   const signUp = () => h.signUp(undefined, { headers: { "x-forwarded-for": `198.51.100.${++ip}` } });
   async function ownerWithKey() {
     const user = await signUp();
-    const key = await jsonOf(await send("POST", "/api/api-keys", user.cookie, { body: { name: OWNER_NAME, service: "openai", value: OWNER_SECRET } }), 201);
+    const key = await jsonOf(await send("POST", "/api/api-keys", { cookie: user.cookie }, { body: { name: OWNER_NAME, service: "openai", value: OWNER_SECRET } }), 201);
     return { owner: user, keyId: key.id as string };
   }
 
-  const send = (method: string, path: string, cookie: string | undefined, opts: RequestOptions = {}) =>
-    h.request(method, path, { cookie, ...opts });
+  const send = (method: string, path: string, as: Caller, opts: RequestOptions = {}) =>
+    h.request(method, path, {
+      cookie: as.cookie,
+      origin: as.bearer !== undefined || as.script ? null : undefined,
+      ...opts,
+      headers: { ...(as.bearer !== undefined ? bearerHeader(as.bearer) : {}), ...opts.headers },
+    });
+
+  async function makeToken(user: SignedUpUser, scopes: readonly TokenScope[], expiresAt?: string) {
+    const body = { name: `matrix ${scopes.join(" ")}`, scopes, ...(expiresAt ? { expiresAt } : {}) };
+    const created = await jsonOf(await send("POST", "/api/tokens", { cookie: user.cookie }, { body }), 201);
+    return { id: created.accessToken.id as string, token: created.token as string };
+  }
 
   const routes: Route[] = [
     {
       name: "GET /api/api-keys",
-      send: (cookie) => send("GET", "/api/api-keys", cookie),
+      scope: "keys:read",
+      send: (as) => send("GET", "/api/api-keys", as),
       other: async (res) => expect(await jsonOf(res, 200)).toEqual({ apiKeys: [], nextCursor: null }),
       owner: async (res) => {
         const body = await jsonOf(res, 200);
@@ -71,13 +114,15 @@ describeEachDatabase("authorization matrix /api/api-keys", (dialect) => {
     },
     {
       name: "GET /api/api-keys?service=openai",
-      send: (cookie) => send("GET", "/api/api-keys?service=openai", cookie),
+      scope: "keys:read",
+      send: (as) => send("GET", "/api/api-keys?service=openai", as),
       other: async (res) => expect(await jsonOf(res, 200)).toEqual({ apiKeys: [], nextCursor: null }),
       owner: async (res) => expect((await jsonOf(res, 200)).apiKeys).toHaveLength(1),
     },
     {
       name: "GET /api/api-keys/stats",
-      send: (cookie) => send("GET", "/api/api-keys/stats", cookie),
+      scope: "keys:read",
+      send: (as) => send("GET", "/api/api-keys/stats", as),
       other: async (res) => {
         const body = await jsonOf(res, 200);
         expect(body).toMatchObject({ total: 0, active: 0, inactive: 0, expired: 0, expiringSoon: 0, totalUsage: 0, byService: {} });
@@ -89,14 +134,16 @@ describeEachDatabase("authorization matrix /api/api-keys", (dialect) => {
     },
     {
       name: "POST /api/api-keys",
+      scope: "keys:write",
       // Creating is always into one's own store: the other user gets their own key, not the owner's.
-      send: (cookie) => send("POST", "/api/api-keys", cookie, { body: { name: "mine", service: "anthropic", value: "sk-ant-api03-someoneelses0123456789" } }),
+      send: (as) => send("POST", "/api/api-keys", as, { body: { name: "mine", service: "anthropic", value: "sk-ant-api03-someoneelses0123456789" } }),
       other: async (res) => expect(await jsonOf(res, 201)).toMatchObject({ name: "mine", service: "anthropic" }),
       owner: async (res) => expect(await jsonOf(res, 201)).toMatchObject({ name: "mine", service: "anthropic" }),
     },
     {
       name: "GET /api/api-keys/:id",
-      send: (cookie) => send("GET", `/api/api-keys/${keyId}`, cookie),
+      scope: "keys:read",
+      send: (as) => send("GET", `/api/api-keys/${keyId}`, as),
       owner: async (res) => {
         const body = await jsonOf(res, 200);
         expect(body).toMatchObject({ id: keyId, name: OWNER_NAME, maskedValue: OWNER_MASK });
@@ -105,22 +152,26 @@ describeEachDatabase("authorization matrix /api/api-keys", (dialect) => {
     },
     {
       name: "GET /api/api-keys/:id?includeValue=true",
-      send: (cookie) => send("GET", `/api/api-keys/${keyId}?includeValue=true`, cookie),
+      scope: "keys:reveal",
+      send: (as) => send("GET", `/api/api-keys/${keyId}?includeValue=true`, as),
       owner: async (res) => expect(await jsonOf(res, 200)).toMatchObject({ id: keyId, value: OWNER_SECRET }),
     },
     {
       name: "PUT /api/api-keys/:id",
-      send: (cookie) => send("PUT", `/api/api-keys/${keyId}`, cookie, { body: { description: "changed", isActive: true } }),
+      scope: "keys:write",
+      send: (as) => send("PUT", `/api/api-keys/${keyId}`, as, { body: { description: "changed", isActive: true } }),
       owner: async (res) => expect(await jsonOf(res, 200)).toMatchObject({ id: keyId, description: "changed" }),
     },
     {
       name: "POST /api/api-keys/test { keyId }",
-      send: (cookie) => send("POST", "/api/api-keys/test", cookie, { body: { keyId } }),
+      scope: "keys:write",
+      send: (as) => send("POST", "/api/api-keys/test", as, { body: { keyId } }),
       owner: async (res) => expect(await jsonOf(res, 200)).toMatchObject({ keyId, success: true, status: "valid" }),
     },
     {
       name: "DELETE /api/api-keys/:id",
-      send: (cookie) => send("DELETE", `/api/api-keys/${keyId}`, cookie),
+      scope: "keys:write",
+      send: (as) => send("DELETE", `/api/api-keys/${keyId}`, as),
       owner: async (res) => {
         expect(res.status).toBe(204);
         expect(await res.text()).toBe("");
@@ -133,37 +184,97 @@ describeEachDatabase("authorization matrix /api/api-keys", (dialect) => {
   }
 
   async function ownerKeyIsUntouched() {
-    const body = await jsonOf(await send("GET", `/api/api-keys/${keyId}?includeValue=true`, owner.cookie), 200);
+    const body = await jsonOf(await send("GET", `/api/api-keys/${keyId}?includeValue=true`, { cookie: owner.cookie }), 200);
     expect(body).toMatchObject({ id: keyId, name: OWNER_NAME, value: OWNER_SECRET, isActive: true, description: null, lastTestedAt: null });
   }
 
   beforeAll(async () => {
     fake = await startFakeProvider();
-    h = await createHttpApp(dialect, { env: { KEYHAVEN_OPENAI_BASE_URL: fakeBaseUrlOverrides(fake.url).openai, KEYHAVEN_TRUST_PROXY: "true" } });
+    h = await createHttpApp(dialect, {
+      env: { KEYHAVEN_OPENAI_BASE_URL: fakeBaseUrlOverrides(fake.url).openai, KEYHAVEN_TRUST_PROXY: "true" },
+      now: () => new Date(Date.now() + clockOffsetMs),
+    });
     shared = await ownerWithKey();
+    const list = (bearer: string) => send("GET", "/api/api-keys", { bearer });
+
+    // Each of these worked before it was revoked or expired: the refusal is the revocation's or the expiry's.
+    const revoked = await makeToken(shared.owner, ALL_SCOPES);
+    expect((await list(revoked.token)).status).toBe(200);
+    expect((await send("DELETE", `/api/tokens/${revoked.id}`, { cookie: shared.owner.cookie })).status).toBe(204);
+    tokens.revoked = revoked.token;
+
+    const expired = await makeToken(shared.owner, ALL_SCOPES, new Date(Date.now() + 60_000).toISOString());
+    expect((await list(expired.token)).status).toBe(200);
+    clockOffsetMs = 2 * 60_000;
+    tokens.expired = expired.token;
+
+    // A live service token with every scope: its refusals are for what it is, not for a missing scope.
+    tokens.service = (await insertServiceToken(h.runtime, { createdBy: shared.owner.id, scopes: ALL_SCOPES })).token;
+    expect(await h.runtime.tokens.verify(tokens.service)).toMatchObject({ type: "token", kind: "service", userId: null });
   });
   afterAll(async () => {
     await h?.close();
     await fake?.close();
   });
 
-  const actors: Actor[] = ["anonymous", "other", "owner"];
+  /** Who sends the request, made fresh where the request may change what it reaches. */
+  async function callerFor(actor: Actor, route: Route): Promise<Caller> {
+    switch (actor) {
+      case "anonymous":
+        return {};
+      case "no token":
+        return { script: true };
+      case "other":
+        return { cookie: other.cookie };
+      case "owner":
+        return { cookie: owner.cookie };
+      case "revoked token":
+        return { bearer: tokens.revoked };
+      case "expired token":
+        return { bearer: tokens.expired };
+      case "service token":
+        return { bearer: tokens.service };
+      case "token without the scope":
+        return { bearer: (await makeToken(owner, ALL_SCOPES.filter((s) => s !== route.scope))).token };
+      case "other user's token":
+        return { bearer: (await makeToken(other, ALL_SCOPES)).token };
+      case "owner's token":
+        return { bearer: (await makeToken(owner, [route.scope])).token };
+    }
+  }
+
+  const actors: Actor[] = [
+    "anonymous",
+    "other",
+    "owner",
+    "no token",
+    "revoked token",
+    "expired token",
+    "token without the scope",
+    "other user's token",
+    "service token",
+    "owner's token",
+  ];
+  const ownsTheKey = (actor: Actor) => actor === "owner" || actor === "owner's token";
+  const isOtherUser = (actor: Actor) => actor === "other" || actor === "other user's token";
   for (const actor of actors) {
     describe(actor, () => {
       beforeEach(async () => {
-        ({ owner, keyId } = actor === "owner" ? await ownerWithKey() : shared);
-        if (actor === "other") other = await signUp();
+        ({ owner, keyId } = ownsTheKey(actor) ? await ownerWithKey() : shared);
+        if (isOtherUser(actor)) other = await signUp();
       });
       for (const route of routes) {
         it(route.name, async () => {
-          const cookie = actor === "anonymous" ? undefined : actor === "other" ? other.cookie : owner.cookie;
-          const res = await route.send(cookie);
-          if (actor === "owner") return route.owner(res);
+          const res = await route.send(await callerFor(actor, route));
+          if (ownsTheKey(actor)) return route.owner(res);
 
           const text = await res.clone().text();
           expectNothingOfTheOwnersKey(text);
           expectNothingOfTheOwnersKey(JSON.stringify([...res.headers.entries()]));
-          if (actor === "anonymous") await expectError(res, 401, UNAUTHORIZED);
+          if (actor === "anonymous" || actor === "no token") await expectError(res, 401, UNAUTHORIZED);
+          else if (actor === "revoked token" || actor === "expired token") await expectError(res, 401, TOKEN_UNAUTHORIZED);
+          else if (actor === "token without the scope") await expectError(res, 403, { code: "FORBIDDEN", message: `This token lacks the ${route.scope} scope` });
+          else if (actor === "service token") await expectError(res, 403, SERVICE_REFUSED);
           else if (route.other) await route.other(res);
           else await expectError(res, 404, KEY_NOT_FOUND);
           await ownerKeyIsUntouched();

@@ -1,14 +1,23 @@
 /**
  * Resolution order of apiKeyProvider on real storage: the user's default key, else the most
- * recently updated usable one, else the environment, else undefined.
+ * recently updated usable one, else the environment, else undefined. Every case runs twice:
+ * through the library, and through `/api/resolve` with a service token (http-provider.ts),
+ * so the two answer the same on the same data.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "../../src/platform/errors.js";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases.js";
 import { HOUR, keys, manualClock, newUserId, providerOf, userOwner } from "./fixtures.js";
 import { actorFor } from "../support/actors.js";
+import { httpProviderOf } from "./http-provider.js";
+
+const VIA = ["library", "http"] as const;
 
 describeEachDatabase("apiKeyProvider resolution", (dialect) => {
+  for (const via of VIA) describe(`through the ${via}`, () => resolutionCases(dialect, via));
+});
+
+function resolutionCases(dialect: Parameters<typeof createTestDatabase>[0], via: (typeof VIA)[number]) {
   let db: TestDatabase;
   beforeAll(() => {
     db = createTestDatabase(dialect);
@@ -26,7 +35,7 @@ describeEachDatabase("apiKeyProvider resolution", (dialect) => {
     const clock = manualClock(start);
     const rt = await db.runtime(env, { now: clock.now });
     opened.push(rt);
-    return { rt, clock, provider: providerOf(rt) };
+    return { rt, clock, provider: via === "library" ? providerOf(rt) : await httpProviderOf(rt) };
   }
 
   describe("the user's keys", () => {
@@ -192,10 +201,15 @@ describeEachDatabase("apiKeyProvider resolution", (dialect) => {
     it("an unknown or empty user id falls back like a user without keys", async () => {
       const { provider } = await open({ OPENAI_API_KEY: "sk-env-fallback" });
       expect(await provider.getOpenAIApiKey("no-such-user")).toBe("sk-env-fallback");
-      expect(await provider.getOpenAIApiKey("")).toBe("sk-env-fallback");
-      expect(await provider.getOpenAIApiKey(undefined as unknown as string)).toBe("sk-env-fallback");
       const none = await open();
       expect(await none.provider.getOpenAIApiKey("no-such-user")).toBeUndefined();
+      if (via === "http") {
+        // Over HTTP a service token must name a user: an empty one is a 400, not "nobody".
+        await expect(provider.getOpenAIApiKey("")).rejects.toMatchObject({ code: "VALIDATION_ERROR" });
+        return;
+      }
+      expect(await provider.getOpenAIApiKey("")).toBe("sk-env-fallback");
+      expect(await provider.getOpenAIApiKey(undefined as unknown as string)).toBe("sk-env-fallback");
       expect(await none.provider.getAWSCredentials("")).toEqual({ region: "us-east-1", source: "none" });
     });
   });
@@ -360,4 +374,4 @@ describeEachDatabase("apiKeyProvider resolution", (dialect) => {
       expect("sessionToken" in got).toBe(false);
     });
   });
-});
+}
