@@ -11,6 +11,7 @@ import { CLI_EXIT } from "../../src/cli/client/cli-error.js";
 import { fakeKey } from "../support/fake-provider.js";
 import { anthropicKey, openaiKey, type SignedUpUser } from "../support/http-app.js";
 import { expectStartupFailure as expectOneLineFailure, killAll, removeTempDirs, tempDir } from "../startup/run-cli.js";
+import { createServiceToken } from "../support/service-token.js";
 import { kh, startKh, startCliServer, type CliServer } from "./cli-server.js";
 
 const CHILD = fileURLToPath(new URL("./fixtures/child.mjs", import.meta.url));
@@ -78,6 +79,38 @@ describe.concurrent("keyhaven get", () => {
     const { token } = await s.makeToken(ada, ["keys:read"]);
     const r = await kh(["get", "openai"], { env: { KEYHAVEN_URL: s.url, KEYHAVEN_TOKEN: token } });
     expectOneLineFailure(r, CLI_EXIT.FORBIDDEN, "resolve");
+  });
+});
+
+describe.concurrent("with a service token", () => {
+  let service: Record<string, string>;
+  beforeAll(async () => {
+    const { token } = await createServiceToken(s.h.runtime, ["resolve"], "backend");
+    service = { KEYHAVEN_URL: s.url, KEYHAVEN_TOKEN: token };
+  });
+
+  it("get --user names the user", async () => {
+    const r = await kh(["get", "anthropic", "--user", ada.id], { env: service });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`${ANTHROPIC}\n`);
+  });
+
+  it("run takes the user from KEYHAVEN_USER_ID", async () => {
+    const out = path.join(tempDir("keyhaven-child-"), "env.json");
+    const r = await kh(["run", "--only", "openai", "--", process.execPath, CHILD, "env", out], { env: { ...service, KEYHAVEN_USER_ID: ada.id } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(fs.readFileSync(out, "utf8")).OPENAI_API_KEY).toBe(OPENAI);
+  });
+
+  it("without a user: the server's message, exit 1; with an unknown user: exit 4", async () => {
+    const [none, unknown] = await Promise.all([kh(["get", "openai"], { env: service }), kh(["get", "openai", "--user", "usr_nobody"], { env: service })]);
+    expectOneLineFailure(none, CLI_EXIT.GENERAL, "keyhaven: A service token must name the user: userId is required");
+    expectOneLineFailure(unknown, CLI_EXIT.NOT_FOUND, "keyhaven: no usable openai key for user usr_nobody");
+  });
+
+  it("a personal token naming another user: the server's refusal, exit 6", async () => {
+    const r = await kh(["get", "openai", "--user", "usr_someone_else"], { env });
+    expectOneLineFailure(r, CLI_EXIT.FORBIDDEN, "A personal token resolves its own user's keys only");
   });
 });
 

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI_EXIT } from "../../src/cli/client/cli-error.js";
 import type { SignedUpUser } from "../support/http-app.js";
 import { expectStartupFailure as expectOneLineFailure, freePort, killAll, removeTempDirs, tempDir } from "../startup/run-cli.js";
+import { createServiceToken } from "../support/service-token.js";
 import { kh, startCliServer, type CliServer } from "./cli-server.js";
 
 let s: CliServer;
@@ -41,6 +42,13 @@ describe.concurrent("keyhaven login", () => {
     const list = await kh(["keys", "list", "--json"], { configHome });
     expect(list.code, list.stderr).toBe(0);
     expect(JSON.parse(list.stdout)).toEqual([]);
+  });
+
+  it("says when the token is a service token", async () => {
+    const { token } = await createServiceToken(s.h.runtime, ["resolve"], "backend");
+    const r = await kh(["login", "--url", s.url], { input: `${token}\n` });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`logged in to ${s.url} with service token "backend" (scopes: resolve)`);
   });
 
   it("takes --token too", async () => {

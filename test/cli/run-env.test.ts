@@ -3,11 +3,12 @@ import { describe, expect, it } from "vitest";
 import { awsLines, parseOnly, runServices, runVariables } from "../../src/cli/client/run-env.js";
 import type { ResolvedKey } from "../../src/cli/client/api-client.js";
 import { CliError } from "../../src/cli/client/cli-error.js";
+import type { ServiceId } from "../../src/shared/service-ids.js";
 
-const resolved = (service: string, apiKey: string, extra: Partial<ResolvedKey> = {}): ResolvedKey => ({
+const resolved = (service: ServiceId, apiKey: string, extra: Partial<ResolvedKey> = {}): ResolvedKey => ({
   service,
   apiKey,
-  baseUrl: null,
+  baseUrl: "https://api.example.com",
   headers: {},
   source: "user",
   keyId: "key_x",

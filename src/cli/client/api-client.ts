@@ -4,31 +4,14 @@
  * server's message names the missing scope), 404 → 4, no connection → 5, the rest → 1.
  * Nothing here ever puts a token or a key value into a message.
  */
-import type { ApiKey, ApiKeyList, AwsValue, CreateKeyBody, TestResult } from "../../shared/api-schemas.js";
+import type { ApiKey, ApiKeyList, CreateKeyBody, ResolvedKeyAnswer, TestResult, Whoami } from "../../shared/api-schemas.js";
 import { CLI_EXIT, CliError, TOKEN_REFUSED } from "./cli-error.js";
 import type { Login } from "./config-file.js";
 import { withSpinner } from "./progress.js";
 
-/** One key handed out by `/api/resolve`. */
-export interface ResolvedKey {
-  service: string;
-  apiKey: string;
-  baseUrl: string | null;
-  headers: Record<string, string>;
-  source: string;
-  keyId: string | null;
-  teamId?: string | null;
-  region?: string | null;
-  credentials?: AwsValue | null;
-}
-
-export interface WhoAmI {
-  tokenId: string;
-  kind: "personal" | "service";
-  userId: string | null;
-  name: string;
-  scopes: string[];
-}
+/** One key handed out by `/api/resolve` (aws: `credentials` and `region`). */
+export type ResolvedKey = ResolvedKeyAnswer;
+export type WhoAmI = Whoami;
 
 /** A refusal from the server: `status` and `code` let a command reword the ones it expects. */
 export class ApiError extends CliError {
