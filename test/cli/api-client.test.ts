@@ -30,6 +30,10 @@ beforeAll(async () => {
           res.writeHead(502, { "content-type": "text/html" });
           return res.end("<html>Bad gateway</html>");
         }
+        if (req.url === "/api/moved") {
+          res.writeHead(301, { location: "https://keys.example.com/api/moved" });
+          return res.end();
+        }
         if (req.url === "/api/limited") return json(429, { error: { code: "RATE_LIMITED", message: "Too many key tests" } }, { "retry-after": "42" });
         if (req.url === "/api/invalid") {
           return json(400, { error: { code: "VALIDATION_ERROR", message: "Invalid request", details: [{ path: "name", message: "is required" }] } });
@@ -71,6 +75,8 @@ describe("CLI API client", () => {
 
   it("says when the route is missing or the answer is not Keyhaven's", async () => {
     expect(await failure("/api/gone")).toMatchObject({ exitCode: CLI_EXIT.GENERAL, message: `${server.url} has no GET /api/gone: is the server up to date?` });
+    expect(await failure("/api/moved")).toMatchObject({ message: `${server.url} redirects to https://keys.example.com: log in with the server's final URL` });
+    expect(seen.filter((r) => r.url === "/api/moved")).toHaveLength(1);
     expect(await failure("/api/html")).toMatchObject({ exitCode: CLI_EXIT.GENERAL, message: `${server.url} answered 502 without a Keyhaven answer: is the server URL right?` });
   });
 

@@ -104,7 +104,11 @@ export function createApiClient(login: Login, opts: { fetch?: typeof fetch; spin
   const doFetch = opts.fetch ?? fetch;
   const base = login.url;
 
-  async function send(method: string, path: string, body: unknown): Promise<{ status: number; text: string; retryAfter: string | null }> {
+  async function send(
+    method: string,
+    path: string,
+    body: unknown,
+  ): Promise<{ status: number; text: string; retryAfter: string | null; location: string | null }> {
     const headers: Record<string, string> = { authorization: `Bearer ${login.token}`, accept: "application/json", "user-agent": "keyhaven-cli" };
     if (body !== undefined) headers["content-type"] = "application/json";
     try {
@@ -115,7 +119,7 @@ export function createApiClient(login: Login, opts: { fetch?: typeof fetch; spin
         redirect: "manual",
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
-      return { status: res.status, text: await res.text(), retryAfter: res.headers.get("retry-after") };
+      return { status: res.status, text: await res.text(), retryAfter: res.headers.get("retry-after"), location: res.headers.get("location") };
     } catch (err) {
       throw new CliError(`cannot reach ${base}: ${connectProblem(err)}`, CLI_EXIT.UNREACHABLE);
     }
@@ -123,8 +127,13 @@ export function createApiClient(login: Login, opts: { fetch?: typeof fetch; spin
 
   async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const work = send(method, path, body);
-    const { status, text, retryAfter } = opts.spinner === false ? await work : await withSpinner(`waiting for ${base}`, work);
+    const { status, text, retryAfter, location } = opts.spinner === false ? await work : await withSpinner(`waiting for ${base}`, work);
     if (status === 204) return undefined as T;
+    // Redirects are not followed, so the token never travels to a URL the user did not give.
+    if (status >= 300 && status < 400) {
+      const where = location && URL.canParse(location, base) ? ` to ${new URL(location, base).origin}` : "";
+      throw new ApiError(`${base} redirects${where}: log in with the server's final URL`, CLI_EXIT.GENERAL, status, "REDIRECT");
+    }
     let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : undefined;

@@ -19,6 +19,12 @@ $XDG_CONFIG_HOME/keyhaven/config.json (default ~/.config/keyhaven/), readable by
 KEYHAVEN_URL and KEYHAVEN_TOKEN, when set, win over the saved login in every command.
 `;
 
+/** http:// is fine on this machine (a local server, a tunnel); anywhere else it exposes the token. */
+function isPlainHttpToAnotherHost(url: string): boolean {
+  const { protocol, hostname } = new URL(url);
+  return protocol === "http:" && !["localhost", "127.0.0.1", "[::1]"].includes(hostname);
+}
+
 function describe(who: WhoAmI): string {
   const scopes = who.scopes.length ? who.scopes.join(", ") : "none";
   if (who.kind === "service") return `service token "${who.name}" (scopes: ${scopes})`;
@@ -47,6 +53,7 @@ export async function loginCommand(args: string[], env: Env = processEnv()): Pro
     throw err;
   }
   const file = saveLogin(env, { url, token });
+  if (isPlainHttpToAnotherHost(url)) process.stderr.write(`keyhaven: note: ${url} is plain http: the token travels unencrypted; prefer https\n`);
   process.stdout.write(`logged in to ${url} with ${describe(who)}\nsaved to ${file}\n`);
   // Otherwise the next command would quietly use another server or token than the one just checked.
   const overrides = [
