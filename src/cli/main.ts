@@ -8,6 +8,7 @@
  */
 import { StartupError } from "../platform/errors.js";
 import { CliError } from "./client/cli-error.js";
+import { exitQuietlyOnClosedPipe } from "./client/closed-pipe.js";
 
 const USAGE = `usage: keyhaven <command>
 
@@ -27,16 +28,26 @@ client commands (talk to a Keyhaven server with an access token):
 keyhaven <command> --help says more.
 `;
 
-const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
+type Command = (args: string[]) => Promise<void>;
+
+/** A client command: its output is often piped (`| head`), so a closed pipe ends it quietly. */
+const client =
+  (command: Command): Command =>
+  async (args) => {
+    exitQuietlyOnClosedPipe();
+    await command(args);
+  };
+
+const COMMANDS: Record<string, Command> = {
   serve: async () => (await import("./commands/serve.js")).serveCommand(),
   migrate: async () => (await import("./commands/migrate.js")).migrateCommand(),
   reseal: async () => (await import("./commands/reseal.js")).resealCommand(),
   "generate-key": async () => (await import("./commands/generate-key.js")).generateKeyCommand(),
-  login: async (args) => (await import("./commands/login.js")).loginCommand(args),
-  get: async (args) => (await import("./commands/get.js")).getCommand(args),
-  run: async (args) => (await import("./commands/run.js")).runCommand(args),
-  keys: async (args) => (await import("./commands/keys.js")).keysCommand(args),
-  "import-env": async (args) => (await import("./commands/import-env.js")).importEnvCommand(args),
+  login: client(async (args) => (await import("./commands/login.js")).loginCommand(args)),
+  get: client(async (args) => (await import("./commands/get.js")).getCommand(args)),
+  run: client(async (args) => (await import("./commands/run.js")).runCommand(args)),
+  keys: client(async (args) => (await import("./commands/keys.js")).keysCommand(args)),
+  "import-env": client(async (args) => (await import("./commands/import-env.js")).importEnvCommand(args)),
 };
 
 const HELP = new Set(["help", "--help", "-h"]);
