@@ -2,14 +2,19 @@
  * `keyhaven login` against a real server: the token is checked with GET /api/whoami before it
  * is saved 0600 in a 0700 directory under XDG_CONFIG_HOME; later commands use the saved login.
  */
+import { execFile, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI_EXIT } from "../../src/cli/client/cli-error.js";
 import type { SignedUpUser } from "../support/http-app.js";
-import { expectStartupFailure as expectOneLineFailure, freePort, killAll, removeTempDirs, tempDir } from "../startup/run-cli.js";
+import { cliEnv, ENTRY, expectStartupFailure as expectOneLineFailure, freePort, killAll, removeTempDirs, tempDir } from "../startup/run-cli.js";
 import { createServiceToken } from "../support/service-token.js";
 import { kh, startCliServer, type CliServer } from "./cli-server.js";
+
+const PTY_RUN = fileURLToPath(new URL("./fixtures/pty-run.py", import.meta.url));
+const hasPython = spawnSync("python3", ["-c", "import pty"]).status === 0;
 
 let s: CliServer;
 let ada: SignedUpUser;
@@ -42,6 +47,25 @@ describe.concurrent("keyhaven login", () => {
     const list = await kh(["keys", "list", "--json"], { configHome });
     expect(list.code, list.stderr).toBe(0);
     expect(JSON.parse(list.stdout)).toEqual([]);
+  });
+
+  // A terminal, through a pseudo-terminal driven by Python's pty module (skipped without python3).
+  it.skipIf(!hasPython)("on a terminal asks with hidden input: the token is never echoed", async () => {
+    const { token } = await s.makeToken(ada, ["keys:read"], "typed");
+    const configHome = tempDir("keyhaven-xdg-");
+    const r = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      execFile(
+        "python3",
+        [PTY_RUN, "Access token for", `${token}\r`, process.execPath, ENTRY, "login", "--url", s.url],
+        { env: cliEnv({ XDG_CONFIG_HOME: configHome }), timeout: 90_000 },
+        (err, stdout) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout }),
+      );
+    });
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toContain(`Access token for ${s.url}: `);
+    expect(r.out).toContain('logged in to');
+    expect(r.out).not.toContain(token);
+    expect(JSON.parse(fs.readFileSync(path.join(configHome, "keyhaven", "config.json"), "utf8")).token).toBe(token);
   });
 
   it("says when the token is a service token", async () => {
