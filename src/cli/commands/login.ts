@@ -25,6 +25,16 @@ function isPlainHttpToAnotherHost(url: string): boolean {
   return protocol === "http:" && !["localhost", "127.0.0.1", "[::1]"].includes(hostname);
 }
 
+/** `raw` as the normalized `url` when it names the same server, so a trailing slash is no difference. */
+function sameUrlOr(raw: string | undefined, url: string): string | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    return normalizeServerUrl(raw) === url ? url : raw;
+  } catch {
+    return raw;
+  }
+}
+
 function describe(who: WhoAmI): string {
   const scopes = who.scopes.length ? who.scopes.join(", ") : "none";
   if (who.kind === "service") return `service token "${who.name}" (scopes: ${scopes})`;
@@ -57,7 +67,7 @@ export async function loginCommand(args: string[], env: Env = processEnv()): Pro
   process.stdout.write(`logged in to ${url} with ${describe(who)}\nsaved to ${file}\n`);
   // Otherwise the next command would quietly use another server or token than the one just checked.
   const overrides = [
-    ["KEYHAVEN_URL", envValue(env, "KEYHAVEN_URL"), url],
+    ["KEYHAVEN_URL", sameUrlOr(envValue(env, "KEYHAVEN_URL"), url), url],
     ["KEYHAVEN_TOKEN", envValue(env, "KEYHAVEN_TOKEN"), token],
   ] as const;
   for (const [name, value, saved] of overrides) {
