@@ -27,12 +27,13 @@ export function stdinLines(input: NodeJS.ReadableStream = process.stdin): LineSo
 /** Hidden input on the terminal: raw mode, nothing echoed; Ctrl-C cancels with exit 130 like an interrupt. */
 export function promptHidden(prompt: string, input: NodeJS.ReadStream = process.stdin, output: NodeJS.WriteStream = process.stderr): Promise<string> {
   return new Promise((resolve, reject) => {
-    output.write(prompt);
     let value = "";
     const wasRaw = input.isRaw;
+    // Echo off before the prompt shows: whatever is typed (or pasted) after it is never echoed.
     input.setRawMode(true);
     input.setEncoding("utf8");
     input.resume();
+    output.write(prompt);
     const finish = (err?: Error) => {
       input.off("data", onData);
       input.setRawMode(wasRaw);
