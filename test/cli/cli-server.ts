@@ -22,7 +22,8 @@ export async function startCliServer(): Promise<CliServer> {
   const env = Object.fromEntries(
     Object.entries(fakeBaseUrlOverrides(fake.url)).map(([service, url]) => [`KEYHAVEN_${service.toUpperCase()}_BASE_URL`, url]),
   );
-  const h = await createHttpApp("sqlite", { env });
+  // A hanging provider answers in 2 s, not the default 10 s: long enough to show the spinner.
+  const h = await createHttpApp("sqlite", { env, app: { keyTester: { timeoutMs: 2_000 } } });
   let server: RunningServer;
   try {
     server = await listen(h.app, h.runtime, 0, "127.0.0.1");

@@ -157,6 +157,11 @@ describe.concurrent("keyhaven run", () => {
     expect(r.stderr).toBe("");
   });
 
+  it("takes the command without -- too: options end at the first word that is not one", async () => {
+    const r = await kh(["run", "--only", "openai", process.execPath, CHILD, "exit", "3"], { env });
+    expect(r.code, r.stderr).toBe(3);
+  });
+
   it("a command that does not exist: exit 127", async () => {
     const r = await kh(["run", "--", "keyhaven-no-such-command"], { env });
     expectOneLineFailure(r, CLI_EXIT.COMMAND_NOT_FOUND, "keyhaven: command not found: keyhaven-no-such-command");

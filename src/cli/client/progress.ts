@@ -18,7 +18,8 @@ export function progressLine(stream: NodeJS.WriteStream = process.stderr): Progr
   let shown = false;
   return {
     update(text) {
-      const width = Math.max(10, (stream.columns ?? 80) - 1);
+      // A terminal that reports no size (0 columns) gets the classic 80.
+      const width = Math.max(10, (stream.columns || 80) - 1);
       stream.write(`\r\x1b[2K${text.length > width ? text.slice(0, width - 1) + "…" : text}`);
       shown = true;
     },
