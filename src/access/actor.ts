@@ -5,14 +5,28 @@
  */
 import type { TokenScope } from "../shared/api-schemas.js";
 
+/** Where a request came from, for the audit log (never used to decide anything). */
+export interface RequestOrigin {
+  ip: string | null;
+  userAgent: string | null;
+}
+
 export type Actor =
-  /** A person signed in to the web app or the REST API with a session. */
-  | { type: "user"; userId: string }
+  /** A person signed in to the web app or the REST API with a session; `label` names them in the audit log. */
+  | { type: "user"; userId: string; label?: string; origin?: RequestOrigin }
   /**
    * A request carrying `Authorization: Bearer kh_…`. A personal token acts as its user within
    * its scopes; a service token (userId null) acts for an application.
    */
-  | { type: "token"; tokenId: string; name: string; kind: "personal" | "service"; userId: string | null; scopes: readonly TokenScope[] }
+  | {
+      type: "token";
+      tokenId: string;
+      name: string;
+      kind: "personal" | "service";
+      userId: string | null;
+      scopes: readonly TokenScope[];
+      origin?: RequestOrigin;
+    }
   /**
    * Trusted code of the operator: the library (`apiKeyProvider`) handing out a user's key to
    * the application it runs in, or a CLI command run on the server. `name` says which.
@@ -21,7 +35,12 @@ export type Actor =
 
 export type SystemActorName = "library" | "cli";
 
-export const userActor = (userId: string): Actor => ({ type: "user", userId });
+export const userActor = (userId: string, label?: string, origin?: RequestOrigin): Actor => ({
+  type: "user",
+  userId,
+  ...(label !== undefined ? { label } : {}),
+  ...(origin ? { origin } : {}),
+});
 
 /** The library's hand-out: the application asks for a user's key on that user's behalf. */
 export const LIBRARY_ACTOR: Actor = Object.freeze({ type: "system", name: "library" });

@@ -82,7 +82,6 @@ export async function createRuntime(config: Config, logger: Logger, opts: Runtim
       maxKeysPerOwner: config.maxKeysPerOwner,
       allowPrivateEndpoints: config.allowPrivateEndpoints,
       lookup: opts.lookup,
-      logger,
     });
 
     const usage = createUsageRecorder({ db: database.db, logger, intervalMs: config.usageFlushIntervalMs, now });

@@ -73,6 +73,41 @@ export interface UsageByConsumerTable {
   count: number;
 }
 
+export interface AuditEventsTable {
+  seq: number;
+  id: string;
+  at: string;
+  action: string;
+  actor_type: string;
+  actor_id: string;
+  actor_label: string;
+  target_type: string | null;
+  target_id: string | null;
+  target_label: string | null;
+  user_id: string | null;
+  team_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  /** JSON object; never a secret. */
+  details: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** One row (id 1): the chain's last sequence number and hash. */
+export interface AuditHeadTable {
+  id: number;
+  seq: number;
+  hash: string;
+}
+
+/** The head of what retention pruned: verification starts after it. */
+export interface AuditCheckpointsTable {
+  seq: number;
+  hash: string;
+  pruned_at: string;
+}
+
 export interface RateLimitsTable {
   key: string;
   window_start: number;
@@ -129,6 +164,9 @@ export interface Database {
   usage_daily: UsageDailyTable;
   usage_by_consumer: UsageByConsumerTable;
   access_tokens: AccessTokensTable;
+  audit_events: AuditEventsTable;
+  audit_head: AuditHeadTable;
+  audit_checkpoints: AuditCheckpointsTable;
 }
 
 export type ApiKeyRow = Selectable<ApiKeysTable>;

@@ -15,6 +15,7 @@ import { docsRoutes } from "./routes/docs.js";
 import { errorResponse, toAppError } from "./error-response.js";
 import { refuseControlCharsInUrl } from "./middleware/no-control-chars.js";
 import { requestLog } from "./middleware/request-log.js";
+import { refuseTokenInUrl } from "./middleware/no-token-in-url.js";
 import { authenticate } from "./middleware/authenticate.js";
 import { tokenRoutes } from "./routes/tokens.js";
 import { resolveRoutes } from "./routes/resolve.js";
@@ -37,6 +38,7 @@ export function createApp(runtime: Runtime, services: ServerServices, opts: AppO
   app.use("*", securityHeaders({ https: new URL(config.publicUrl).protocol === "https:" }));
   app.use("/api/*", requestLog(logger));
   app.use("/api/*", refuseControlCharsInUrl());
+  app.use("/api/*", refuseTokenInUrl());
   const limitBody = bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: () => {

@@ -5,7 +5,9 @@
  * store query is scoped by that owner as the second wall.
  */
 import { randomBytes } from "node:crypto";
-import { describeActor, type Actor } from "../access/actor.js";
+import type { Actor } from "../access/actor.js";
+import { auditEvent } from "../audit/audit-service.js";
+import type { AuditAction } from "../audit/audit-types.js";
 import type { OwnerRef } from "../access/owner.js";
 import { authorize } from "../access/policy.js";
 import type { OwnerDataKeys } from "./data-key-store.js";
@@ -26,7 +28,6 @@ import { decodeCursor, encodeCursor } from "./key-cursor.js";
 import { LIST_PAGE_DEFAULT } from "../shared/list-page.js";
 import { expiryWindow, toApiKey } from "./key-view.js";
 import type { KeyTester, KeyTestResult } from "../key-test/key-tester.js";
-import type { Logger } from "../platform/logger.js";
 
 export interface CreateKeyInput {
   name: string;
@@ -60,8 +61,6 @@ export interface KeyServiceDeps {
   allowPrivateEndpoints?: boolean;
   /** DNS for the custom endpoint check at save (tests inject one); default: the system's. */
   lookup?: LookupFn;
-  /** Where a reveal is recorded (ids and actor only, never the value) until the audit log lands. */
-  logger?: Pick<Logger, "info">;
 }
 
 export interface ListKeysQuery {
@@ -70,6 +69,12 @@ export interface ListKeysQuery {
   limit?: number;
   /** `nextCursor` of the previous page; absent for the first page. */
   cursor?: string;
+}
+
+/** What an update changed, by field name; a switch on or off says which. Never a value. */
+function changeDetails(input: UpdateKeyInput): Record<string, unknown> {
+  const fields = Object.keys(input).filter((k) => (input as Record<string, unknown>)[k] !== undefined);
+  return { fields, ...(input.isActive !== undefined ? { isActive: input.isActive } : {}) };
 }
 
 export const newKeyId = () => `key_${randomBytes(15).toString("base64url")}`;
@@ -126,6 +131,10 @@ export function createKeyService(deps: KeyServiceDeps) {
   });
   const listViews = new WeakMap<readonly ApiKeyRow[], { view: Readonly<ApiKeyList>; from: number; until: number }>();
 
+  /** The audit event of `action` on a key: its id and name, never its value. */
+  const keyEvent = (actor: Actor, action: AuditAction, owner: OwnerRef, key: { id: string; name: string }, details?: Record<string, unknown>) =>
+    auditEvent(actor, action, { owner, target: { type: "key", id: key.id, label: key.name }, details });
+
   /** Reads and decrypts one key of the owner (callers have authorized the read). */
   async function openKey(owner: OwnerRef, id: string): Promise<ApiKeyWithValue> {
     const row = await store.find(owner, id);
@@ -135,13 +144,16 @@ export function createKeyService(deps: KeyServiceDeps) {
   }
 
   /** Remember the outcome of a key test (status and message only; no secret). */
-  async function recordTestResult(owner: OwnerRef, id: string, result: { status: string; message: string; testedAt: string }) {
-    const row = await store.update(owner, id, {
-      last_tested_at: result.testedAt,
-      last_test_status: result.status,
-      last_test_message: result.message.slice(0, 500),
+  async function recordTestResult(actor: Actor, owner: OwnerRef, key: { id: string; name: string }, result: { status: string; message: string; testedAt: string }) {
+    await store.transaction(async (tx) => {
+      const row = await tx.update(owner, key.id, {
+        last_tested_at: result.testedAt,
+        last_test_status: result.status,
+        last_test_message: result.message.slice(0, 500),
+      });
+      if (!row) throw notFound();
+      await tx.audit([keyEvent(actor, "key.test", owner, row, { status: result.status })], result.testedAt);
     });
-    if (!row) throw notFound();
   }
 
   return {
@@ -169,6 +181,7 @@ export function createKeyService(deps: KeyServiceDeps) {
             throw conflict(`You have reached the limit of ${maxKeys} API keys; delete one first`);
           }
           if (input.isDefault) await tx.clearDefault(owner, input.service);
+          await tx.audit([keyEvent(actor, "key.create", owner, { id, name }, { service: input.service })], iso);
           return tx.insert({
             id,
             owner_type: owner.type,
@@ -234,7 +247,8 @@ export function createKeyService(deps: KeyServiceDeps) {
     async reveal(actor: Actor, owner: OwnerRef, id: string): Promise<ApiKeyWithValue> {
       authorize(actor, "key.reveal", { owner, keyId: id });
       const key = await openKey(owner, id);
-      deps.logger?.info({ event: "key.reveal", keyId: key.id, actor: describeActor(actor) }, "key value revealed");
+      // Committed before the value is returned: if the event cannot be written, nothing leaves.
+      await store.transaction((tx) => tx.audit([keyEvent(actor, "key.reveal", owner, key)], now().toISOString()));
       return key;
     },
 
@@ -246,7 +260,7 @@ export function createKeyService(deps: KeyServiceDeps) {
       authorize(actor, "key.test", { owner, keyId: id });
       const key = await openKey(owner, id);
       const outcome = await tester.testKey(key.service, key.value, key.config);
-      await recordTestResult(owner, key.id, outcome);
+      await recordTestResult(actor, owner, key, outcome);
       return { keyId: key.id, ...outcome };
     },
 
@@ -328,7 +342,9 @@ export function createKeyService(deps: KeyServiceDeps) {
         const row = await withConflictMapping(patch.name, service, () =>
           store.transaction(async (tx) => {
             if (input.isDefault) await tx.clearDefault(owner, service);
-            return tx.update(owner, id, write, { ifVersion });
+            const updated = await tx.update(owner, id, write, { ifVersion });
+            if (updated) await tx.audit([keyEvent(actor, "key.update", owner, updated, changeDetails(input))], iso);
+            return updated;
           }),
         );
         if (row) return toApiKey(row, at);
@@ -359,7 +375,11 @@ export function createKeyService(deps: KeyServiceDeps) {
 
     async remove(actor: Actor, owner: OwnerRef, id: string): Promise<void> {
       authorize(actor, "key.delete", { owner, keyId: id });
-      if (!(await store.remove(owner, id))) throw notFound();
+      await store.transaction(async (tx) => {
+        const row = await tx.find(owner, id);
+        if (!row || !(await tx.remove(owner, id))) throw notFound();
+        await tx.audit([keyEvent(actor, "key.delete", owner, row, { service: row.service })], now().toISOString());
+      });
     },
 
     /** The value to hand out for (owner, service), or undefined. No row cache: one indexed query. */

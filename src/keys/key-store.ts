@@ -7,6 +7,8 @@ import type { NamedQueryRunner, SyncReader } from "../db/connect.js";
 import { param, prepareQuery, type PreparedQuery } from "../db/prepared-query.js";
 import type { OwnerRef } from "../access/owner.js";
 import type { ApiKeyRow, ApiKeyRowUpdate, Database, NewApiKeyRow } from "../db/schema.js";
+import { appendAuditEvents } from "../audit/audit-store.js";
+import type { AuditEventInput } from "../audit/audit-types.js";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -47,6 +49,8 @@ export interface KeyStore {
    * after it stays true until the insert commits.
    */
   lockOwner(owner: OwnerRef): Promise<void>;
+  /** Inside a transaction: append audit events that commit with its change (audit/audit-store.ts). */
+  audit(events: readonly AuditEventInput[], at: string): Promise<void>;
   count(owner: OwnerRef): Promise<number>;
   insert(row: NewApiKeyRow): Promise<ApiKeyRow>;
   find(owner: OwnerRef, id: string): Promise<ApiKeyRow | undefined>;
@@ -160,6 +164,12 @@ export function createKeyStore(db: Db, opts: KeyStoreOptions = {}): KeyStore {
     transaction<T>(fn: (store: KeyStore) => Promise<T>): Promise<T> {
       if (db.isTransaction) return fn(createKeyStore(db));
       return db.transaction().execute((trx) => fn(createKeyStore(trx)));
+    },
+
+    /** Appends audit events inside this store's transaction: they commit with its change, or not at all. */
+    async audit(events: readonly AuditEventInput[], at: string): Promise<void> {
+      if (!db.isTransaction) throw new Error("audit events of a change are written inside its transaction");
+      await appendAuditEvents(db as Transaction<Database>, events, at);
     },
 
     async lockOwner(owner: OwnerRef): Promise<void> {

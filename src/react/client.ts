@@ -6,12 +6,15 @@ import type {
   ApiKeyList,
   ApiKeyWithValue,
   CreateKeyBody,
+  CreatedToken,
+  CreateTokenBody,
   KeyStats,
   Session,
   ServiceId,
   ServiceInfo,
   TestKeyBody,
   TestResult,
+  TokenInfo,
   UpdateKeyBody,
 } from "./types.js";
 
@@ -118,6 +121,20 @@ export function createKeyhavenClient(options: KeyhavenClientOptions = {}) {
     },
     listServices(): Promise<ServiceInfo[]> {
       return json("GET", "/api/services");
+    },
+
+    /** Access tokens: a signed-in session only (a token cannot manage tokens). */
+    tokens: {
+      async list(): Promise<TokenInfo[]> {
+        return (await json<{ tokens: TokenInfo[] }>("GET", "/api/tokens")).tokens;
+      },
+      /** The answer is the only time the token itself is ever sent. */
+      create(body: CreateTokenBody): Promise<CreatedToken> {
+        return json("POST", "/api/tokens", body);
+      },
+      async revoke(tokenId: string): Promise<void> {
+        await send("DELETE", `/api/tokens/${id(tokenId)}`);
+      },
     },
 
     auth: {

@@ -15,6 +15,10 @@ export type {
   TestKeyBody,
   TestResult,
   UpdateKeyBody,
+  CreateTokenBody,
+  CreatedToken,
+  TokenInfo,
+  TokenScope,
 } from "../shared/api-schemas.js";
 
 /** `GET /api/auth/get-session` (`null` when signed out) and its user. */

@@ -9,6 +9,7 @@ import { SERVICE_IDS, serviceIdSchema } from "./service-ids.js";
 import type { KeyShape } from "./key-shapes.js";
 import { LIST_PAGE_DEFAULT, LIST_PAGE_MAX } from "./list-page.js";
 import { KEY_DESCRIPTION_MAX, KEY_NAME_MAX } from "./key-fields.js";
+import { TOKEN_NAME_MAX, TOKEN_SCOPES } from "./token-fields.js";
 
 export { serviceIdSchema };
 
@@ -160,13 +161,8 @@ export const publicServiceSchema = z.object({
   keyShape: keyShapeSchema,
 });
 
-/**
- * What an access token may do. `keys:read` list and read metadata; `keys:write` create, update,
- * delete, test; `keys:reveal` read a value (`includeValue`); `resolve` hand a key out over HTTP;
- * `audit:read` read the audit log.
- */
-export const TOKEN_SCOPES = ["keys:read", "keys:write", "keys:reveal", "resolve", "audit:read"] as const;
-export const TOKEN_NAME_MAX = 100;
+/** What an access token may do, and its name's length: token-fields.ts (zod-free, for the browser). */
+export { TOKEN_NAME_MAX, TOKEN_SCOPES };
 export const tokenScopeSchema = z.enum(TOKEN_SCOPES, { error: () => `must be one of: ${TOKEN_SCOPES.join(", ")}` });
 
 export const createTokenBodySchema = z.strictObject({

@@ -12,6 +12,7 @@ import { AppError, notFound } from "../platform/errors.js";
 import { futureExpiry } from "../platform/future-expiry.js";
 import type { Logger } from "../platform/logger.js";
 import type { CreateTokenBody, CreatedToken, TokenInfo, TokenScope, Whoami } from "../shared/api-schemas.js";
+import { createWriteBatcher } from "../platform/write-batcher.js";
 import { generateToken, hashToken, isTokenShaped, tokenPrefix } from "./token-secret.js";
 import type { TokenStore } from "./token-store.js";
 
@@ -43,23 +44,17 @@ const UNAUTHORIZED = "The access token is unknown, revoked or expired";
 export function createTokenService(deps: TokenServiceDeps) {
   const { store } = deps;
   const now = deps.now ?? (() => new Date());
-  let pending = new Map<string, string>();
-  let flushing: Promise<void> | undefined;
-
-  async function flush(): Promise<void> {
-    if (pending.size === 0) return;
-    const batch = pending;
-    pending = new Map();
-    try {
-      await store.touch(batch);
-    } catch (err) {
-      // Put them back (newest wins); the next flush tries again.
-      for (const [id, at] of batch) if (!pending.has(id)) pending.set(id, at);
-      deps.logger?.warn({ err: { message: (err as Error).message } }, "token last-use flush failed");
-    }
-  }
-  const timer = setInterval(() => void (flushing = flush()), deps.flushIntervalMs ?? 1000);
-  timer.unref();
+  // Last use per token id, written in batches (newest wins when a failed batch comes back).
+  const lastUse = createWriteBatcher<Map<string, string>>({
+    empty: () => new Map(),
+    isEmpty: (b) => b.size === 0,
+    restore: (into, failed) => {
+      for (const [id, at] of failed) if (!into.has(id)) into.set(id, at);
+    },
+    write: (b) => store.touch(b),
+    onError: (err) => deps.logger?.warn({ err: { message: (err as Error).message } }, "token last-use flush failed"),
+    intervalMs: deps.flushIntervalMs ?? 1000,
+  });
 
   /** The user whose tokens these are; the policy lets only that person, signed in, manage them. */
   function managerOf(actor: Actor): string {
@@ -111,7 +106,7 @@ export function createTokenService(deps: TokenServiceDeps) {
       if (!row || row.revoked_at !== null || (row.expires_at !== null && Date.parse(row.expires_at) <= at.getTime())) {
         throw new AppError("UNAUTHORIZED", UNAUTHORIZED);
       }
-      pending.set(row.id, at.toISOString());
+      lastUse.buffer().set(row.id, at.toISOString());
       return {
         type: "token",
         tokenId: row.id,
@@ -128,12 +123,11 @@ export function createTokenService(deps: TokenServiceDeps) {
       return { tokenId: actor.tokenId, kind: actor.kind, userId: actor.userId, name: actor.name, scopes: [...actor.scopes] };
     },
 
+    /** Writes the batched last-use times now. */
+    flush: () => lastUse.flush(),
+
     /** Writes the batched last-use times; stops the timer. */
-    async close(): Promise<void> {
-      clearInterval(timer);
-      await flushing;
-      await flush();
-    },
+    close: () => lastUse.close(),
   };
 }
 

@@ -1,6 +1,7 @@
 /**
  * Counts key hand-outs in memory and writes them in one transaction per interval, on
- * `flush()` and on `close()` (usage-write.ts: a few statements whatever the number of keys).
+ * `flush()` and on `close()` (usage-write.ts: a few statements whatever the number of keys;
+ * platform/write-batcher.ts: when and how batches are written, kept and retried).
  * Counting is a few Map operations: no I/O on the hot path.
  *
  * What can be lost: a hard crash (kill -9, power loss) loses the uses counted since the last
@@ -13,6 +14,7 @@ import type { Database } from "../db/schema.js";
 import type { Logger } from "../platform/logger.js";
 import { DAY_MS, utcDay } from "./utc-day.js";
 import { writeUsageBatch, type KeyUseCounts } from "./usage-write.js";
+import { createWriteBatcher } from "../platform/write-batcher.js";
 
 export interface KeyUse {
   keyId: string;
@@ -41,9 +43,11 @@ export interface UsageRecorderDeps {
   now?: () => Date;
 }
 
-type UseBuffer = Map<string, KeyUseCounts>;
-
-const CLOSE_ATTEMPTS = 3;
+/** Per key its counts, and how many uses in all (for pendingUses()). */
+interface UseBuffer {
+  keys: Map<string, KeyUseCounts>;
+  uses: number;
+}
 
 function addTo(map: Map<string, number>, day: string, n: number): void {
   map.set(day, (map.get(day) ?? 0) + n);
@@ -58,10 +62,11 @@ function consumerDays(use: KeyUseCounts, consumer: string): Map<string, number> 
 
 /** Adds `from` into `into` (used to give a failed batch back to the buffer). */
 function mergeInto(into: UseBuffer, from: UseBuffer): void {
-  for (const [keyId, use] of from) {
-    const current = into.get(keyId);
+  into.uses += from.uses;
+  for (const [keyId, use] of from.keys) {
+    const current = into.keys.get(keyId);
     if (!current) {
-      into.set(keyId, use);
+      into.keys.set(keyId, use);
       continue;
     }
     current.count += use.count;
@@ -76,12 +81,21 @@ function mergeInto(into: UseBuffer, from: UseBuffer): void {
 export function createUsageRecorder(deps: UsageRecorderDeps): UsageRecorder {
   const { db, logger } = deps;
   const now = deps.now ?? (() => new Date());
-  let buffer: UseBuffer = new Map();
-  let pending = 0;
-  let closed = false;
-  let closing: Promise<void> | undefined;
-  /** Flushes run one after another, so close() waits for one already under way. */
-  let tail: Promise<void> = Promise.resolve();
+  const batches = createWriteBatcher<UseBuffer>({
+    empty: () => ({ keys: new Map(), uses: 0 }),
+    isEmpty: (b) => b.keys.size === 0,
+    restore: mergeInto,
+    write: (b) => writeUsageBatch(db, b.keys),
+    onError(err, buffer) {
+      const e = err as { code?: unknown; message?: unknown };
+      // Key ids, counts and days only: usage rows never hold a secret.
+      logger.error(
+        { err: { code: e.code, message: String(e.message ?? err) }, pendingUses: buffer.uses, keys: buffer.keys.size },
+        "usage flush failed; the counts are kept for the next attempt",
+      );
+    },
+    intervalMs: deps.intervalMs,
+  });
 
   // The UTC day of the last hand-out, so most calls skip formatting a date.
   let dayStart = 0;
@@ -96,81 +110,35 @@ export function createUsageRecorder(deps: UsageRecorderDeps): UsageRecorder {
     return dayText;
   }
 
-  async function writeOnce(): Promise<void> {
-    if (buffer.size === 0) return;
-    // Swap before writing: uses counted during the write go to the next batch, never twice.
-    const batch = buffer;
-    const uses = pending;
-    buffer = new Map();
-    pending = 0;
-    try {
-      await writeUsageBatch(db, batch);
-    } catch (err) {
-      mergeInto(buffer, batch);
-      pending += uses;
-      const e = err as { code?: unknown; message?: unknown };
-      // Key ids, counts and days only: usage rows never hold a secret.
-      logger.error(
-        { err: { code: e.code, message: String(e.message ?? err) }, pendingUses: pending, keys: buffer.size },
-        "usage flush failed; the counts are kept for the next attempt",
-      );
-      throw err;
-    }
-  }
-
-  function flush(): Promise<void> {
-    const run = tail.then(writeOnce);
-    tail = run.catch(() => {});
-    return run;
-  }
-
-  const timer =
-    deps.intervalMs > 0
-      ? setInterval(() => {
-          flush().catch(() => {}); // already logged; retried next tick
-        }, deps.intervalMs)
-      : undefined;
-  timer?.unref();
-
   return {
     record({ keyId, owner, service, consumer }: KeyUse): void {
-      if (closed) return;
+      if (batches.closed) return;
       const ms = now().getTime();
       const day = dayOf(ms);
-      let use = buffer.get(keyId);
+      const buffer = batches.buffer();
+      let use = buffer.keys.get(keyId);
       if (!use) {
         use = { ownerType: owner.type, ownerId: owner.id, service, count: 0, lastUsedMs: ms, byDay: new Map() };
-        buffer.set(keyId, use);
+        buffer.keys.set(keyId, use);
       }
       use.count++;
       if (ms > use.lastUsedMs) use.lastUsedMs = ms;
       addTo(use.byDay, day, 1);
       if (consumer !== undefined) addTo(consumerDays(use, consumer), day, 1);
-      pending++;
+      buffer.uses++;
     },
 
-    flush,
+    flush: () => batches.flush(),
 
-    close(): Promise<void> {
-      closing ??= (async () => {
-        closed = true;
-        if (timer) clearInterval(timer);
-        // A brief database hiccup at shutdown should not cost the last interval's counts.
-        for (let attempt = 1; ; attempt++) {
-          try {
-            return await flush();
-          } catch (err) {
-            if (attempt >= CLOSE_ATTEMPTS) {
-              logger.error({ pendingUses: pending }, "usage counts could not be written at shutdown and are lost");
-              throw err;
-            }
-            await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
-          }
-        }
-      })();
-      return closing;
+    async close(): Promise<void> {
+      try {
+        await batches.close();
+      } catch (err) {
+        logger.error({ pendingUses: batches.buffer().uses }, "usage counts could not be written at shutdown and are lost");
+        throw err;
+      }
     },
 
-    pendingUses: () => pending,
+    pendingUses: () => batches.buffer().uses,
   };
 }

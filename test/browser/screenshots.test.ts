@@ -1,7 +1,8 @@
 /**
  * Every page at 1280 and 375 px, written to test-results/screenshots/<page>-<width>.png for a
  * person to look at: sign-in, sign-up, keys-empty, add-dialog, keys (with keys), usage (with uses),
- * and at 375 px the open menu. Each width is its own user in its own browser context.
+ * tokens-empty, token-dialog, tokens (a new token shown once above the list), and at 375 px the
+ * open menu. Each width is its own user in its own browser context.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
@@ -96,6 +97,31 @@ describe("web app: screenshots of every page", () => {
         await page.getByTestId("usage-chart").locator("svg").first().waitFor();
         await page.waitForTimeout(600); // recharts animates its bars in
         await screenshot(page, "usage", width);
+
+        if (width < 768) await page.getByRole("button", { name: "Menu" }).click();
+        await page.getByRole("navigation").getByRole("link", { name: "Access tokens" }).click();
+        await page.waitForURL(/\/settings\/tokens$/);
+        await page.getByText("No access tokens yet").waitFor();
+        await screenshot(page, "tokens-empty", width);
+
+        // An older token (through the API, as a script's owner would) so the list has two rows.
+        const older = await page.request.post("/api/tokens", {
+          data: { name: "Billing service", scopes: ["resolve"], expiresAt: null },
+          headers: { origin: h.base },
+        });
+        expect(older.status()).toBe(201);
+        await page.getByRole("button", { name: "New token" }).click();
+        const tokenDialog = page.getByRole("dialog", { name: "New access token" });
+        await tokenDialog.getByLabel("Name").fill("GitHub Actions deploy");
+        await tokenDialog.getByRole("checkbox", { name: /keys:read/ }).check();
+        await tokenDialog.getByRole("checkbox", { name: /keys:write/ }).check();
+        await tokenDialog.getByLabel("Expiration").selectOption("90");
+        await screenshot(page, "token-dialog", width, { fullPage: false });
+        await tokenDialog.getByRole("button", { name: "Create token" }).click();
+        await tokenDialog.waitFor({ state: "detached" });
+        await page.getByTestId("created-token").waitFor();
+        await expect.poll(() => page.getByTestId("token-row").count()).toBe(2);
+        await screenshot(page, "tokens", width);
       } catch (err) {
         await failureScreenshot(page, `screenshots-${width}`);
         throw err;

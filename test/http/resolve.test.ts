@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeEachDatabase } from "../support/databases.js";
 import { createHttpApp, expectError, jsonOf, openaiKey, type HttpApp, type SignedUpUser } from "../support/http-app.js";
-import { createServiceToken } from "../support/service-token.js";
+import { insertServiceToken } from "../support/tokens.js";
 
 const ENV_ANTHROPIC = "sk-ant-env-fallback-value-000000";
 const UNKNOWN = { code: "UNAUTHORIZED", message: "The access token is unknown, revoked or expired" };
@@ -32,7 +32,7 @@ describeEachDatabase("/api/resolve", (dialect) => {
     resolveToken = made.token;
     resolveTokenId = made.accessToken.id;
     readOnlyToken = (await jsonOf(await h.request("POST", "/api/tokens", { cookie: alice.cookie, body: { name: "ro", scopes: ["keys:read"] } }), 201)).token;
-    service = (await createServiceToken(h.runtime, ["resolve"])).token;
+    service = (await insertServiceToken(h.runtime, { createdBy: "test", scopes: ["resolve"] })).token;
   });
   afterAll(() => h?.close());
 
@@ -68,7 +68,7 @@ describeEachDatabase("/api/resolve", (dialect) => {
         .where("consumer", "=", `token:${resolveTokenId}`)
         .execute();
       expect(byToken.reduce((n, r) => n + Number(r.count), 0)).toBeGreaterThanOrEqual(2);
-      await h.runtime.tokens.close(); // writes the batched last use (the app keeps verifying after it)
+      await h.runtime.tokens.flush(); // writes the batched last use
       const listed = await jsonOf(await h.request("GET", "/api/tokens", { cookie: alice.cookie }), 200);
       expect(listed.tokens.find((t: { id: string }) => t.id === resolveTokenId).lastUsedAt).not.toBeNull();
     });

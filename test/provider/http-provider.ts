@@ -9,11 +9,11 @@ import { createApp } from "../../src/http/app.js";
 import { AppError, type ErrorCode } from "../../src/platform/errors.js";
 import { createApiKeyProvider, type ApiKeyProvider, type AWSCredentials, type ServiceConfig } from "../../src/provider/index.js";
 import type { ResolvedKeyAnswer } from "../../src/shared/api-schemas.js";
-import { createServiceToken } from "../support/service-token.js";
+import { insertServiceToken } from "../support/tokens.js";
 
 export async function httpProviderOf(rt: Runtime): Promise<ApiKeyProvider> {
   const app = createApp(rt, await composeServer(rt));
-  const { token } = await createServiceToken(rt, ["resolve"]);
+  const { token } = await insertServiceToken(rt, { createdBy: "test", scopes: ["resolve"] });
   const library = createApiKeyProvider({ resolver: rt.resolver });
 
   async function call<T>(path: string, init: RequestInit = {}): Promise<T | undefined> {

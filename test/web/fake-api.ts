@@ -3,13 +3,20 @@
  * hook tests to watch the cache refresh.
  * The list is paged like the server's (`limit` default 100, at most 500; `cursor` → `nextCursor`);
  * its cursor is just an index, which the client must treat as opaque anyway.
+ * /api/tokens checks bodies with the server's own schema and expiry rule, so validation answers
+ * have the real shape (`details` per field).
  * The real server is covered by the backend's own route tests.
  */
-import type { ApiKey, CreateKeyBody, UpdateKeyBody } from "../../src/react/index.js";
+import type { ApiKey, CreateKeyBody, TokenInfo, UpdateKeyBody } from "../../src/react/index.js";
 import { publicCatalog } from "../../src/services/catalog.js";
+import { createTokenBodySchema } from "../../src/shared/api-schemas.js";
+import { parseWith } from "../../src/http/json-body.js";
+import { AppError, STATUS_BY_CODE } from "../../src/platform/errors.js";
+import { futureExpiry } from "../../src/platform/future-expiry.js";
 
 export function createFakeApi() {
   const keys = new Map<string, ApiKey>();
+  const tokens = new Map<string, TokenInfo>();
   let seq = 0;
   const calls: string[] = [];
   /** The query of every list request, in order. */
@@ -66,6 +73,28 @@ export function createFakeApi() {
       }
       return json(200, { keyId: body.keyId ?? null, success: true, status: "valid", message: "ok", latencyMs: 1, testedAt });
     }
+    if (pathname === "/api/tokens" && method === "GET") return json(200, { tokens: [...tokens.values()].reverse() });
+    if (pathname === "/api/tokens" && method === "POST") {
+      try {
+        const b = parseWith(createTokenBodySchema, body);
+        const id = `tok_${++seq}`;
+        const token = `kh_${id.padEnd(43, "x")}`;
+        const info: TokenInfo = {
+          id, name: b.name, kind: "personal", prefix: token.slice(3, 11), scopes: [...new Set(b.scopes)],
+          createdAt: new Date().toISOString(), expiresAt: futureExpiry(b.expiresAt, new Date()), lastUsedAt: null,
+        };
+        tokens.set(id, info);
+        return json(201, { token, accessToken: info });
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        return json(STATUS_BY_CODE[err.code], { error: { code: err.code, message: err.message, details: err.details } });
+      }
+    }
+    const t = /^\/api\/tokens\/([^/]+)$/.exec(pathname);
+    if (t && method === "DELETE") {
+      if (!tokens.delete(decodeURIComponent(t[1]))) return json(404, { error: { code: "NOT_FOUND", message: "Access token not found" } });
+      return json(204);
+    }
     const m = /^\/api\/api-keys\/([^/]+)$/.exec(pathname);
     const key = m ? keys.get(decodeURIComponent(m[1])) : undefined;
     if (m && !key) return json(404, { error: { code: "NOT_FOUND", message: "API key not found" } });
@@ -90,5 +119,13 @@ export function createFakeApi() {
     });
   }
 
-  return { fetch, seed, calls, pages, keys };
+  /** A token made elsewhere (another tab, the API). */
+  function seedToken(token: Partial<TokenInfo> & Pick<TokenInfo, "id" | "name">) {
+    tokens.set(token.id, {
+      kind: "personal", prefix: token.id.slice(0, 8).padEnd(8, "x"), scopes: ["resolve"], createdAt: new Date().toISOString(),
+      expiresAt: null, lastUsedAt: null, ...token,
+    });
+  }
+
+  return { fetch, seed, seedToken, calls, pages, keys, tokens };
 }

@@ -3,11 +3,12 @@
  * for pages in the main navigation, their icon. app.tsx renders from this table and the
  * sidebar lists from it, so adding a page is adding a line here.
  */
-import { ChartColumn, KeyRound, type LucideIcon } from "lucide-react";
+import { ChartColumn, KeyRound, KeySquare, type LucideIcon } from "lucide-react";
 import { lazy, type ComponentType } from "react";
 import { KeysPage } from "./pages/keys-page";
 import { SignInPage } from "./pages/sign-in-page";
 import { SignUpPage } from "./pages/sign-up-page";
+import { TokensPage } from "./pages/tokens-page";
 
 // recharts is the heaviest dependency; only the Usage page needs it.
 const UsagePage = lazy(() => import("./pages/usage-page").then((m) => ({ default: m.UsagePage })));
@@ -28,6 +29,7 @@ export interface AppRoute {
 export const ROUTES: readonly AppRoute[] = [
   { path: "/keys", page: KeysPage, access: "user", title: "API Keys", nav: KeyRound },
   { path: "/usage", page: UsagePage, access: "user", title: "Usage", nav: ChartColumn, loading: "Loading usage…" },
+  { path: "/settings/tokens", page: TokensPage, access: "user", title: "Access tokens", nav: KeySquare },
   { path: "/sign-in", page: SignInPage, access: "guest", title: "Sign in" },
   { path: "/sign-up", page: SignUpPage, access: "guest", title: "Sign up" },
 ];

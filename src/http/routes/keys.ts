@@ -19,6 +19,7 @@ import {
   type TestResult,
 } from "../../shared/api-schemas.js";
 import type { Actor } from "../../access/actor.js";
+import { authorize, type Action } from "../../access/policy.js";
 import type { OwnerRef } from "../../access/owner.js";
 import type { KeyService } from "../../keys/key-service.js";
 import type { KeyTester } from "../../key-test/key-tester.js";
@@ -36,12 +37,16 @@ export function keyRoutes(deps: KeyRoutesDeps) {
   const { keys, rateLimiter, tester } = deps;
   const app = new Hono<AppEnv>();
 
-  // Counted before the body is read: a flood of bad bodies costs as much as good ones.
-  const limitWrites = (owner: { id: string }) =>
-    rateLimiter.enforce(
+  // Counted before the body is read: a flood of bad bodies costs as much as good ones. The
+  // policy is asked first (the service asks again): a caller it refuses — a read-only token,
+  // say — must not spend the owner's budget and lock the owner out.
+  const limitWrites = async (actor: Actor, action: Action, owner: OwnerRef) => {
+    authorize(actor, action, { owner });
+    await rateLimiter.enforce(
       [{ rule: RATE_LIMITS.keyWritePerUser, subject: owner.id }],
       `Too many changes to your keys (at most ${KEY_WRITES_PER_MINUTE} per minute)`,
     );
+  };
 
   // The service returns the same frozen page while nothing changed: serialize it once.
   const listBodies = new WeakMap<Readonly<ApiKeyList>, string>();
@@ -54,7 +59,7 @@ export function keyRoutes(deps: KeyRoutesDeps) {
   });
 
   app.post("/", async (c) => {
-    await limitWrites(c.get("owner"));
+    await limitWrites(c.get("actor"), "key.create", c.get("owner"));
     const body = await readJson(c, createKeyBodySchema);
     return c.json(await keys.create(c.get("actor"), c.get("owner"), body), 201);
   });
@@ -67,6 +72,7 @@ export function keyRoutes(deps: KeyRoutesDeps) {
     const hasKeyId = typeof raw === "object" && raw !== null && "keyId" in raw;
     const body = hasKeyId ? parseWith(testSavedKeyBodySchema, raw) : parseWith(testUnsavedKeyBodySchema, raw);
     const owner = c.get("owner");
+    authorize(c.get("actor"), "key.test", { owner });
     await rateLimiter.enforce([{ rule: RATE_LIMITS.keyTestPerUser, subject: owner.id }], "Too many key tests (at most 10 per minute)");
     const result: TestResult =
       "keyId" in body ? await keys.test(c.get("actor"), owner, body.keyId, tester) : await keys.testValue(c.get("actor"), owner, body, tester);
@@ -80,7 +86,7 @@ export function keyRoutes(deps: KeyRoutesDeps) {
   });
 
   app.put("/:id", async (c) => {
-    await limitWrites(c.get("owner"));
+    await limitWrites(c.get("actor"), "key.update", c.get("owner"));
     const body = await readJson(c, updateKeyBodySchema);
     if (Object.keys(body).length === 0) {
       throw new AppError("VALIDATION_ERROR", "Nothing to update: send at least one field", {
@@ -91,7 +97,7 @@ export function keyRoutes(deps: KeyRoutesDeps) {
   });
 
   app.delete("/:id", async (c) => {
-    await limitWrites(c.get("owner"));
+    await limitWrites(c.get("actor"), "key.delete", c.get("owner"));
     await keys.remove(c.get("actor"), c.get("owner"), c.req.param("id"));
     return c.body(null, 204);
   });

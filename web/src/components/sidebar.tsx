@@ -2,12 +2,13 @@ import { Menu, X } from "lucide-react";
 import { useEffect, useState } from "react";
 import type { SessionUser } from "../keyhaven";
 import { HOME, useLocation } from "../router";
+import { navSections } from "../lib/nav-sections";
 import { ROUTES } from "../routes";
 import { AppLink } from "./app-link";
 import { Brand } from "./brand";
 import { UserPanel } from "./user-panel";
 
-const NAV = ROUTES.flatMap((r) => (r.nav ? [{ to: r.path, label: r.title, Icon: r.nav }] : []));
+const NAV = navSections(ROUTES);
 
 /** Side navigation; below 768 px it folds into a top bar with a Menu button. */
 export function Sidebar({ user }: { user: SessionUser }) {
@@ -41,19 +42,31 @@ export function Sidebar({ user }: { user: SessionUser }) {
       </div>
       <div className="sidebar__panel" id="sidebar-panel">
         <nav aria-label="Main">
-          <ul className="nav">
-            {NAV.map(({ to, label, Icon }) => {
-              const current = pathname === to;
-              return (
-                <li key={to}>
-                  <AppLink to={to} className={`nav__link${current ? " nav__link--current" : ""}`} aria-current={current ? "page" : undefined}>
-                    <Icon size={18} aria-hidden="true" />
-                    {label}
-                  </AppLink>
-                </li>
-              );
-            })}
-          </ul>
+          {NAV.map((section) => {
+            const headingId = section.label && `nav-${section.label.toLowerCase().replace(/\W+/g, "-")}`;
+            return (
+              <div key={section.label ?? ""} className="nav__section">
+                {headingId && (
+                  <p className="nav__heading" id={headingId}>
+                    {section.label}
+                  </p>
+                )}
+                <ul className="nav" aria-labelledby={headingId || undefined}>
+                  {section.items.map(({ to, label, Icon }) => {
+                    const current = pathname === to;
+                    return (
+                      <li key={to}>
+                        <AppLink to={to} className={`nav__link${current ? " nav__link--current" : ""}`} aria-current={current ? "page" : undefined}>
+                          <Icon size={18} aria-hidden="true" />
+                          {label}
+                        </AppLink>
+                      </li>
+                    );
+                  })}
+                </ul>
+              </div>
+            );
+          })}
         </nav>
         <UserPanel user={user} />
       </div>

@@ -1,0 +1,100 @@
+/**
+ * SQL for the audit log. `append` runs inside the caller's transaction, so a change and its
+ * event commit together (or neither does). It first moves the head row (`audit_head`) — an
+ * UPDATE … RETURNING that takes the row's write lock —, so concurrent appenders, in this
+ * process or another instance, queue on that row and each chains onto the one before: one
+ * chain, no gap, no fork, on SQLite (one writer at a time) and PostgreSQL (row lock until commit).
+ */
+import { randomBytes } from "node:crypto";
+import type { Kysely, Transaction } from "kysely";
+import type { AuditEventsTable, Database } from "../db/schema.js";
+import { eventHash, GENESIS_HASH } from "./audit-chain.js";
+import type { AuditEventInput } from "./audit-types.js";
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+const newEventId = () => `evt_${randomBytes(12).toString("base64url")}`;
+
+/** The stored row of an input, before its place in the chain is known. */
+function rowOf(input: AuditEventInput, at: string): Omit<AuditEventsTable, "seq" | "prev_hash" | "hash"> {
+  return {
+    id: newEventId(),
+    at,
+    action: input.action,
+    actor_type: input.actor.type,
+    actor_id: input.actor.id,
+    actor_label: input.actor.label,
+    target_type: input.target?.type ?? null,
+    target_id: input.target?.id ?? null,
+    target_label: input.target?.label ?? null,
+    user_id: input.userId ?? null,
+    team_id: input.teamId ?? null,
+    ip: input.ip ?? null,
+    user_agent: input.userAgent ?? null,
+    details: JSON.stringify(input.details ?? {}),
+  };
+}
+
+/** Appends events, in order, to the chain. Call it inside a transaction (the caller's change's). */
+export async function appendAuditEvents(trx: Transaction<Database>, inputs: readonly AuditEventInput[], at: string): Promise<AuditEventsTable[]> {
+  if (inputs.length === 0) return [];
+  const head = await trx
+    .updateTable("audit_head")
+    .set((eb) => ({ seq: eb("seq", "+", inputs.length) }))
+    .where("id", "=", 1)
+    .returning(["seq", "hash"])
+    .executeTakeFirstOrThrow();
+  let seq = Number(head.seq) - inputs.length;
+  let prev = head.hash;
+  const rows = inputs.map((input) => {
+    const row = { ...rowOf(input, at), seq: ++seq, prev_hash: prev };
+    prev = eventHash(row);
+    return { ...row, hash: prev };
+  });
+  await trx.insertInto("audit_events").values(rows).execute();
+  await trx.updateTable("audit_head").set({ hash: prev }).where("id", "=", 1).execute();
+  return rows;
+}
+
+export interface ChainBreak {
+  seq: number;
+  id: string | null;
+  reason: string;
+}
+
+export type ChainVerdict = { ok: true; checked: number } | { ok: false; checked: number; first: ChainBreak };
+
+/**
+ * Walks the chain from the last checkpoint (or the start) to the head, in pages, recomputing
+ * every hash: an edited row fails its own hash, a deleted one leaves a gap in `seq`, an inserted
+ * or reordered one fails the link to its predecessor, a cut-off tail disagrees with the head.
+ */
+export async function verifyAuditChain(db: Db, onProgress?: (checked: number) => void, pageSize = 2_000): Promise<ChainVerdict> {
+  const checkpoint = await db.selectFrom("audit_checkpoints").select(["seq", "hash"]).orderBy("seq", "desc").limit(1).executeTakeFirst();
+  let lastSeq = checkpoint ? Number(checkpoint.seq) : 0;
+  let lastHash = checkpoint?.hash ?? GENESIS_HASH;
+  let checked = 0;
+  const broken = (seq: number, id: string | null, reason: string): ChainVerdict => ({ ok: false, checked, first: { seq, id, reason } });
+
+  for (;;) {
+    const page = await db.selectFrom("audit_events").selectAll().where("seq", ">", lastSeq).orderBy("seq").limit(pageSize).execute();
+    for (const raw of page) {
+      const row = { ...raw, seq: Number(raw.seq) };
+      if (row.seq !== lastSeq + 1) return broken(lastSeq + 1, null, `event #${lastSeq + 1} is missing (the next stored is #${row.seq})`);
+      if (row.prev_hash !== lastHash) return broken(row.seq, row.id, `event #${row.seq} does not follow #${lastSeq} (inserted, reordered, or its predecessor was changed)`);
+      const { hash, ...fields } = row;
+      if (eventHash(fields) !== hash) return broken(row.seq, row.id, `event #${row.seq} was changed after it was written`);
+      lastSeq = row.seq;
+      lastHash = hash;
+      checked++;
+    }
+    onProgress?.(checked);
+    if (page.length < pageSize) break;
+  }
+  const head = await db.selectFrom("audit_head").select(["seq", "hash"]).where("id", "=", 1).executeTakeFirst();
+  if (!head) return broken(lastSeq + 1, null, "the chain's head record is missing");
+  if (Number(head.seq) !== lastSeq || head.hash !== lastHash) {
+    return broken(lastSeq + 1, null, `the chain ends at #${lastSeq} but its head says #${Number(head.seq)}: events were removed from the end`);
+  }
+  return { ok: true, checked };
+}
