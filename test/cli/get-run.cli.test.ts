@@ -11,7 +11,7 @@ import { CLI_EXIT } from "../../src/cli/client/cli-error.js";
 import { fakeKey } from "../support/fake-provider.js";
 import { anthropicKey, openaiKey, type SignedUpUser } from "../support/http-app.js";
 import { expectStartupFailure as expectOneLineFailure, killAll, removeTempDirs, tempDir } from "../startup/run-cli.js";
-import { createServiceToken } from "../support/service-token.js";
+import { insertServiceToken } from "../support/tokens.js";
 import { kh, startKh, startCliServer, type CliServer } from "./cli-server.js";
 
 const CHILD = fileURLToPath(new URL("./fixtures/child.mjs", import.meta.url));
@@ -85,7 +85,7 @@ describe.concurrent("keyhaven get", () => {
 describe.concurrent("with a service token", () => {
   let service: Record<string, string>;
   beforeAll(async () => {
-    const { token } = await createServiceToken(s.h.runtime, ["resolve"], "backend");
+    const { token } = await insertServiceToken(s.h.runtime, { createdBy: "test", scopes: ["resolve"], name: "backend" });
     service = { KEYHAVEN_URL: s.url, KEYHAVEN_TOKEN: token };
   });
 

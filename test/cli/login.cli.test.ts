@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI_EXIT } from "../../src/cli/client/cli-error.js";
 import type { SignedUpUser } from "../support/http-app.js";
 import { cliEnv, ENTRY, expectStartupFailure as expectOneLineFailure, freePort, killAll, removeTempDirs, tempDir } from "../startup/run-cli.js";
-import { createServiceToken } from "../support/service-token.js";
+import { insertServiceToken } from "../support/tokens.js";
 import { kh, startCliServer, type CliServer } from "./cli-server.js";
 
 const PTY_RUN = fileURLToPath(new URL("./fixtures/pty-run.py", import.meta.url));
@@ -69,7 +69,7 @@ describe.concurrent("keyhaven login", () => {
   });
 
   it("says when the token is a service token", async () => {
-    const { token } = await createServiceToken(s.h.runtime, ["resolve"], "backend");
+    const { token } = await insertServiceToken(s.h.runtime, { createdBy: "test", scopes: ["resolve"], name: "backend" });
     const r = await kh(["login", "--url", s.url], { input: `${token}\n` });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`logged in to ${s.url} with service token "backend" (scopes: resolve)`);
