@@ -35,7 +35,7 @@ export function normalizeServerUrl(raw: string): string {
 /** What a token must look like before it is sent anywhere: `kh_` and no whitespace. */
 export function checkTokenShape(token: string): string {
   const t = token.trim();
-  if (!/^kh_[A-Za-z0-9_-]+$/.test(t)) throw usageError("that is not a Keyhaven access token (they look like kh_… and are made in the web app or with POST /api/tokens)");
+  if (!/^kh_[A-Za-z0-9_-]+$/.test(t)) throw usageError("that is not a Keyhaven access token (they look like kh_…; make one in the web app under Settings → Access tokens)");
   return t;
 }
 
