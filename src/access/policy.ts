@@ -23,12 +23,31 @@ export type Action =
   /** Re-seal a stored secret in the current format (maintenance; the value never leaves). */
   | "key.reseal"
   /** Create, list or revoke one's own access tokens (a signed-in person only). */
-  | "token.manage";
+  | "token.manage"
+  /** Read the audit events of one's own keys, tokens and sign-ins. */
+  | "audit.read"
+  | AdminAction;
+
+/** What only an instance admin, signed in, may do: the instance's accounts and its service tokens. */
+export type AdminAction =
+  | "admin.users"
+  | "admin.tokens"
+  /** Read every user's audit events. */
+  | "audit.read_all";
+const ADMIN_ACTIONS: ReadonlySet<Action> = new Set<AdminAction>(["admin.users", "admin.tokens", "audit.read_all"]);
 
 export interface Resource {
   owner: OwnerRef;
   keyId?: string;
 }
+
+/** The instance itself, for admin actions: the ids of its admins now (read by admin/admins.ts, never cached). */
+export interface InstanceResource {
+  admins: ReadonlySet<string>;
+}
+
+/** Admin actions act on the instance; every other action on an owner's resource. */
+export type ResourceOf<A extends Action> = A extends AdminAction ? InstanceResource : Resource;
 
 /** What the system may do: hand out and maintain, never read a value out or change a key. */
 const SYSTEM_ACTIONS: Readonly<Record<string, ReadonlySet<Action>>> = {
@@ -46,13 +65,24 @@ export const SCOPE_FOR: Readonly<Partial<Record<Action, TokenScope>>> = {
   "key.test": "keys:write",
   "key.reveal": "keys:reveal",
   "key.use": "resolve",
+  "audit.read": "audit:read",
 };
 
 const ownsUserResource = (userId: string | null, resource: Resource) =>
   userId !== null && resource.owner.type === "user" && resource.owner.id === userId;
 
+const NOT_ADMIN = "Only an instance admin may do that";
+
+/** An admin action: a signed-in person who is an admin now; never a token or the system. */
+function adminRefusal(actor: Actor, instance: InstanceResource): string | undefined {
+  if (actor.type === "token") return "Access tokens cannot do that; sign in";
+  return actor.type === "user" && instance.admins.has(actor.userId) ? undefined : NOT_ADMIN;
+}
+
 /** Why not, in words the caller can act on; undefined when allowed. */
-export function refusal(actor: Actor, action: Action, resource: Resource): string | undefined {
+export function refusal<A extends Action>(actor: Actor, action: A, target: ResourceOf<A>): string | undefined {
+  if (ADMIN_ACTIONS.has(action)) return adminRefusal(actor, target as InstanceResource);
+  const resource = target as Resource;
   const no = "You are not allowed to do that";
   switch (actor.type) {
     case "user":
@@ -71,12 +101,12 @@ export function refusal(actor: Actor, action: Action, resource: Resource): strin
   }
 }
 
-export function isAllowed(actor: Actor, action: Action, resource: Resource): boolean {
+export function isAllowed<A extends Action>(actor: Actor, action: A, resource: ResourceOf<A>): boolean {
   return refusal(actor, action, resource) === undefined;
 }
 
 /** Throws FORBIDDEN (saying why, e.g. the missing scope) unless the actor may do `action` to `resource`. */
-export function authorize(actor: Actor, action: Action, resource: Resource): void {
+export function authorize<A extends Action>(actor: Actor, action: A, resource: ResourceOf<A>): void {
   const why = refusal(actor, action, resource);
   if (why !== undefined) throw new AppError("FORBIDDEN", why);
 }

@@ -26,7 +26,12 @@ import type { Auth } from "../auth/auth.js";
 import { createKeyTester, type KeyTester, type KeyTesterOptions } from "../key-test/key-tester.js";
 import { createRateLimiter, type RateLimiter } from "../limits/rate-limiter.js";
 import { createKeyResolver, type KeyResolver } from "../provider/key-resolver.js";
+import { createAuditService, type AuditService } from "../audit/audit-service.js";
+import { createAuditReader, type AuditReader } from "../audit/audit-reader.js";
 import { createResolveService, type ResolveService } from "../provider/resolve-service.js";
+import { createAdminStore } from "../admin/admin-store.js";
+import { createAdmins, type Admins } from "../admin/admins.js";
+import { createUserAdminService, type UserAdminService } from "../admin/user-admin-service.js";
 
 export interface Runtime {
   config: Config;
@@ -45,6 +50,11 @@ export interface Runtime {
   resolver: KeyResolver;
   /** /api/resolve: the resolver for a token or session, with its rules on whose keys. */
   resolve: ResolveService;
+  /** The audit log: events appended in their change's transaction (audit-store), read here. */
+  audit: AuditService;
+  auditReader: AuditReader;
+  /** Who the instance admins are (KEYHAVEN_ADMIN_EMAILS, else the first account), read per call. */
+  admins: Admins;
   /** The server clock (injectable in tests): expiry, stats and usage days use it. */
   now: () => Date;
   /** Session signing secret: KEYHAVEN_AUTH_SECRET or derived from the master key at start. */
@@ -86,8 +96,10 @@ export async function createRuntime(config: Config, logger: Logger, opts: Runtim
 
     const usage = createUsageRecorder({ db: database.db, logger, intervalMs: config.usageFlushIntervalMs, now });
 
+    const admins = createAdmins({ store: createAdminStore(database.db), adminEmails: config.adminEmails });
     const tokens = createTokenService({
       store: createTokenStore(database.db, { reader: database.reader, named: database.named }),
+      admins,
       now,
       logger,
       flushIntervalMs: config.usageFlushIntervalMs,
@@ -115,6 +127,9 @@ export async function createRuntime(config: Config, logger: Logger, opts: Runtim
       tokens,
       resolver,
       resolve: createResolveService({ resolver }),
+      audit: createAuditService({ db: database.db, now }),
+      auditReader: createAuditReader(database.db, admins),
+      admins,
       now,
       authSecret: resolveAuthSecret(config, master.key),
       close: () => (closing ??= close()),
@@ -130,6 +145,8 @@ export interface ServerServices {
   auth: Auth;
   rateLimiter: RateLimiter;
   tester: KeyTester;
+  /** An admin's work on accounts: list, add, disable, enable. */
+  users: UserAdminService;
 }
 
 export interface ServerOptions {
@@ -141,8 +158,16 @@ export async function composeServer(runtime: Runtime, opts: ServerOptions = {}):
   const { config } = runtime;
   // Loaded here, not at the top: the library imports this module and must not pull in better-auth.
   const { createAuth } = await import("../auth/auth.js");
+  const { createAccountCreator } = await import("../auth/account-creator.js");
+  const auth = createAuth({ config, database: runtime.database, secret: runtime.authSecret, logger: runtime.logger, admins: runtime.admins });
   return {
-    auth: createAuth({ config, database: runtime.database, secret: runtime.authSecret, logger: runtime.logger }),
+    auth,
+    users: createUserAdminService({
+      store: createAdminStore(runtime.database.db),
+      admins: runtime.admins,
+      createAccount: createAccountCreator(auth),
+      now: runtime.now,
+    }),
     rateLimiter: createRateLimiter(runtime.database.db, () => runtime.now().getTime()),
     tester: createKeyTester({
       baseUrlOverrides: config.baseUrlOverrides,

@@ -98,3 +98,29 @@ export async function verifyAuditChain(db: Db, onProgress?: (checked: number) =>
   }
   return { ok: true, checked };
 }
+
+export interface AuditFilter {
+  /** Whose events: one user's (their keys, tokens, sign-ins), or null for everyone's. */
+  userId: string | null;
+  action?: string;
+  keyId?: string;
+  actorId?: string;
+  from?: string;
+  to?: string;
+  /** Events before this sequence number (the cursor). */
+  beforeSeq?: number;
+  limit: number;
+}
+
+/** Newest first, filtered; `limit` rows at most. */
+export function listAuditEvents(db: Db, f: AuditFilter): Promise<AuditEventsTable[]> {
+  let q = db.selectFrom("audit_events").selectAll();
+  if (f.userId !== null) q = q.where("user_id", "=", f.userId);
+  if (f.action) q = q.where("action", "=", f.action);
+  if (f.keyId) q = q.where("target_id", "=", f.keyId);
+  if (f.actorId) q = q.where("actor_id", "=", f.actorId);
+  if (f.from) q = q.where("at", ">=", f.from);
+  if (f.to) q = q.where("at", "<", f.to);
+  if (f.beforeSeq !== undefined) q = q.where("seq", "<", f.beforeSeq);
+  return q.orderBy("seq", "desc").limit(f.limit).execute();
+}

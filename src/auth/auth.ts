@@ -3,6 +3,9 @@
  * /api/auth/*; we put our rate limits in front (see http/routes/auth.ts) and turn its own off.
  */
 import { betterAuth } from "better-auth";
+import { APIError } from "better-auth/api";
+import { customSession } from "better-auth/plugins/custom-session";
+import type { Admins } from "../admin/admins.js";
 import type { Config } from "../platform/config.js";
 import type { DatabaseHandle } from "../db/connect.js";
 import type { Logger } from "../platform/logger.js";
@@ -11,8 +14,10 @@ import { PASSWORD_MAX, PASSWORD_MIN } from "../shared/password.js";
 
 export { PASSWORD_MAX, PASSWORD_MIN };
 
-export function createAuth(deps: { config: Config; database: DatabaseHandle; secret: string; logger: Logger }) {
-  const { config, database, logger } = deps;
+export const ACCOUNT_DISABLED = "This account is disabled; an administrator can enable it again";
+
+export function createAuth(deps: { config: Config; database: DatabaseHandle; secret: string; logger: Logger; admins: Admins }) {
+  const { config, database, logger, admins } = deps;
   const secure = new URL(config.publicUrl).protocol === "https:";
   return betterAuth({
     appName: "Keyhaven",
@@ -28,6 +33,26 @@ export function createAuth(deps: { config: Config; database: DatabaseHandle; sec
       autoSignIn: true,
     },
     session: { expiresIn: 60 * 60 * 24 * 7, updateAge: 60 * 60 * 24 },
+    databaseHooks: {
+      session: {
+        create: {
+          // Every sign-in (and sign-up's auto sign-in) creates a session: a disabled account gets none.
+          before: async (session) => {
+            if ((await admins.status(session.userId))?.disabled) throw new APIError("FORBIDDEN", { message: ACCOUNT_DISABLED });
+          },
+        },
+      },
+    },
+    plugins: [
+      // get-session (the web app's, and the session middleware's fallback) tells whether the
+      // user is an admin, and answers no session for a disabled account whatever rows remain.
+      customSession(async ({ user, session }) => {
+        const status = await admins.status(user.id);
+        // better-auth answers a null payload as "signed out"; its type only allows objects.
+        if (!status || status.disabled) return null as unknown as { user: typeof user & { isAdmin: boolean }; session: typeof session };
+        return { user: { ...user, isAdmin: status.isAdmin }, session };
+      }),
+    ],
     // Ours runs in every mode, per IP and per email, in the database (http/routes/auth.ts).
     rateLimit: { enabled: false },
     telemetry: { enabled: false },

@@ -8,8 +8,9 @@
  * `updateAge` refresh, joined to its user. The session row is read on every request (on SQLite
  * reused only until the next commit by anyone), so a sign-out or a deleted session is seen at
  * once, exactly as before. Everything else — no
- * cookie, a bad signature, an unknown, expired or refresh-due session — returns `undefined`
- * and the caller asks better-auth, which decides (and refreshes or cleans up) as it always did.
+ * cookie, a bad signature, an unknown, expired or refresh-due session, a disabled account —
+ * returns `undefined` and the caller asks better-auth, which decides (and refreshes or cleans
+ * up) as it always did; for a disabled account it answers no session (auth/auth.ts).
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Kysely } from "kysely";
@@ -18,9 +19,13 @@ import { setBounded } from "../platform/bounded-map.js";
 import type { NamedQueryRunner, SyncReader } from "../db/connect.js";
 import { param, prepareQuery } from "../db/prepared-query.js";
 import type { Database } from "../db/schema.js";
-import type { SessionUser } from "../shared/session.js";
 
-export type { SessionUser };
+/** Who a session cookie stands for: what routes need on every request (admin rights are decided per admin request). */
+export interface SignedInUser {
+  id: string;
+  email: string;
+  name: string;
+}
 
 export interface SessionReaderOptions {
   /** better-auth's secret: the cookie's HMAC key (its UTF-8 bytes, as better-call uses it). */
@@ -38,9 +43,10 @@ interface SessionRow {
   userId: string;
   email: string;
   name: string;
+  disabledAt: string | null;
 }
 
-export type SessionReader = (cookieHeader: string | undefined) => Promise<SessionUser | undefined>;
+export type SessionReader = (cookieHeader: string | undefined) => Promise<SignedInUser | undefined>;
 
 // better-call's signature: standard base64 of a 32-byte HMAC, 44 characters ending in "=".
 // Checked strictly: Buffer would also decode the base64url alphabet, which better-call's atob refuses.
@@ -75,7 +81,7 @@ export function createSessionReader(
     db
       .selectFrom("session as s")
       .innerJoin("user as u", "u.id", "s.userId")
-      .select(["s.expiresAt", "u.id as userId", "u.email", "u.name"])
+      .select(["s.expiresAt", "u.id as userId", "u.email", "u.name", "u.disabledAt"])
       .where("s.token", "=", param("token")),
     // On SQLite a session row is re-read only after a commit (sign-out, refresh, any write).
     { reader, cacheSize: SESSION_CACHE_SIZE, named },
@@ -102,7 +108,9 @@ export function createSessionReader(
     const token = verify(value);
     if (!token) return undefined;
     const row = await lookup.first({ token });
-    if (!row) return undefined;
+    // A disabled account's sessions are deleted with the disable; one that slipped in (a sign-in
+    // racing it) still does not count.
+    if (!row || row.disabledAt !== null) return undefined;
     const expiresAt = toMillis(row.expiresAt);
     const t = now();
     // Expired (better-auth deletes it) or due for refresh (better-auth extends it).

@@ -4,6 +4,7 @@ import * as m0002 from "./migrations/0002_auth.js";
 import * as m0003 from "./migrations/0003_handout_index_id.js";
 import * as m0004 from "./migrations/0004_access_tokens.js";
 import * as m0005 from "./migrations/0005_usage_by_consumer.js";
+import * as m0006 from "./migrations/0006_user_disabled.js";
 import * as m0007 from "./migrations/0007_audit_log.js";
 
 /** Static list: works the same from src/ (tsx, vitest) and dist/ (node). Append, never edit. */
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0003_handout_index_id": m0003,
   "0004_access_tokens": m0004,
   "0005_usage_by_consumer": m0005,
+  "0006_user_disabled": m0006,
   "0007_audit_log": m0007,
 };
 

@@ -123,6 +123,8 @@ export interface UserTable {
   image: string | null;
   createdAt: unknown;
   updatedAt: unknown;
+  /** Ours (migration 0005): when an admin disabled the account; null while it is usable. */
+  disabledAt: string | null;
 }
 
 /** better-auth's session table; `expiresAt` is ISO text on SQLite, a Date from PostgreSQL. */

@@ -19,6 +19,8 @@ import { refuseTokenInUrl } from "./middleware/no-token-in-url.js";
 import { authenticate } from "./middleware/authenticate.js";
 import { tokenRoutes } from "./routes/tokens.js";
 import { resolveRoutes } from "./routes/resolve.js";
+import { auditRoutes } from "./routes/audit.js";
+import { adminRoutes } from "./routes/admin.js";
 import { requireSameOrigin, securityHeaders } from "./middleware/security.js";
 import { serveWebApp } from "./routes/web-app.js";
 
@@ -32,7 +34,7 @@ export interface AppOptions {
 /** Wires the services built by app/compose.ts to routes and middleware; builds none itself. */
 export function createApp(runtime: Runtime, services: ServerServices, opts: AppOptions = {}) {
   const { config, logger } = runtime;
-  const { auth, rateLimiter, tester } = services;
+  const { auth, rateLimiter, tester, users } = services;
 
   const app = new Hono<AppEnv>();
   app.use("*", securityHeaders({ https: new URL(config.publicUrl).protocol === "https:" }));
@@ -63,11 +65,16 @@ export function createApp(runtime: Runtime, services: ServerServices, opts: AppO
   app.use("/api/api-keys/*", bearerOrSession);
   app.use("/api/resolve/*", bearerOrSession);
   app.route("/api/resolve", resolveRoutes({ resolve: runtime.resolve }));
+  app.use("/api/audit/*", bearerOrSession);
+  app.route("/api/audit", auditRoutes({ audit: runtime.auditReader }));
   app.use("/api/whoami", bearerOrSession);
   app.get("/api/whoami", (c) => c.json(runtime.tokens.whoami(c.get("actor"))));
   // Tokens are managed by a signed-in person only: no bearer path here.
   app.use("/api/tokens/*", sameOrigin, session);
   app.route("/api/tokens", tokenRoutes({ tokens: runtime.tokens }));
+  // Instance administration: a signed-in admin only, never a bearer token.
+  app.use("/api/admin/*", sameOrigin, session);
+  app.route("/api/admin", adminRoutes({ tokens: runtime.tokens, users }));
   app.route(
     "/api/api-keys",
     keyRoutes({

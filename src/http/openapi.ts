@@ -4,6 +4,10 @@
  */
 import { z } from "zod";
 import {
+  adminUserListSchema,
+  adminUserSchema,
+  createServiceTokenBodySchema,
+  createUserBodySchema,
   apiKeyListSchema,
   apiKeySchema,
   apiKeyWithValueSchema,
@@ -12,6 +16,8 @@ import {
   createdTokenSchema,
   errorBodySchema,
   resolveBodySchema,
+  auditListSchema,
+  auditQuerySchema,
   resolveResultsSchema,
   resolvedKeySchema,
   whoamiSchema,
@@ -62,6 +68,13 @@ const common = {
   "403": error("Cookie request from another origin, or a token without the scope this needs"),
 };
 
+const userIdParam = { name: "id", in: "path", required: true, schema: { type: "string" }, description: "Account id" };
+const tokenIdParam = { name: "id", in: "path", required: true, schema: { type: "string" }, description: "Token id (`tok_…`)" };
+const adminCommon = {
+  "401": error("No session (a bearer token is not accepted here)"),
+  "403": error("Not an instance admin, or a cookie request from another origin"),
+};
+
 export function buildOpenApiDocument(serverUrl: string) {
   return {
     openapi: "3.1.0",
@@ -80,6 +93,7 @@ export function buildOpenApiDocument(serverUrl: string) {
         bearer: { type: "http", scheme: "bearer", description: "An access token `kh_…`; its scopes decide what it may do (403 names a missing scope)" },
       },
       schemas: {
+        AuditList: toSchema(auditListSchema, "output"),
         ResolvedKey: toSchema(resolvedKeySchema, "output"),
         ResolveRequest: toSchema(resolveBodySchema, "input"),
         ResolveResults: toSchema(resolveResultsSchema, "output"),
@@ -96,6 +110,10 @@ export function buildOpenApiDocument(serverUrl: string) {
         CreateToken: toSchema(createTokenBodySchema, "input"),
         CreatedToken: toSchema(createdTokenSchema, "output"),
         TokenList: toSchema(tokenListSchema, "output"),
+        CreateServiceToken: toSchema(createServiceTokenBodySchema, "input"),
+        CreateUser: toSchema(createUserBodySchema, "input"),
+        AdminUser: toSchema(adminUserSchema, "output"),
+        AdminUserList: toSchema(adminUserListSchema, "output"),
         Error: toSchema(errorBodySchema, "output"),
       },
     },
@@ -241,11 +259,96 @@ export function buildOpenApiDocument(serverUrl: string) {
           },
         },
       },
+      "/api/audit": {
+        get: {
+          summary: "Audit events, newest first: your keys, tokens and sign-ins (admins: everyone's with all=true). Never a secret.",
+          security: [{ session: [] }, { bearer: [] }],
+          parameters: queryParams(auditQuerySchema, {
+            limit: "Events per page, 1–200 (default 50)",
+            cursor: "`nextCursor` of the previous page",
+            action: "Only this action (key.reveal, token.create, …)",
+            keyId: "Only events about this key",
+            actorId: "Only events by this user, token (tok_…) or system actor (library, cli)",
+            from: "From this time (inclusive)",
+            to: "Up to this time (exclusive)",
+            all: "true: every user's events (instance admins only)",
+          }),
+          responses: {
+            "200": { description: "A page of events", ...json(ref("AuditList")) },
+            "400": error("Invalid filter or cursor"),
+            ...common,
+          },
+        },
+      },
       "/api/whoami": {
         get: {
           summary: "The access token this request carries: its id, kind, user and scopes (what `keyhaven login` checks)",
           security: [{ bearer: [] }],
           responses: { "200": { description: "The token", ...json(ref("Whoami")) }, "401": error("No token, or one that is unknown, revoked or expired") },
+        },
+      },
+      "/api/admin/users": {
+        get: {
+          summary: "Every account, oldest first (admin only): who, since when, admin, disabled — never their keys",
+          security: [{ session: [] }],
+          responses: { "200": { description: "Accounts", ...json(ref("AdminUserList")) }, ...adminCommon },
+        },
+        post: {
+          summary: "Add an account with a password (admin only; also while sign-up is closed); nobody is signed in",
+          security: [{ session: [] }],
+          requestBody: { required: true, ...json(ref("CreateUser")) },
+          responses: {
+            "201": { description: "Created", ...json(ref("AdminUser")) },
+            "400": error("Validation error: email, name, password length (8–128), unknown fields"),
+            "409": error("An account with this email already exists"),
+            ...adminCommon,
+          },
+        },
+      },
+      "/api/admin/users/{id}/disable": {
+        post: {
+          summary: "Disable an account (admin only): its sessions end and its access tokens are revoked at once; sign-in is refused",
+          security: [{ session: [] }],
+          parameters: [userIdParam],
+          responses: {
+            "200": { description: "Disabled", ...json(ref("AdminUser")) },
+            "404": error("No such account"),
+            "409": error("Your own account: another admin can disable it"),
+            ...adminCommon,
+          },
+        },
+      },
+      "/api/admin/users/{id}/enable": {
+        post: {
+          summary: "Enable a disabled account again (admin only); its old sessions and tokens stay ended",
+          security: [{ session: [] }],
+          parameters: [userIdParam],
+          responses: { "200": { description: "Enabled", ...json(ref("AdminUser")) }, "404": error("No such account"), ...adminCommon },
+        },
+      },
+      "/api/admin/tokens": {
+        get: {
+          summary: "The instance's service tokens (admin only; never the token itself: its prefix)",
+          security: [{ session: [] }],
+          responses: { "200": { description: "Service tokens, newest first", ...json(ref("TokenList")) }, ...adminCommon },
+        },
+        post: {
+          summary: "Create a service token (admin only): it hands out any user's key (`resolve`) and nothing else; the answer holds the token, shown this once",
+          security: [{ session: [] }],
+          requestBody: { required: true, ...json(ref("CreateServiceToken")) },
+          responses: {
+            "201": { description: "Created (kind `service`)", ...json(ref("CreatedToken")) },
+            "400": error("Validation error: a scope other than resolve, expiry not in the future, name missing or over 100 characters"),
+            ...adminCommon,
+          },
+        },
+      },
+      "/api/admin/tokens/{id}": {
+        delete: {
+          summary: "Revoke a service token (admin only): refused by every instance from the commit on",
+          security: [{ session: [] }],
+          parameters: [tokenIdParam],
+          responses: { "204": { description: "Revoked" }, "404": error("No such service token"), ...adminCommon },
         },
       },
       "/api/auth/sign-up/email": {

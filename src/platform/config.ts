@@ -40,6 +40,8 @@ export interface Config {
   maxKeysPerOwner: number;
   /** KEYHAVEN_SIGNUP: "open" lets anyone create an account; "closed" refuses sign-up (403). */
   signup: "open" | "closed";
+  /** KEYHAVEN_ADMIN_EMAILS, lower-cased; empty: the first account created is the instance admin. */
+  adminEmails: string[];
   /** The fallback values, read once: variable name → value. */
   fallbackEnv: Record<string, string | undefined>;
 }
@@ -87,6 +89,17 @@ function parseSignup(raw: string | undefined): Config["signup"] {
   throw configError(`KEYHAVEN_SIGNUP must be open or closed (got "${raw}")`);
 }
 
+/** Comma-separated emails, compared case-insensitively (better-auth stores emails lower-cased). */
+function parseAdminEmails(raw: string | undefined): string[] {
+  const emails = (raw ?? "")
+    .split(",")
+    .map((e) => e.trim().toLowerCase())
+    .filter(Boolean);
+  const bad = emails.find((e) => !/^[^\s@]+@[^\s@]+$/.test(e));
+  if (bad !== undefined) throw configError(`KEYHAVEN_ADMIN_EMAILS must be emails separated by commas (got "${bad}")`);
+  return [...new Set(emails)];
+}
+
 export function loadConfig(env: Env = process.env, cwd = process.cwd(), stdoutIsTerminal = Boolean(process.stdout.isTTY)): Config {
   const nodeEnv = env.NODE_ENV ?? "development";
   const port = parseInteger("PORT", env.PORT, 3000, 0, 65535);
@@ -127,6 +140,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), stdoutIs
     trustProxy: parseBoolean("KEYHAVEN_TRUST_PROXY", env.KEYHAVEN_TRUST_PROXY),
     maxKeysPerOwner: parseInteger("KEYHAVEN_MAX_KEYS_PER_OWNER", env.KEYHAVEN_MAX_KEYS_PER_OWNER, 500, 1, 100_000),
     signup: parseSignup(env.KEYHAVEN_SIGNUP),
+    adminEmails: parseAdminEmails(env.KEYHAVEN_ADMIN_EMAILS),
     fallbackEnv,
   };
 }

@@ -11,7 +11,8 @@
  * The actor is asked of the policy before anything is looked up (the library may use any
  * user's key; a token only within its scope and, when personal, its own user's).
  */
-import { describeActor, type Actor } from "../access/actor.js";
+import { describeActor, LIBRARY_ACTOR, type Actor } from "../access/actor.js";
+import { auditActor } from "../audit/audit-service.js";
 import type { OwnerRef } from "../access/owner.js";
 import { authorize } from "../access/policy.js";
 import type { KeyService } from "../keys/key-service.js";
@@ -69,6 +70,9 @@ export interface KeyResolverDeps {
   lookup?: LookupFn;
 }
 
+// Built once: the library's hand-outs are the hot path.
+const LIBRARY_AUDIT_ACTOR = Object.freeze(auditActor(LIBRARY_ACTOR));
+
 /** Throws VALIDATION_ERROR (from the catalog) for an id that is not a service. */
 export const checkService = (service: unknown): ServiceId => getService(service as ServiceId).id;
 
@@ -108,7 +112,13 @@ export function createKeyResolver(deps: KeyResolverDeps) {
     if (owner) {
       const key = await keys.findUsableKey(actor, owner, service);
       if (key) {
-        const use: KeyUse = { keyId: key.id, owner, service, ...(actor.type === "token" ? { consumer: describeActor(actor) } : {}) };
+        const use: KeyUse = {
+          keyId: key.id,
+          owner,
+          service,
+          actor: actor === LIBRARY_ACTOR ? LIBRARY_AUDIT_ACTOR : auditActor(actor),
+          ...(actor.type === "token" ? { consumer: describeActor(actor) } : {}),
+        };
         return { service, source: "user", value: key.value, keyId: key.id, config: key.config, use };
       }
     } else {

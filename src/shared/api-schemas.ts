@@ -4,12 +4,13 @@
  * Kept free of server-only imports so the browser bundle can use it.
  */
 import { z } from "zod";
-import { CONTROL_CHARS_MESSAGE, isOneLine, isPlainText } from "./control-chars.js";
+import { CONTROL_CHARS_MESSAGE, hasNoNul, isOneLine, isPlainText } from "./control-chars.js";
 import { SERVICE_IDS, serviceIdSchema } from "./service-ids.js";
 import type { KeyShape } from "./key-shapes.js";
 import { LIST_PAGE_DEFAULT, LIST_PAGE_MAX } from "./list-page.js";
 import { KEY_DESCRIPTION_MAX, KEY_NAME_MAX } from "./key-fields.js";
 import { TOKEN_NAME_MAX, TOKEN_SCOPES } from "./token-fields.js";
+import { PASSWORD_MAX, PASSWORD_MIN } from "./password.js";
 
 export { serviceIdSchema };
 
@@ -220,6 +221,75 @@ export const whoamiSchema = z.object({
   scopes: z.array(tokenScopeSchema),
 });
 
+/** One audit event as the API shows it: who did what to what, from where. Never a secret. */
+export const auditEventSchema = z.object({
+  id: z.string(),
+  /** The event's place in the tamper-evident chain (1, 2, …). */
+  seq: z.number(),
+  at: z.string(),
+  action: z.string(),
+  actor: z.object({ type: z.enum(["user", "token", "system"]), id: z.string(), label: z.string() }),
+  target: z.object({ type: z.string(), id: z.string(), label: z.string().nullable() }).nullable(),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+});
+export const auditListSchema = z.object({ events: z.array(auditEventSchema), nextCursor: z.string().nullable() });
+export const AUDIT_PAGE_MAX = 200;
+const oneLineFilter = z.string().min(1).max(200).refine(isOneLine, { message: CONTROL_CHARS_MESSAGE });
+export const auditQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(AUDIT_PAGE_MAX).optional(),
+  cursor: oneLineFilter.optional(),
+  action: oneLineFilter.optional(),
+  keyId: oneLineFilter.optional(),
+  /** An actor's id: a user id, a token id, or `library` / `cli`. */
+  actorId: oneLineFilter.optional(),
+  /** From this time on (inclusive). */
+  from: isoDateTime.optional(),
+  /** Up to this time (exclusive). */
+  to: isoDateTime.optional(),
+  /** Instance admins: every user's events, not only their own. */
+  all: z.enum(["true", "false"], { error: () => "must be true or false" }).optional(),
+});
+
+/**
+ * The scopes a service token can use: the policy lets one only hand out keys (`key.use`), so
+ * any other scope would be a promise it never keeps.
+ */
+export const SERVICE_TOKEN_SCOPES = ["resolve"] as const satisfies readonly TokenScope[];
+export const createServiceTokenBodySchema = createTokenBodySchema.extend({
+  scopes: z
+    .array(z.enum(SERVICE_TOKEN_SCOPES, { error: () => `a service token can only have: ${SERVICE_TOKEN_SCOPES.join(", ")}` }))
+    .min(1, "name at least one scope")
+    .max(SERVICE_TOKEN_SCOPES.length),
+});
+
+export const USER_NAME_MAX = 100;
+export const EMAIL_MAX = 254;
+
+/** `POST /api/admin/users`: an admin adds an account (also while sign-up is closed). */
+export const createUserBodySchema = z.strictObject({
+  email: z.string().trim().toLowerCase().max(EMAIL_MAX).pipe(z.email("must be an email address")),
+  name: label(USER_NAME_MAX).pipe(z.string().min(1, "is required")),
+  password: z
+    .string()
+    .min(PASSWORD_MIN, `must be at least ${PASSWORD_MIN} characters`)
+    .max(PASSWORD_MAX, `must be at most ${PASSWORD_MAX} characters`)
+    .refine(hasNoNul, { message: CONTROL_CHARS_MESSAGE }),
+});
+
+/** An account as an admin sees it: who, since when, whether usable — never their keys. */
+export const adminUserSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  createdAt: z.string(),
+  disabled: z.boolean(),
+  disabledAt: z.string().nullable(),
+  isAdmin: z.boolean(),
+});
+export const adminUserListSchema = z.object({ users: z.array(adminUserSchema) });
+
 export const errorBodySchema = z.object({
   error: z.object({
     code: z.string(),
@@ -247,4 +317,11 @@ export type TokenInfo = z.infer<typeof tokenInfoSchema>;
 export type ResolveBody = z.infer<typeof resolveBodySchema>;
 export type ResolvedKeyAnswer = z.infer<typeof resolvedKeySchema>;
 export type Whoami = z.infer<typeof whoamiSchema>;
+export type AuditEvent = z.infer<typeof auditEventSchema>;
+export type AuditList = z.infer<typeof auditListSchema>;
+export type AuditQuery = z.infer<typeof auditQuerySchema>;
 export type CreatedToken = z.infer<typeof createdTokenSchema>;
+export type CreateServiceTokenBody = z.infer<typeof createServiceTokenBodySchema>;
+export type CreateUserBody = z.infer<typeof createUserBodySchema>;
+export type AdminUser = z.infer<typeof adminUserSchema>;
+export type AdminUserList = z.infer<typeof adminUserListSchema>;

@@ -1,5 +1,6 @@
 /**
- * Access tokens: created and revoked by a signed-in person (policy action `token.manage`),
+ * Access tokens: personal ones created and revoked by a signed-in person (policy action
+ * `token.manage`), service ones by an instance admin (`admin.tokens`); all
  * verified on every bearer request with one indexed lookup and no cache, so a revoked or
  * expired token is refused by every instance right after the commit. Last use is batched
  * off the hot path, like usage counts.
@@ -11,13 +12,16 @@ import type { AccessTokenRow } from "../db/schema.js";
 import { AppError, notFound } from "../platform/errors.js";
 import { futureExpiry } from "../platform/future-expiry.js";
 import type { Logger } from "../platform/logger.js";
-import type { CreateTokenBody, CreatedToken, TokenInfo, TokenScope, Whoami } from "../shared/api-schemas.js";
+import type { CreateServiceTokenBody, CreateTokenBody, CreatedToken, TokenInfo, TokenScope, Whoami } from "../shared/api-schemas.js";
 import { createWriteBatcher } from "../platform/write-batcher.js";
+import type { Admins } from "../admin/admins.js";
 import { generateToken, hashToken, isTokenShaped, tokenPrefix } from "./token-secret.js";
 import type { TokenStore } from "./token-store.js";
 
 export interface TokenServiceDeps {
   store: TokenStore;
+  /** Who the instance admins are now: the policy lets only them manage service tokens. */
+  admins: Pick<Admins, "ids">;
   now?: () => Date;
   logger?: Pick<Logger, "warn">;
   /** How often last-use times are written (ms). */
@@ -63,28 +67,59 @@ export function createTokenService(deps: TokenServiceDeps) {
     return userId;
   }
 
+  /** The admin acting on service tokens; the policy refuses everyone else. */
+  async function adminOf(actor: Actor): Promise<string> {
+    authorize(actor, "admin.tokens", { admins: await deps.admins.ids() });
+    return actor.type === "user" ? actor.userId : "";
+  }
+
+  async function issue(
+    kind: "personal" | "service",
+    userId: string | null,
+    createdBy: string,
+    input: CreateTokenBody | CreateServiceTokenBody,
+  ): Promise<CreatedToken> {
+    const at = now();
+    const expiresAt = futureExpiry(input.expiresAt, at);
+    const token = generateToken();
+    const row: AccessTokenRow = {
+      id: newTokenId(),
+      kind,
+      user_id: userId,
+      created_by: createdBy,
+      name: input.name,
+      prefix: tokenPrefix(token),
+      token_hash: hashToken(token),
+      scopes: JSON.stringify([...new Set(input.scopes)]),
+      created_at: at.toISOString(),
+      expires_at: expiresAt,
+      last_used_at: null,
+      revoked_at: null,
+    };
+    await store.insert(row);
+    return { token, accessToken: toInfo(row) };
+  }
+
   return {
     async create(actor: Actor, input: CreateTokenBody): Promise<CreatedToken> {
       const userId = managerOf(actor);
-      const at = now();
-      const expiresAt = futureExpiry(input.expiresAt, at);
-      const token = generateToken();
-      const row: AccessTokenRow = {
-        id: newTokenId(),
-        kind: "personal",
-        user_id: userId,
-        created_by: userId,
-        name: input.name,
-        prefix: tokenPrefix(token),
-        token_hash: hashToken(token),
-        scopes: JSON.stringify([...new Set(input.scopes)]),
-        created_at: at.toISOString(),
-        expires_at: expiresAt,
-        last_used_at: null,
-        revoked_at: null,
-      };
-      await store.insert(row);
-      return { token, accessToken: toInfo(row) };
+      return issue("personal", userId, userId, input);
+    },
+
+    /** A service token (no user): it hands out any user's keys with `resolve`, nothing else. */
+    async createService(actor: Actor, input: CreateServiceTokenBody): Promise<CreatedToken> {
+      const adminId = await adminOf(actor);
+      return issue("service", null, adminId, input);
+    },
+
+    async listService(actor: Actor): Promise<TokenInfo[]> {
+      await adminOf(actor);
+      return (await store.listService()).map(toInfo);
+    },
+
+    async revokeService(actor: Actor, id: string): Promise<void> {
+      await adminOf(actor);
+      if (!(await store.revokeService(id, now().toISOString()))) throw notFound("Service token");
     },
 
     async list(actor: Actor): Promise<TokenInfo[]> {
@@ -103,7 +138,8 @@ export function createTokenService(deps: TokenServiceDeps) {
       if (!isTokenShaped(bearer)) throw new AppError("UNAUTHORIZED", UNAUTHORIZED);
       const row = await store.findByHash(hashToken(bearer));
       const at = now();
-      if (!row || row.revoked_at !== null || (row.expires_at !== null && Date.parse(row.expires_at) <= at.getTime())) {
+      const dead = !row || row.revoked_at !== null || row.user_disabled_at !== null;
+      if (dead || (row.expires_at !== null && Date.parse(row.expires_at) <= at.getTime())) {
         throw new AppError("UNAUTHORIZED", UNAUTHORIZED);
       }
       lastUse.buffer().set(row.id, at.toISOString());

@@ -4,11 +4,20 @@ import type { NamedQueryRunner, SyncReader } from "../db/connect.js";
 import { param, prepareQuery } from "../db/prepared-query.js";
 import type { AccessTokenRow, AccessTokensTable, Database } from "../db/schema.js";
 
+/** A token as verification reads it: with whether its user's account is disabled now. */
+export type VerifiedTokenRow = AccessTokenRow & { user_disabled_at: string | null };
+
 export function createTokenStore(db: Kysely<Database>, opts: { reader?: SyncReader; named?: NamedQueryRunner } = {}) {
-  // Compiled once: the lookup runs on every bearer request.
-  const byHash = prepareQuery<AccessTokenRow, "hash">(
+  // Compiled once: the lookup runs on every bearer request. The user's disabled mark comes
+  // along (a primary-key join) so a token that raced its user's disable is still refused.
+  const byHash = prepareQuery<VerifiedTokenRow, "hash">(
     db,
-    db.selectFrom("access_tokens").selectAll().where("token_hash", "=", param("hash")),
+    db
+      .selectFrom("access_tokens as t")
+      .leftJoin("user as u", "u.id", "t.user_id")
+      .selectAll("t")
+      .select("u.disabledAt as user_disabled_at")
+      .where("t.token_hash", "=", param("hash")),
     { reader: opts.reader, named: opts.named },
   );
   return {
@@ -28,6 +37,30 @@ export function createTokenStore(db: Kysely<Database>, opts: { reader?: SyncRead
         .orderBy("created_at", "desc")
         .orderBy("id", "desc")
         .execute();
+    },
+
+    /** The instance's service tokens that are not revoked, newest first. */
+    listService(): Promise<AccessTokenRow[]> {
+      return db
+        .selectFrom("access_tokens")
+        .selectAll()
+        .where("kind", "=", "service")
+        .where("revoked_at", "is", null)
+        .orderBy("created_at", "desc")
+        .orderBy("id", "desc")
+        .execute();
+    },
+
+    /** Revokes a service token; false when there is no such live service token. */
+    async revokeService(id: string, at: string): Promise<boolean> {
+      const result = await db
+        .updateTable("access_tokens")
+        .set({ revoked_at: at })
+        .where("id", "=", id)
+        .where("kind", "=", "service")
+        .where("revoked_at", "is", null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
     },
 
     /** Revokes a user's own token; false when there is no such live token. */

@@ -15,6 +15,7 @@ import type { Logger } from "../platform/logger.js";
 import { DAY_MS, utcDay } from "./utc-day.js";
 import { writeUsageBatch, type KeyUseCounts } from "./usage-write.js";
 import { createWriteBatcher } from "../platform/write-batcher.js";
+import type { AuditEventInput } from "../audit/audit-types.js";
 
 export interface KeyUse {
   keyId: string;
@@ -22,6 +23,8 @@ export interface KeyUse {
   service: string;
   /** Who asked, when it was an access token (`token:<id>`): counted per consumer too. */
   consumer?: string;
+  /** Who handed it out, as the audit log names them: one `key.use` event per key, actor and minute. */
+  actor?: AuditEventInput["actor"];
 }
 
 export interface UsageRecorder {
@@ -43,10 +46,34 @@ export interface UsageRecorderDeps {
   now?: () => Date;
 }
 
-/** Per key its counts, and how many uses in all (for pendingUses()). */
+/** Hand-outs of one key by one actor in one minute: one `key.use` audit event. */
+interface UseEvent {
+  keyId: string;
+  owner: OwnerRef;
+  actor: AuditEventInput["actor"];
+  minuteMs: number;
+  count: number;
+}
+
+/** Per key its counts; per key, actor and minute its audit event; how many uses in all (for pendingUses()). */
 interface UseBuffer {
   keys: Map<string, KeyUseCounts>;
+  events: Map<string, UseEvent>;
   uses: number;
+}
+
+const MINUTE_MS = 60_000;
+
+/** The `key.use` events of a batch, written in the flush's transaction. */
+function useEvents(events: Iterable<UseEvent>): AuditEventInput[] {
+  return [...events].map((e) => ({
+    action: "key.use",
+    actor: e.actor,
+    target: { type: "key", id: e.keyId },
+    userId: e.owner.type === "user" ? e.owner.id : null,
+    teamId: e.owner.type === "team" ? e.owner.id : null,
+    details: { count: e.count, minute: new Date(e.minuteMs).toISOString().slice(0, 16) + "Z" },
+  }));
 }
 
 function addTo(map: Map<string, number>, day: string, n: number): void {
@@ -63,6 +90,11 @@ function consumerDays(use: KeyUseCounts, consumer: string): Map<string, number> 
 /** Adds `from` into `into` (used to give a failed batch back to the buffer). */
 function mergeInto(into: UseBuffer, from: UseBuffer): void {
   into.uses += from.uses;
+  for (const [k, e] of from.events) {
+    const current = into.events.get(k);
+    if (current) current.count += e.count;
+    else into.events.set(k, e);
+  }
   for (const [keyId, use] of from.keys) {
     const current = into.keys.get(keyId);
     if (!current) {
@@ -82,10 +114,10 @@ export function createUsageRecorder(deps: UsageRecorderDeps): UsageRecorder {
   const { db, logger } = deps;
   const now = deps.now ?? (() => new Date());
   const batches = createWriteBatcher<UseBuffer>({
-    empty: () => ({ keys: new Map(), uses: 0 }),
+    empty: () => ({ keys: new Map(), events: new Map(), uses: 0 }),
     isEmpty: (b) => b.keys.size === 0,
     restore: mergeInto,
-    write: (b) => writeUsageBatch(db, b.keys),
+    write: (b) => writeUsageBatch(db, b.keys, { audit: useEvents(b.events.values()), at: now().toISOString() }),
     onError(err, buffer) {
       const e = err as { code?: unknown; message?: unknown };
       // Key ids, counts and days only: usage rows never hold a secret.
@@ -111,7 +143,7 @@ export function createUsageRecorder(deps: UsageRecorderDeps): UsageRecorder {
   }
 
   return {
-    record({ keyId, owner, service, consumer }: KeyUse): void {
+    record({ keyId, owner, service, consumer, actor }: KeyUse): void {
       if (batches.closed) return;
       const ms = now().getTime();
       const day = dayOf(ms);
@@ -125,6 +157,13 @@ export function createUsageRecorder(deps: UsageRecorderDeps): UsageRecorder {
       if (ms > use.lastUsedMs) use.lastUsedMs = ms;
       addTo(use.byDay, day, 1);
       if (consumer !== undefined) addTo(consumerDays(use, consumer), day, 1);
+      if (actor !== undefined) {
+        const minuteMs = ms - (((ms % MINUTE_MS) + MINUTE_MS) % MINUTE_MS);
+        const k = `${keyId}\u0000${actor.type}:${actor.id}\u0000${minuteMs}`;
+        const e = buffer.events.get(k);
+        if (e) e.count++;
+        else buffer.events.set(k, { keyId, owner, actor, minuteMs, count: 1 });
+      }
       buffer.uses++;
     },
 

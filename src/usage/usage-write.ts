@@ -9,6 +9,8 @@
  */
 import { CompiledQuery, PostgresAdapter, type Kysely, type Transaction } from "kysely";
 import type { Database } from "../db/schema.js";
+import { appendAuditEvents } from "../audit/audit-store.js";
+import type { AuditEventInput } from "../audit/audit-types.js";
 
 /** One key's buffered uses. */
 export interface KeyUseCounts {
@@ -69,7 +71,8 @@ function parameters(postgres: boolean, rows: readonly (readonly unknown[])[], co
 export async function writeUsageBatch(
   db: Kysely<Database>,
   batch: ReadonlyMap<string, KeyUseCounts>,
-  opts: { chunk?: number } = {},
+  /** `audit`: the hand-outs' `key.use` events, appended in the same transaction at `at`. */
+  opts: { chunk?: number; audit?: readonly AuditEventInput[]; at?: string } = {},
 ): Promise<void> {
   if (batch.size === 0) return;
   const chunk = opts.chunk ?? USAGE_WRITE_CHUNK;
@@ -91,5 +94,6 @@ export async function writeUsageBatch(
       );
       if (consumers.length > 0) await run(trx, postgres ? PG_CONSUMERS : SQLITE_CONSUMERS, parameters(postgres, consumers, 4));
     }
+    if (opts.audit?.length) await appendAuditEvents(trx, opts.audit, opts.at ?? new Date().toISOString());
   });
 }

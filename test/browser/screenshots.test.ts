@@ -2,7 +2,9 @@
  * Every page at 1280 and 375 px, written to test-results/screenshots/<page>-<width>.png for a
  * person to look at: sign-in, sign-up, keys-empty, add-dialog, keys (with keys), usage (with uses),
  * tokens-empty, token-dialog, tokens (a new token shown once above the list), and at 375 px the
- * open menu. Each width is its own user in its own browser context.
+ * open menu; then the admin pages (admin-users, admin-add-user, admin-disable, admin-tokens-empty,
+ * admin-token-created, admin-tokens, and at 375 px admin-menu) as the instance admin. Each width
+ * is its own user in its own browser context.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
@@ -13,8 +15,16 @@ const DAY = 86_400_000;
 
 describe("web app: screenshots of every page", () => {
   let h: Harness;
+  const adminEmail = uniqueEmail("admin");
   beforeAll(async () => {
     h = await startHarness();
+    // The first account is the instance admin; the key screenshots' users come after it.
+    const res = await fetch(`${h.base}/api/auth/sign-up/email`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: h.base },
+      body: JSON.stringify({ email: adminEmail, password: PASSWORD, name: "Ada Admin" }),
+    });
+    expect(res.status).toBe(200);
   });
   afterAll(async () => {
     await h?.close();
@@ -124,6 +134,83 @@ describe("web app: screenshots of every page", () => {
         await screenshot(page, "tokens", width);
       } catch (err) {
         await failureScreenshot(page, `screenshots-${width}`);
+        throw err;
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  for (const width of WIDTHS) {
+    it(`renders the admin pages at ${width} px`, async () => {
+      const { context, page } = await h.newPage(width);
+      try {
+        await page.goto("/sign-in");
+        await page.getByLabel("Email").fill(adminEmail);
+        await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+        await page.getByRole("button", { name: "Sign in" }).click();
+        await page.waitForURL(/\/keys$/);
+
+        const post = async (path: string, body: object) => {
+          const res = await page.request.post(path, { data: body, headers: { origin: h.base } });
+          expect(res.status(), await res.text()).toBe(201);
+          return (await res.json()) as { id: string };
+        };
+        // Some people, one of them disabled, so the list shows each state.
+        if (width === WIDTHS[0]) {
+          await post("/api/admin/users", { email: "grace.hopper@example.com", name: "Grace Hopper", password: PASSWORD });
+          await post("/api/admin/users", { email: "alan.turing@example.com", name: "Alan Turing", password: PASSWORD });
+          const off = await post("/api/admin/users", { email: "mallory@example.com", name: "Mallory Former-Contractor", password: PASSWORD });
+          expect((await page.request.post(`/api/admin/users/${off.id}/disable`, { headers: { origin: h.base } })).status()).toBe(200);
+        }
+
+        if (width < 768) {
+          await page.getByRole("button", { name: "Menu" }).click();
+          await page.getByRole("navigation").getByRole("link", { name: "Users" }).waitFor({ state: "visible" });
+          await screenshot(page, "admin-menu", width, { fullPage: false });
+        }
+        await page.getByRole("navigation").getByRole("link", { name: "Users" }).click();
+        await page.waitForURL(/\/admin\/users$/);
+        await expect.poll(() => page.getByTestId("admin-user-row").count()).toBeGreaterThanOrEqual(4);
+        await screenshot(page, "admin-users", width);
+
+        await page.getByRole("button", { name: "Add user" }).click();
+        const dialog = page.getByRole("dialog");
+        await dialog.getByLabel("Name").fill("Katherine Johnson");
+        await dialog.getByLabel("Email").fill("not-an-email");
+        await dialog.getByRole("button", { name: "Add user" }).click();
+        await dialog.getByText("That doesn't look like an email address").waitFor();
+        await screenshot(page, "admin-add-user", width, { fullPage: false });
+        await page.keyboard.press("Escape");
+        await dialog.waitFor({ state: "detached" });
+
+        await page.getByRole("button", { name: "Disable grace.hopper@example.com" }).click();
+        await page.getByRole("alertdialog").waitFor();
+        await screenshot(page, "admin-disable", width, { fullPage: false });
+        await page.getByRole("alertdialog").getByRole("button", { name: "Cancel" }).click();
+
+        if (width < 768) await page.getByRole("button", { name: "Menu" }).click();
+        await page.getByRole("navigation").getByRole("link", { name: "Service tokens" }).click();
+        await page.waitForURL(/\/admin\/service-tokens$/);
+        if (width === WIDTHS[0]) {
+          await page.getByText("No service tokens").waitFor();
+          await screenshot(page, "admin-tokens-empty", width);
+        }
+        await page.getByRole("button", { name: "Create token" }).first().click();
+        const create = page.getByRole("dialog");
+        await create.getByLabel("Name").fill(`billing-worker-${width}`);
+        await create.getByRole("button", { name: "Create token" }).click();
+        await create.getByTestId("admin-created-token").waitFor();
+        await screenshot(page, "admin-token-created", width, { fullPage: false });
+        await create.getByRole("button", { name: "Done" }).click();
+        if (width === WIDTHS[0]) {
+          await post("/api/admin/tokens", { name: "nightly-report", scopes: ["resolve"], expiresAt: new Date(Date.now() + 30 * DAY).toISOString() });
+          await page.reload();
+        }
+        await expect.poll(() => page.getByTestId("admin-token-row").count()).toBeGreaterThanOrEqual(2);
+        await screenshot(page, "admin-tokens", width);
+      } catch (err) {
+        await failureScreenshot(page, `screenshots-admin-${width}`);
         throw err;
       } finally {
         await context.close();

@@ -87,7 +87,8 @@ describeEachDatabase("/api/auth", (dialect) => {
         expect(res.headers.get("cache-control")).toBe("no-store");
 
         const current = await jsonOf(await session(cookieHeaderFrom(res)), 200);
-        expect(current.user).toEqual(userBody({ email: address, name: "Ada" }));
+        // get-session adds whether the user is an instance admin: Ada is this file's first account.
+        expect(current.user).toEqual({ ...userBody({ email: address, name: "Ada" }), isAdmin: true });
       });
 
       it("takes passwords of exactly 8 and exactly 128 characters", async () => {
@@ -160,7 +161,7 @@ describeEachDatabase("/api/auth", (dialect) => {
       const body = await jsonOf(await session(cookieHeaderFrom(res)), 200);
       expect(body).toEqual({
         session: expect.objectContaining({ userId: body.user.id, expiresAt: expect.stringMatching(ISO_DATE), token: expect.any(String) }),
-        user: userBody({ email: address, name: "Grace" }),
+        user: { ...userBody({ email: address, name: "Grace" }), isAdmin: false },
       });
     });
 

@@ -138,4 +138,10 @@ describe.concurrent("keyhaven serve refuses bad configuration", () => {
     expectStartupFailure(result, EXIT.CONFIG, 'KEYHAVEN_SIGNUP must be open or closed (got "invite-only")');
     expect(fs.existsSync(path.join(dir, "keyhaven.db"))).toBe(false);
   });
+
+  it("KEYHAVEN_ADMIN_EMAILS with something that is not an email: a configuration error, nothing created", async ({ expect }) => {
+    const { dir, result } = await serve({ KEYHAVEN_ADMIN_EMAILS: "ada@example.com, ops team" });
+    expectStartupFailure(result, EXIT.CONFIG, 'KEYHAVEN_ADMIN_EMAILS must be emails separated by commas (got "ops team")');
+    expect(fs.existsSync(path.join(dir, "keyhaven.db"))).toBe(false);
+  });
 });

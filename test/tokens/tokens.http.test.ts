@@ -99,7 +99,8 @@ describeEachDatabase("access tokens", (dialect) => {
     const created = await jsonOf(await bearer(token, "POST", "/api/api-keys", { name: "by token", service: "openai", value }), 201);
     const revealed = await jsonOf(await bearer(token, "GET", `/api/api-keys/${created.id}?includeValue=true`), 200);
     expect(revealed.value).toBe(value);
-    expect(h.logRecords().filter((r) => r.event === "key.reveal").at(-1)).toMatchObject({ keyId: created.id, actor: expect.stringMatching(/^token:tok_/) });
+    const reveal = await h.runtime.database.db.selectFrom("audit_events").selectAll().where("action", "=", "key.reveal").where("target_id", "=", created.id).executeTakeFirst();
+    expect(reveal).toMatchObject({ actor_type: "token", actor_id: expect.stringMatching(/^tok_/), actor_label: "writer", user_id: alice.id });
     expect((await bearer(token, "DELETE", `/api/api-keys/${created.id}`)).status).toBe(204);
   });
 

@@ -51,5 +51,7 @@ export function App() {
   }
   if (pathname === "/") return <Redirect to={HOME} />;
 
-  return <AppLayout user={user}>{route ? <RoutePage route={route} /> : <NotFoundPage />}</AppLayout>;
+  // An admin page for someone who is not an admin: as if it did not exist.
+  const allowed = route && (route.access !== "admin" || user.isAdmin);
+  return <AppLayout user={user}>{allowed ? <RoutePage route={route} /> : <NotFoundPage />}</AppLayout>;
 }

@@ -3,7 +3,7 @@
  * for pages in the main navigation, their icon. app.tsx renders from this table and the
  * sidebar lists from it, so adding a page is adding a line here.
  */
-import { ChartColumn, KeyRound, KeySquare, type LucideIcon } from "lucide-react";
+import { ChartColumn, KeyRound, KeySquare, Plug, Users, type LucideIcon } from "lucide-react";
 import { lazy, type ComponentType } from "react";
 import { KeysPage } from "./pages/keys-page";
 import { SignInPage } from "./pages/sign-in-page";
@@ -12,12 +12,19 @@ import { TokensPage } from "./pages/tokens-page";
 
 // recharts is the heaviest dependency; only the Usage page needs it.
 const UsagePage = lazy(() => import("./pages/usage-page").then((m) => ({ default: m.UsagePage })));
+// Admin pages: most people never open them.
+const AdminUsersPage = lazy(() => import("./pages/admin-users-page").then((m) => ({ default: m.AdminUsersPage })));
+const AdminTokensPage = lazy(() => import("./pages/admin-tokens-page").then((m) => ({ default: m.AdminTokensPage })));
 
 export interface AppRoute {
   path: string;
   page: ComponentType;
-  /** "user": signed-in only, inside the app layout; "guest": signed-out only (sign-in, sign-up). */
-  access: "user" | "guest";
+  /**
+   * "user": signed-in only, inside the app layout; "admin": the same, for instance admins only
+   * (the session's `isAdmin`; the server checks again on every request); "guest": signed-out
+   * only (sign-in, sign-up).
+   */
+  access: "user" | "admin" | "guest";
   /** The tab title, and the navigation label when `nav` is set. */
   title: string;
   /** Shown in the sidebar with this icon. */
@@ -30,6 +37,8 @@ export const ROUTES: readonly AppRoute[] = [
   { path: "/keys", page: KeysPage, access: "user", title: "API Keys", nav: KeyRound },
   { path: "/usage", page: UsagePage, access: "user", title: "Usage", nav: ChartColumn, loading: "Loading usage…" },
   { path: "/settings/tokens", page: TokensPage, access: "user", title: "Access tokens", nav: KeySquare },
+  { path: "/admin/users", page: AdminUsersPage, access: "admin", title: "Users", nav: Users, loading: "Loading users…" },
+  { path: "/admin/service-tokens", page: AdminTokensPage, access: "admin", title: "Service tokens", nav: Plug, loading: "Loading service tokens…" },
   { path: "/sign-in", page: SignInPage, access: "guest", title: "Sign in" },
   { path: "/sign-up", page: SignUpPage, access: "guest", title: "Sign up" },
 ];

@@ -5,7 +5,7 @@ import { AppError } from "../../platform/errors.js";
 import type { AppEnv } from "../app-env.js";
 import { cookieHeader } from "../node-bindings.js";
 import type { Auth } from "../../auth/auth.js";
-import { createSessionReader, type SessionReader, type SessionUser } from "../../auth/session-reader.js";
+import { createSessionReader, type SessionReader, type SignedInUser } from "../../auth/session-reader.js";
 
 /**
  * Resolves the session cookie to its user; the owner of every key query comes from here only.
@@ -37,7 +37,7 @@ export function requireUser(auth: Auth, database: DatabaseHandle): MiddlewareHan
 
   return async (c, next) => {
     const readSession = (ready ??= await sessionReader());
-    let user: SessionUser | undefined = await readSession(cookieHeader(c));
+    let user: SignedInUser | undefined = await readSession(cookieHeader(c));
     if (!user) {
       const session = await auth.api.getSession({ headers: c.req.raw.headers });
       if (session) user = { id: session.user.id, email: session.user.email, name: session.user.name };

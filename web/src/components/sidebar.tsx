@@ -8,7 +8,8 @@ import { AppLink } from "./app-link";
 import { Brand } from "./brand";
 import { UserPanel } from "./user-panel";
 
-const NAV = navSections(ROUTES);
+/** The navigation this user may open, grouped: admin pages for admins only (they group under "Admin"). */
+const navFor = (user: SessionUser) => navSections(ROUTES.filter((r) => r.access !== "admin" || user.isAdmin));
 
 /** Side navigation; below 768 px it folds into a top bar with a Menu button. */
 export function Sidebar({ user }: { user: SessionUser }) {
@@ -42,7 +43,7 @@ export function Sidebar({ user }: { user: SessionUser }) {
       </div>
       <div className="sidebar__panel" id="sidebar-panel">
         <nav aria-label="Main">
-          {NAV.map((section) => {
+          {navFor(user).map((section) => {
             const headingId = section.label && `nav-${section.label.toLowerCase().replace(/\W+/g, "-")}`;
             return (
               <div key={section.label ?? ""} className="nav__section">
