@@ -70,18 +70,24 @@ export function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.P
   return env;
 }
 
-export function startCli(args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv }): CliProcess {
-  const child = spawn(process.execPath, [ENTRY, ...args], { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "pipe", "pipe"] });
+/** `input`: written to the child's stdin, which is then closed (otherwise stdin is /dev/null). */
+export function startCli(args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; input?: string }): CliProcess {
+  const child = spawn(process.execPath, [ENTRY, ...args], {
+    cwd: opts.cwd,
+    env: opts.env,
+    stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+  });
+  if (opts.input !== undefined) child.stdin?.end(opts.input);
   live.add(child);
   let stdout = "";
   let stderr = "";
   const listeners = new Set<() => void>();
   const notify = () => listeners.forEach((l) => l());
-  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+  child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
     stdout += chunk;
     notify();
   });
-  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
     stderr += chunk;
     notify();
   });
@@ -146,7 +152,7 @@ export function startCli(args: string[], opts: { cwd: string; env: NodeJS.Proces
 }
 
 /** Runs a command to its exit. */
-export function runCli(args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<ExitResult> {
+export function runCli(args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number; input?: string }): Promise<ExitResult> {
   const proc = startCli(args, opts);
   return proc.waitForExit(opts.timeoutMs).finally(() => proc.kill());
 }
