@@ -28,6 +28,7 @@ import { createRateLimiter, type RateLimiter } from "../limits/rate-limiter.js";
 import { createKeyResolver, type KeyResolver } from "../provider/key-resolver.js";
 import { createAuditService, type AuditService } from "../audit/audit-service.js";
 import { createAuditReader, type AuditReader } from "../audit/audit-reader.js";
+import { createAuthEvents, type AuthEvents } from "../auth/auth-events.js";
 import { createResolveService, type ResolveService } from "../provider/resolve-service.js";
 import { createAdminStore } from "../admin/admin-store.js";
 import { createAdmins, type Admins } from "../admin/admins.js";
@@ -142,6 +143,8 @@ export async function createRuntime(config: Config, logger: Logger, opts: Runtim
 
 /** The services only the HTTP server uses, built on a runtime. */
 export interface ServerServices {
+  /** Sign-ins, failed sign-ins and sign-outs in the audit log. */
+  authEvents: AuthEvents;
   auth: Auth;
   rateLimiter: RateLimiter;
   tester: KeyTester;
@@ -169,6 +172,7 @@ export async function composeServer(runtime: Runtime, opts: ServerOptions = {}):
       audit: runtime.audit,
       now: runtime.now,
     }),
+    authEvents: createAuthEvents({ db: runtime.database.db, audit: runtime.audit }),
     rateLimiter: createRateLimiter(runtime.database.db, () => runtime.now().getTime()),
     tester: createKeyTester({
       baseUrlOverrides: config.baseUrlOverrides,

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeEachDatabase } from "../support/databases.js";
-import { createHttpApp, jsonOf, openaiKey, type HttpApp, type SignedUpUser } from "../support/http-app.js";
+import { cookieHeaderFrom, createHttpApp, jsonOf, openaiKey, type HttpApp, type SignedUpUser } from "../support/http-app.js";
 import { startFakeProvider, fakeKey, type FakeProvider } from "../support/fake-provider.js";
 import { createApiKeyProvider } from "../../src/provider/index.js";
 import { verifyAuditChain } from "../../src/audit/audit-store.js";
@@ -157,6 +157,25 @@ describeEachDatabase("audit log over HTTP", (dialect) => {
     // Carol sees what was done to her account.
     const carolsRow = await h.runtime.database.db.selectFrom("audit_events").select("user_id").where("action", "=", "admin.user_disable").executeTakeFirst();
     expect(carolsRow?.user_id).toBe(carol.id);
+  });
+
+  it("sign-ins, failed sign-ins (filed under the account tried) and sign-outs", async () => {
+    const ua = { "user-agent": "audit-test/2.0" };
+    const wrong = "not the password at all";
+    secrets.push(wrong);
+    expect((await h.request("POST", "/api/auth/sign-in/email", { headers: ua, body: { email: alice.email, password: wrong } })).status).toBe(401);
+    const signedIn = await h.request("POST", "/api/auth/sign-in/email", { headers: ua, body: { email: alice.email, password: alice.password } });
+    expect(signedIn.status).toBe(200);
+    const cookie = cookieHeaderFrom(signedIn);
+    expect((await h.request("POST", "/api/auth/sign-out", { cookie, headers: ua, body: {} })).status).toBe(200);
+    expect((await h.request("POST", "/api/auth/sign-in/email", { headers: ua, body: { email: "nobody@example.com", password: wrong } })).status).toBe(401);
+
+    const { events } = await jsonOf(await audit("?limit=3"), 200);
+    expect(events.map((e: any) => e.action)).toEqual(["auth.sign_out", "auth.sign_in", "auth.sign_in_failed"]);
+    for (const e of events) expect(e).toMatchObject({ actor: { type: "user", id: alice.id }, target: { type: "user", id: alice.id, label: alice.email }, userAgent: "audit-test/2.0" });
+    // The attempt on an email with no account is in the log (for admins), filed under nobody.
+    const nobody = await h.runtime.database.db.selectFrom("audit_events").selectAll().where("action", "=", "auth.sign_in_failed").where("target_label", "=", "nobody@example.com").executeTakeFirst();
+    expect(nobody).toMatchObject({ user_id: null, actor_id: "unknown" });
   });
 
   it("no secret in any column of any audit row, nor in any answer", async () => {

@@ -4,10 +4,12 @@
  * checks of a signed-in user per account, every other state-changing auth route per IP, in
  * every mode, with 429 + Retry-After; sign-up answers only when KEYHAVEN_SIGNUP=open.
  */
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import type { Config } from "../../platform/config.js";
 import { AppError, codeForStatus } from "../../platform/errors.js";
 import { clientIp } from "../middleware/client-ip.js";
+import { requestOrigin } from "../middleware/request-origin.js";
+import type { AuthEvents, SignedInUser } from "../../auth/auth-events.js";
 import { assertJsonContentType, isJsonContentType, parseWith } from "../json-body.js";
 import { RATE_LIMITS, type RateLimiter, type RateLimitRule } from "../../limits/rate-limiter.js";
 import { assertAuthBodyText, updateUserBodySchema } from "../../auth/auth-input.js";
@@ -68,8 +70,9 @@ async function inOurErrorShape(res: Response, req: Request): Promise<Response> {
   return new Response(JSON.stringify({ error: { code: err.code, message: err.message } }), { status: status >= 500 ? 500 : status, headers });
 }
 
-export function authRoutes(deps: { auth: Auth; rateLimiter: RateLimiter; config: Config }) {
-  const { auth, rateLimiter, config } = deps;
+export function authRoutes(deps: { auth: Auth; rateLimiter: RateLimiter; config: Config; events: AuthEvents }) {
+  const { auth, rateLimiter, config, events } = deps;
+  const origin = (c: Context) => requestOrigin(c, config.trustProxy);
   const app = new Hono();
 
   // Before anything else: closed sign-up is closed whatever the body says.
@@ -90,17 +93,25 @@ export function authRoutes(deps: { auth: Auth; rateLimiter: RateLimiter; config:
   });
 
   /** An email route limited per client IP and, when the body names one, per email address. */
-  function emailRoute(path: string, perIp: RateLimitRule, perEmail: RateLimitRule, message: string) {
+  function emailRoute(path: string, perIp: RateLimitRule, perEmail: RateLimitRule, message: string, signIn = false) {
     app.post(path, async (c) => {
       const email = await emailOf(c.req.raw);
       await rateLimiter.enforce(
         [{ rule: perIp, subject: clientIp(c, config.trustProxy) }, ...(email ? [{ rule: perEmail, subject: email }] : [])],
         message,
       );
-      return inOurErrorShape(await auth.handler(c.req.raw), c.req.raw);
+      const res = await auth.handler(c.req.raw);
+      // Recorded before the answer (and its cookie) goes out: a sign-in the log misses does not happen.
+      if (signIn && res.ok) {
+        const { user } = (await res.clone().json()) as { user: SignedInUser };
+        await events.signedIn(user, origin(c));
+      } else if (signIn && res.status === 401 && email) {
+        await events.signInFailed(email, origin(c));
+      }
+      return inOurErrorShape(res, c.req.raw);
     });
   }
-  emailRoute("/sign-in/email", RATE_LIMITS.signInPerIp, RATE_LIMITS.signInPerEmail, "Too many sign-in attempts");
+  emailRoute("/sign-in/email", RATE_LIMITS.signInPerIp, RATE_LIMITS.signInPerEmail, "Too many sign-in attempts", true);
   emailRoute("/sign-up/email", RATE_LIMITS.signUpPerIp, RATE_LIMITS.signUpPerEmail, "Too many sign-up attempts");
 
   // A stolen session must not buy unlimited guesses at the password: count per account, as
@@ -120,7 +131,16 @@ export function authRoutes(deps: { auth: Auth; rateLimiter: RateLimiter; config:
     });
   }
 
-  // Everything else that changes state (sign-out, update-user, …): per IP.
+  // Who signs out is known only before the session ends.
+  app.post("/sign-out", async (c) => {
+    await rateLimiter.enforce([{ rule: RATE_LIMITS.authOtherPerIp, subject: clientIp(c, config.trustProxy) }], "Too many requests");
+    const session = await auth.api.getSession({ headers: c.req.raw.headers, query: { disableRefresh: true } });
+    const res = await auth.handler(c.req.raw);
+    if (res.ok && session) await events.signedOut(session.user, origin(c));
+    return inOurErrorShape(res, c.req.raw);
+  });
+
+  // Everything else that changes state (update-user, …): per IP.
   app.all("/*", async (c) => {
     if (c.req.method !== "GET" && c.req.method !== "HEAD") {
       await rateLimiter.enforce([{ rule: RATE_LIMITS.authOtherPerIp, subject: clientIp(c, config.trustProxy) }], "Too many requests");
