@@ -25,7 +25,7 @@ const NOT_DOCUMENTED: Record<string, string> = {
 };
 
 /** Documented, and answered by better-auth through "ALL /api/auth/*" (no route of their own). */
-const DOCUMENTED_BETTER_AUTH = ["POST /api/auth/sign-out", "GET /api/auth/get-session"];
+const DOCUMENTED_BETTER_AUTH = ["GET /api/auth/get-session"];
 
 /**
  * Every route as "METHOD /path" with OpenAPI's `{param}`. Middleware added with `use` (method
