@@ -5,30 +5,13 @@
  * every string the same way everywhere, and no field can spill into its neighbour.
  */
 import { createHash } from "node:crypto";
+import type { AuditEventsTable } from "../db/schema.js";
 
 /** The "previous hash" of the first event ever written. */
 export const GENESIS_HASH = "0".repeat(64);
 
-/** Everything an event's hash covers (all of the stored row but the hash itself). */
-export interface ChainedFields {
-  seq: number;
-  id: string;
-  at: string;
-  action: string;
-  actor_type: string;
-  actor_id: string;
-  actor_label: string;
-  target_type: string | null;
-  target_id: string | null;
-  target_label: string | null;
-  user_id: string | null;
-  team_id: string | null;
-  ip: string | null;
-  user_agent: string | null;
-  /** JSON text, hashed as stored. */
-  details: string;
-  prev_hash: string;
-}
+/** Everything an event's hash covers: all of the stored row but the hash itself. */
+export type ChainedFields = Omit<AuditEventsTable, "hash">;
 
 export function eventHash(e: ChainedFields): string {
   const canonical = JSON.stringify([

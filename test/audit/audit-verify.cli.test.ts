@@ -5,17 +5,13 @@
  */
 import { afterAll, expect, it } from "vitest";
 import { appendAuditEvents } from "../../src/audit/audit-store.js";
-import { createTestDatabase, describeEachDatabase, TEST_DATABASE_URL, type TestDatabase } from "../support/databases.js";
+import { createTestDatabase, describeEachDatabase, TEST_DATABASE_URL, type TestDatabase, urlWithSchema } from "../support/databases.js";
 import { cliEnv, killAll, removeTempDirs, runCli } from "../startup/run-cli.js";
 
 afterAll(async () => {
   await killAll();
   removeTempDirs();
 });
-
-function urlWithSchema(base: string, schema: string): string {
-  return `${base}${base.includes("?") ? "&" : "?"}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-}
 
 describeEachDatabase("keyhaven audit verify", (dialect) => {
   let tdb: TestDatabase;

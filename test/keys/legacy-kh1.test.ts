@@ -9,7 +9,7 @@ import type { OwnerRef } from "../../src/access/owner.js";
 import type { ApiKeyRow, ApiKeyRowUpdate } from "../../src/db/schema.js";
 import type { Runtime } from "../../src/app/compose.js";
 import { encryptLegacyKh1 } from "../crypto/legacy-kh1.js";
-import { createTestDatabase, describeEachDatabase, TEST_DATABASE_URL, type TestDatabase } from "../support/databases.js";
+import { createTestDatabase, describeEachDatabase, TEST_DATABASE_URL, type TestDatabase, urlWithSchema } from "../support/databases.js";
 import { cliEnv, killAll, runCli } from "../startup/run-cli.js";
 import { actorFor } from "../support/actors.js";
 
@@ -18,12 +18,6 @@ const bob: OwnerRef = { type: "user", id: "user_legacy_bob" };
 const OPENAI = "sk-proj-LegacyKh1Secret_0123456789abcdefghij";
 const CUSTOM = "ck_legacy_kh1_secret_0123456789";
 const AWS = { accessKeyId: "AKIALEGACYKH1SECRET0", secretAccessKey: "LegacyKh1AwsSecretKey0123456789abcdefghi" };
-
-/** `options=-c search_path=…` so the CLI sees this run's PostgreSQL schema. */
-function urlWithSchema(base: string, schema: string): string {
-  const sep = base.includes("?") ? "&" : "?";
-  return `${base}${sep}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-}
 
 describeEachDatabase("kh1 secrets", (dialect) => {
   let tdb: TestDatabase;

@@ -10,6 +10,7 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, describe, it, type ExpectStatic } from "vitest";
 import { EXIT } from "../../src/platform/errors.js";
+import { urlWithSchema } from "../support/databases.js";
 import {
   expectStartupFailure,
   health,
@@ -149,13 +150,6 @@ describe.concurrent("keyhaven serve", () => {
     expect(result.stdout).not.toContain(GENERATED_WARNING);
   });
 });
-
-/** `TEST_DATABASE_URL` with `options=-c search_path=<schema>`, so this run has a schema of its own. */
-function urlWithSchema(base: string, schema: string): string {
-  const [withoutHash] = base.split("#");
-  const sep = withoutHash.includes("?") ? "&" : "?";
-  return `${withoutHash}${sep}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-}
 
 const pgIt = TEST_DATABASE_URL ? it : it.skip;
 const pgSuffix = TEST_DATABASE_URL ? "" : " — skipped: TEST_DATABASE_URL unset";

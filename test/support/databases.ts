@@ -79,3 +79,13 @@ export function createTestDatabase(dialect: TestDialect): TestDatabase {
     },
   };
 }
+
+/**
+ * A PostgreSQL URL whose connections work in `schema` (`options=-c search_path=…`): how a child
+ * process (the CLI, a second server) is pointed at a test's own schema.
+ */
+export function urlWithSchema(base: string, schema: string): string {
+  const [withoutHash] = base.split("#");
+  const sep = withoutHash.includes("?") ? "&" : "?";
+  return `${withoutHash}${sep}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+}

@@ -10,7 +10,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeEachDatabase, TEST_DATABASE_URL, type TestDialect } from "../support/databases.js";
+import { describeEachDatabase, TEST_DATABASE_URL, type TestDialect, urlWithSchema } from "../support/databases.js";
 import { cookieHeaderFrom, DEFAULT_PASSWORD, openaiKey, unique } from "../support/http-app.js";
 import { TOKEN_UNAUTHORIZED } from "../support/tokens.js";
 import { cliEnv, freePort, killAll, removeTempDirs, startServer, tempDir, type CliProcess } from "../startup/run-cli.js";
@@ -25,12 +25,6 @@ afterAll(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
   removeTempDirs();
 });
-
-/** `TEST_DATABASE_URL` with `options=-c search_path=<schema>`: both processes in one schema of this run. */
-function urlWithSchema(base: string, schema: string): string {
-  const [withoutHash] = base.split("#");
-  return `${withoutHash}${withoutHash.includes("?") ? "&" : "?"}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-}
 
 interface Server {
   proc: CliProcess;
