@@ -4,7 +4,19 @@ import type { NamedQueryRunner, SyncReader } from "../db/connect.js";
 import { param, prepareQuery } from "../db/prepared-query.js";
 import type { AccessTokenRow, AccessTokensTable, Database } from "../db/schema.js";
 import { appendAuditEvents } from "../audit/audit-store.js";
+import { executeRowSet } from "../db/row-set.js";
 import type { AuditEventInput } from "../audit/audit-types.js";
+
+// ISO-8601 UTC text sorts like time: keep the later of stored and batched last use.
+const TOUCH = {
+  sqlite:
+    "update access_tokens set last_used_at = u.at " +
+    "from (select json_extract(value, '$[0]') as id, json_extract(value, '$[1]') as at from json_each(?)) as u " +
+    "where access_tokens.id = u.id and (access_tokens.last_used_at is null or access_tokens.last_used_at < u.at)",
+  postgres:
+    "update access_tokens as t set last_used_at = u.at from unnest($1::text[], $2::text[]) as u(id, at) " +
+    "where t.id = u.id and (t.last_used_at is null or t.last_used_at < u.at)",
+};
 
 /** A token as verification reads it: with whether its user's account is disabled now. */
 export type VerifiedTokenRow = AccessTokenRow & { user_disabled_at: string | null };
@@ -77,16 +89,10 @@ export function createTokenStore(db: Kysely<Database>, opts: { reader?: SyncRead
       });
     },
 
-    /** Writes batched last-use times; never moves one back. */
+    /** Writes batched last-use times in one statement, whatever their number; never moves one back. */
     async touch(uses: ReadonlyMap<string, string>): Promise<void> {
-      for (const [id, at] of uses) {
-        await db
-          .updateTable("access_tokens")
-          .set({ last_used_at: at })
-          .where("id", "=", id)
-          .where((eb) => eb.or([eb("last_used_at", "is", null), eb("last_used_at", "<", at)]))
-          .execute();
-      }
+      if (uses.size === 0) return;
+      await executeRowSet(db, TOUCH, [...uses], 2);
     },
   };
 }

@@ -7,8 +7,9 @@
  * nothing rebuilt through Kysely's query builder per flush (with 100,000 owners, every hand-out
  * can be a distinct key, and on SQLite the flush runs on the main thread).
  */
-import { CompiledQuery, PostgresAdapter, type Kysely, type Transaction } from "kysely";
+import { CompiledQuery, type Kysely, type Transaction } from "kysely";
 import type { Database } from "../db/schema.js";
+import { isPostgres, rowSetParameters as parameters } from "../db/row-set.js";
 import { appendAuditEvents } from "../audit/audit-store.js";
 import type { AuditEventInput } from "../audit/audit-types.js";
 
@@ -62,12 +63,6 @@ const PG_CONSUMERS =
 
 type Row = [keyId: string, ownerType: string, ownerId: string, service: string, day: string, count: number];
 
-/** Rows as the dialect's statement takes them: one JSON text (SQLite), or one array per column (PostgreSQL). */
-function parameters(postgres: boolean, rows: readonly (readonly unknown[])[], columns: number): unknown[] {
-  if (!postgres) return [JSON.stringify(rows)];
-  return Array.from({ length: columns }, (_, c) => rows.map((r) => r[c]));
-}
-
 export async function writeUsageBatch(
   db: Kysely<Database>,
   batch: ReadonlyMap<string, KeyUseCounts>,
@@ -76,7 +71,7 @@ export async function writeUsageBatch(
 ): Promise<void> {
   if (batch.size === 0) return;
   const chunk = opts.chunk ?? USAGE_WRITE_CHUNK;
-  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  const postgres = isPostgres(db);
   // Sorted so two instances flushing the same keys tend to lock rows in the same order; a
   // deadlock PostgreSQL still detects fails the flush, which keeps its counts for the next one.
   const entries = [...batch].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
