@@ -1,25 +1,9 @@
-import { Check, Copy, TriangleAlert } from "lucide-react";
-import { useEffect, useState } from "react";
-import { copyText } from "../lib/clipboard";
+import { TriangleAlert } from "lucide-react";
+import { CopyButton, copyNote, useCopy } from "./copy-button";
 
 /** A new service token, shown this once: the value, a Copy button, and why to copy it now. */
 export function AdminTokenCreated({ token, onDone }: { token: string; onDone: () => void }) {
-  const [copied, setCopied] = useState<"yes" | "failed" | null>(null);
-
-  useEffect(() => {
-    if (!copied) return;
-    const timer = window.setTimeout(() => setCopied(null), 2500);
-    return () => window.clearTimeout(timer);
-  }, [copied]);
-
-  async function copy() {
-    try {
-      await copyText(token);
-      setCopied("yes");
-    } catch {
-      setCopied("failed");
-    }
-  }
+  const { copied, copy } = useCopy(token);
 
   return (
     <div className="admin-created">
@@ -31,12 +15,9 @@ export function AdminTokenCreated({ token, onDone }: { token: string; onDone: ()
         {token}
       </pre>
       <div className="revealed__actions">
-        <button type="button" className="btn btn--secondary btn--sm" onClick={() => void copy()} autoFocus>
-          {copied === "yes" ? <Check size={14} aria-hidden="true" /> : <Copy size={14} aria-hidden="true" />}
-          Copy
-        </button>
+        <CopyButton copied={copied} onCopy={() => void copy()} autoFocus />
         <span className="revealed__note" aria-live="polite">
-          {copied === "yes" ? "Copied to clipboard" : copied === "failed" ? "Copy failed — select the text instead" : "Your application sends it as Authorization: Bearer"}
+          {copyNote(copied, "Your application sends it as Authorization: Bearer")}
         </span>
       </div>
       <div className="form-actions">

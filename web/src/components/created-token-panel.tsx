@@ -1,7 +1,7 @@
-import { Check, Copy, TriangleAlert } from "lucide-react";
-import { useEffect, useState, type RefObject } from "react";
+import { TriangleAlert } from "lucide-react";
+import type { RefObject } from "react";
 import type { CreatedToken } from "../keyhaven";
-import { copyText } from "../lib/clipboard";
+import { CopyButton, copyNote, useCopy } from "./copy-button";
 import { TokenUsageHint } from "./token-usage-hint";
 
 interface Props {
@@ -14,22 +14,7 @@ interface Props {
 
 /** A just-created token, the one time it is shown: copy it, see how to use it, dismiss it. */
 export function CreatedTokenPanel({ created, onDismiss, copyRef }: Props) {
-  const [copied, setCopied] = useState<"yes" | "failed" | null>(null);
-
-  useEffect(() => {
-    if (!copied) return;
-    const timer = window.setTimeout(() => setCopied(null), 2500);
-    return () => window.clearTimeout(timer);
-  }, [copied]);
-
-  async function copy() {
-    try {
-      await copyText(created.token);
-      setCopied("yes");
-    } catch {
-      setCopied("failed");
-    }
-  }
+  const { copied, copy } = useCopy(created.token);
 
   return (
     <section className="created-token" aria-labelledby="created-token-title" data-testid="created-token">
@@ -46,13 +31,10 @@ export function CreatedTokenPanel({ created, onDismiss, copyRef }: Props) {
         <code className="created-token__value" data-testid="created-token-value" tabIndex={0} aria-label="New access token">
           {created.token}
         </code>
-        <button ref={copyRef} type="button" className="btn btn--primary btn--sm" onClick={copy}>
-          {copied === "yes" ? <Check size={14} aria-hidden="true" /> : <Copy size={14} aria-hidden="true" />}
-          Copy
-        </button>
+        <CopyButton copied={copied} onCopy={() => void copy()} variant="primary" buttonRef={copyRef} />
       </div>
       <p className="created-token__note" aria-live="polite">
-        {copied === "yes" ? "Copied to clipboard" : copied === "failed" ? "Copy failed — select the token and copy it yourself" : ""}
+        {copyNote(copied, "", "Copy failed — select the token and copy it yourself")}
       </p>
       <TokenUsageHint scopes={created.accessToken.scopes} />
       <div className="created-token__actions">

@@ -1,7 +1,7 @@
-import { Check, Copy, EyeOff } from "lucide-react";
-import { useEffect, useState } from "react";
+import { EyeOff } from "lucide-react";
+import { useEffect } from "react";
 import type { ApiKeyWithValue } from "../keyhaven";
-import { copyText } from "../lib/clipboard";
+import { CopyButton, copyNote, useCopy } from "./copy-button";
 
 const AUTO_HIDE_MS = 60_000;
 
@@ -17,28 +17,13 @@ export function valueAsText(value: ApiKeyWithValue["value"]): string {
 
 /** The secret on screen, with Copy and Hide; it hides itself after a minute. */
 export function RevealedValue({ value, onHide }: { value: ApiKeyWithValue["value"]; onHide: (reason: "button" | "timeout") => void }) {
-  const [copied, setCopied] = useState<"yes" | "failed" | null>(null);
   const text = valueAsText(value);
+  const { copied, copy } = useCopy(text);
 
   useEffect(() => {
     const timer = window.setTimeout(() => onHide("timeout"), AUTO_HIDE_MS);
     return () => window.clearTimeout(timer);
   }, [onHide]);
-
-  useEffect(() => {
-    if (!copied) return;
-    const timer = window.setTimeout(() => setCopied(null), 2500);
-    return () => window.clearTimeout(timer);
-  }, [copied]);
-
-  async function copy() {
-    try {
-      await copyText(text);
-      setCopied("yes");
-    } catch {
-      setCopied("failed");
-    }
-  }
 
   return (
     <div className="revealed">
@@ -46,16 +31,13 @@ export function RevealedValue({ value, onHide }: { value: ApiKeyWithValue["value
         {text}
       </pre>
       <div className="revealed__actions">
-        <button type="button" className="btn btn--secondary btn--sm" onClick={copy} autoFocus>
-          {copied === "yes" ? <Check size={14} aria-hidden="true" /> : <Copy size={14} aria-hidden="true" />}
-          Copy
-        </button>
+        <CopyButton copied={copied} onCopy={() => void copy()} autoFocus />
         <button type="button" className="btn btn--ghost btn--sm" onClick={() => onHide("button")}>
           <EyeOff size={14} aria-hidden="true" />
           Hide
         </button>
         <span className="revealed__note" aria-live="polite">
-          {copied === "yes" ? "Copied to clipboard" : copied === "failed" ? "Copy failed — select the text instead" : "Hides itself after a minute"}
+          {copyNote(copied, "Hides itself after a minute")}
         </span>
       </div>
     </div>

@@ -1,7 +1,7 @@
 import { Plug, Plus, Trash2 } from "lucide-react";
 import { useEffect, useState } from "react";
 import type { TokenInfo } from "../../../src/shared/api-schemas.js";
-import { AdminConfirmDialog } from "../components/admin-confirm-dialog";
+import { ConfirmDialog } from "../components/confirm-dialog";
 import { AdminCreateTokenDialog } from "../components/admin-create-token-dialog";
 import { AdminTokenRow } from "../components/admin-token-row";
 import { EmptyState } from "../components/empty-state";
@@ -60,7 +60,7 @@ export function AdminTokensPage() {
       {body}
       <AdminCreateTokenDialog open={creating} onOpenChange={setCreating} createToken={createToken.mutateAsync} />
       {revoking && (
-        <AdminConfirmDialog
+        <ConfirmDialog
           open
           onOpenChange={(open) => !open && setRevoking(null)}
           title={`Revoke “${revoking.name}”?`}

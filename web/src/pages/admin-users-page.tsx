@@ -2,7 +2,7 @@ import { Ban, UserPlus, Users } from "lucide-react";
 import { useEffect, useState } from "react";
 import type { AdminUser } from "../../../src/shared/api-schemas.js";
 import { AdminAddUserDialog } from "../components/admin-add-user-dialog";
-import { AdminConfirmDialog } from "../components/admin-confirm-dialog";
+import { ConfirmDialog } from "../components/confirm-dialog";
 import { AdminUserRow } from "../components/admin-user-row";
 import { EmptyState } from "../components/empty-state";
 import { ErrorState } from "../components/error-state";
@@ -77,7 +77,7 @@ export function AdminUsersPage() {
       {body}
       <AdminAddUserDialog open={adding} onOpenChange={setAdding} createUser={createUser.mutateAsync} onAdded={(u) => setNotice(`Added ${u.email}`)} />
       {disabling && (
-        <AdminConfirmDialog
+        <ConfirmDialog
           open
           onOpenChange={(open) => !open && setDisabling(null)}
           title={`Disable ${disabling.name || disabling.email}?`}

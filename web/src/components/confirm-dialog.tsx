@@ -16,8 +16,12 @@ interface Props {
   onConfirm: () => Promise<unknown>;
 }
 
-/** Asks before an admin's irreversible step (disable an account, revoke a token); Cancel has the focus. */
-export function AdminConfirmDialog({ open, onOpenChange, title, description, confirmLabel, icon, onConfirm }: Props) {
+/**
+ * Asks before an irreversible step (delete a key, revoke a token, disable an account). Cancel has
+ * the focus, so Enter never confirms by accident; focus goes back to the button that opened it,
+ * or to the page once that button is gone.
+ */
+export function ConfirmDialog({ open, onOpenChange, title, description, confirmLabel, icon, onConfirm }: Props) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const returnFocus = useReturnFocus(open);
