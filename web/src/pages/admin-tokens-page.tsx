@@ -1,13 +1,13 @@
 import { Plug, Plus, Trash2 } from "lucide-react";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import type { TokenInfo } from "../../../src/shared/api-schemas.js";
 import { ConfirmDialog } from "../components/confirm-dialog";
 import { AdminCreateTokenDialog } from "../components/admin-create-token-dialog";
 import { AdminTokenRow } from "../components/admin-token-row";
 import { EmptyState } from "../components/empty-state";
-import { ErrorState } from "../components/error-state";
-import { LoadingState } from "../components/loading-state";
 import { PageHeader } from "../components/page-header";
+import { ListBody } from "../components/list-body";
+import { Notice, useNotice } from "../components/notice";
 import { useServiceTokens } from "../hooks/use-admin";
 
 /** Admins only: the instance's service tokens (for applications); create one, revoke one. */
@@ -15,32 +15,28 @@ export function AdminTokensPage() {
   const { tokens, createToken, revokeToken } = useServiceTokens();
   const [creating, setCreating] = useState(false);
   const [revoking, setRevoking] = useState<TokenInfo | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useNotice();
 
-  useEffect(() => {
-    if (!notice) return;
-    const timer = window.setTimeout(() => setNotice(null), 4000);
-    return () => window.clearTimeout(timer);
-  }, [notice]);
-
-  const list = tokens.data ?? [];
-  let body;
-  if (tokens.isLoading) body = <LoadingState label="Loading service tokens…" />;
-  else if (tokens.error) body = <ErrorState title="Couldn't load the service tokens" error={tokens.error} onRetry={() => void tokens.refetch()} />;
-  else if (list.length === 0)
-    body = (
-      <EmptyState icon={<Plug size={28} />} title="No service tokens">
-        <p className="state__text">Create one for an application that fetches your users' keys from Keyhaven.</p>
-      </EmptyState>
-    );
-  else
-    body = (
-      <ul className="admin-list" aria-label="Service tokens">
-        {list.map((token) => (
-          <AdminTokenRow key={token.id} token={token} onRevoke={() => setRevoking(token)} />
-        ))}
-      </ul>
-    );
+  const body = (
+    <ListBody
+      query={tokens}
+      loadingLabel="Loading service tokens…"
+      errorTitle="Couldn't load the service tokens"
+      empty={
+        <EmptyState icon={<Plug size={28} />} title="No service tokens">
+          <p className="state__text">Create one for an application that fetches your users' keys from Keyhaven.</p>
+        </EmptyState>
+      }
+    >
+      {(list) => (
+        <ul className="admin-list" aria-label="Service tokens">
+          {list.map((token) => (
+            <AdminTokenRow key={token.id} token={token} onRevoke={() => setRevoking(token)} />
+          ))}
+        </ul>
+      )}
+    </ListBody>
+  );
 
   return (
     <>
@@ -54,9 +50,7 @@ export function AdminTokensPage() {
           </button>
         }
       />
-      <p className="notice" role="status" aria-live="polite" data-testid="notice">
-        {notice}
-      </p>
+      <Notice message={notice} />
       {body}
       <AdminCreateTokenDialog open={creating} onOpenChange={setCreating} createToken={createToken.mutateAsync} />
       {revoking && (

@@ -1,14 +1,14 @@
 import { Ban, UserPlus, Users } from "lucide-react";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import type { AdminUser } from "../../../src/shared/api-schemas.js";
 import { AdminAddUserDialog } from "../components/admin-add-user-dialog";
 import { ConfirmDialog } from "../components/confirm-dialog";
 import { AdminUserRow } from "../components/admin-user-row";
 import { EmptyState } from "../components/empty-state";
-import { ErrorState } from "../components/error-state";
 import { FormError } from "../components/form-error";
-import { LoadingState } from "../components/loading-state";
 import { PageHeader } from "../components/page-header";
+import { ListBody } from "../components/list-body";
+import { Notice, useNotice } from "../components/notice";
 import { useAdminUsers } from "../hooks/use-admin";
 import { useSession } from "../hooks/use-session";
 import { errorMessage } from "../keyhaven";
@@ -19,39 +19,36 @@ export function AdminUsersPage() {
   const { users, createUser, disableUser, enableUser } = useAdminUsers();
   const [adding, setAdding] = useState(false);
   const [disabling, setDisabling] = useState<AdminUser | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-
-  useEffect(() => {
-    if (!notice) return;
-    const timer = window.setTimeout(() => setNotice(null), 4000);
-    return () => window.clearTimeout(timer);
-  }, [notice]);
+  const [notice, setNotice] = useNotice();
 
   const list = users.data ?? [];
-  let body;
-  if (users.isLoading) body = <LoadingState label="Loading users…" />;
-  else if (users.error) body = <ErrorState title="Couldn't load the users" error={users.error} onRetry={() => void users.refetch()} />;
-  else if (list.length === 0)
-    body = (
-      <EmptyState icon={<Users size={28} />} title="No users yet">
-        <p className="state__text">Add the people who should keep their keys here.</p>
-      </EmptyState>
-    );
-  else
-    body = (
-      <ul className="admin-list" aria-label="Users">
-        {list.map((user) => (
-          <AdminUserRow
-            key={user.id}
-            user={user}
-            isSelf={user.id === me}
-            onDisable={() => setDisabling(user)}
-            onEnable={() => enableUser.mutate(user.id, { onSuccess: () => setNotice(`Enabled ${user.email}`) })}
-            enabling={enableUser.isPending && enableUser.variables === user.id}
-          />
-        ))}
-      </ul>
-    );
+  const body = (
+    <ListBody
+      query={users}
+      loadingLabel="Loading users…"
+      errorTitle="Couldn't load the users"
+      empty={
+        <EmptyState icon={<Users size={28} />} title="No users yet">
+          <p className="state__text">Add the people who should keep their keys here.</p>
+        </EmptyState>
+      }
+    >
+      {(list) => (
+        <ul className="admin-list" aria-label="Users">
+          {list.map((user) => (
+            <AdminUserRow
+              key={user.id}
+              user={user}
+              isSelf={user.id === me}
+              onDisable={() => setDisabling(user)}
+              onEnable={() => enableUser.mutate(user.id, { onSuccess: () => setNotice(`Enabled ${user.email}`) })}
+              enabling={enableUser.isPending && enableUser.variables === user.id}
+            />
+          ))}
+        </ul>
+      )}
+    </ListBody>
+  );
 
   const disabled = list.filter((u) => u.disabled).length;
   return (
@@ -70,9 +67,7 @@ export function AdminUsersPage() {
           </button>
         }
       />
-      <p className="notice" role="status" aria-live="polite" data-testid="notice">
-        {notice}
-      </p>
+      <Notice message={notice} />
       <FormError message={enableUser.error ? errorMessage(enableUser.error) : null} />
       {body}
       <AdminAddUserDialog open={adding} onOpenChange={setAdding} createUser={createUser.mutateAsync} onAdded={(u) => setNotice(`Added ${u.email}`)} />
