@@ -23,7 +23,6 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import autocannon, { type Result as CannonResult } from "autocannon";
 import {
   createBenchDatabase,
   dropOnSignal,
@@ -36,41 +35,12 @@ import {
   type BenchDialect,
   type Verdict,
 } from "./lib/common.js";
-import { distState, fmtMiB, freePort, procCpuSeconds, sampleRss, startChild, type ChildServer } from "./lib/servers.js";
+import { distState, fmtMiB, freePort, sampleRss, startChild, type ChildServer } from "./lib/servers.js";
 import { seedKeys } from "./seed.js";
+import { cpuPerReq, measureAlternating, ms, rps, totalsLine, worst, type CannonTarget, type Totals } from "./lib/cannon.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
-function cannon(url: string, opts: { connections: number; seconds: number; headers?: Record<string, string> }): Promise<CannonResult> {
-  return new Promise((resolve, reject) => {
-    autocannon({ url, connections: opts.connections, duration: opts.seconds, pipelining: 1, headers: opts.headers }, (err, res) =>
-      err ? reject(err) : resolve(res),
-    );
-  });
-}
-
-interface Totals {
-  requests: number;
-  seconds: number;
-  /** Server CPU seconds (user + system) spent during the measured runs. */
-  cpu: number;
-  p50s: number[];
-  p99s: number[];
-  bad: number;
-}
-const emptyTotals = (): Totals => ({ requests: 0, seconds: 0, cpu: 0, p50s: [], p99s: [], bad: 0 });
-function add(t: Totals, r: CannonResult, cpu: number): void {
-  t.cpu += cpu;
-  t.requests += r.requests.total;
-  t.seconds += r.duration;
-  t.p50s.push(r.latency.p50);
-  t.p99s.push(r.latency.p99);
-  t.bad += r.non2xx + r.errors + r.timeouts;
-}
-const rps = (t: Totals) => t.requests / t.seconds;
-const worst = (xs: number[]) => Math.max(...xs);
-/** autocannon records whole milliseconds: 0 means "under 1 ms". */
-const ms = (v: number) => (v < 1 ? "<1 ms" : `${v.toFixed(0)} ms`);
 
 // 10 keys: two per service, in the formats the API checks.
 const rand = (n: number) => Buffer.from(Array.from({ length: n }, () => Math.floor(Math.random() * 256))).toString("base64url");
@@ -123,12 +93,7 @@ async function signUpWithKeys(base: string, origin: string): Promise<{ cookie: s
   return { cookie, body };
 }
 
-interface Target {
-  name: string;
-  label: string;
-  url: string;
-  pid: number;
-}
+type Target = CannonTarget;
 
 interface Measured {
   target: Target;
@@ -194,45 +159,30 @@ async function runCase(
     };
     const [bare, hono] = await Promise.all([reference("bare-server.ts"), reference("hono-server.ts")]);
 
+    const headers = { cookie };
     const targets: Target[] = [
-      { name: "keyhaven", label: "keyhaven GET /api/api-keys", url: `${keyhaven.url}/api/api-keys`, pid: keyhaven.pid },
-      { name: "bare", label: "bare node:http, same bytes", url: `${bare.url}/api/api-keys`, pid: bare.pid },
-      { name: "hono", label: "minimal Hono app, same bytes (info)", url: `${hono.url}/api/api-keys`, pid: hono.pid },
+      { name: "keyhaven", label: "keyhaven GET /api/api-keys", base: `${keyhaven.url}/api/api-keys`, pid: keyhaven.pid, headers },
+      { name: "bare", label: "bare node:http, same bytes", base: `${bare.url}/api/api-keys`, pid: bare.pid, headers },
+      { name: "hono", label: "minimal Hono app, same bytes (info)", base: `${hono.url}/api/api-keys`, pid: hono.pid, headers },
       // The same server without session or database: the target's floor (see README).
-      { name: "health", label: "keyhaven GET /api/health (info)", url: `${keyhaven.url}/api/health`, pid: keyhaven.pid },
+      { name: "health", label: "keyhaven GET /api/health (info)", base: `${keyhaven.url}/api/health`, pid: keyhaven.pid, headers },
     ];
     if (opts.layers) {
-      targets.push({ name: "session", label: "keyhaven GET /api/auth/get-session (info)", url: `${keyhaven.url}/api/auth/get-session`, pid: keyhaven.pid });
+      targets.push({ name: "session", label: "keyhaven GET /api/auth/get-session (info)", base: `${keyhaven.url}/api/auth/get-session`, pid: keyhaven.pid, headers });
     }
-    const headers = { cookie };
     const conn = opts.connections;
     console.log(
       `\n${dialect} · ${opts.keys ? `${fmtInt(opts.keys)} other keys stored + ` : ""}1 user with 10 keys · GET /api/api-keys → ${fmtInt(body.length)} bytes · ` +
         `${conn} connections, ${opts.rounds} × ${opts.seconds} s per server, alternating (after ${opts.warmSeconds} s warm-up each)`,
     );
-    for (const t of targets) await cannon(t.url, { connections: conn, seconds: opts.warmSeconds, headers });
-
-    const totals = new Map(targets.map((t) => [t.name, emptyTotals()]));
     const samplers = new Map(servers.map((s) => [s.pid, sampleRss(s.pid)]));
-    for (let r = 0; r < opts.rounds; r++) {
-      const order = r % 2 === 0 ? targets : [...targets].reverse();
-      for (const t of order) {
-        const cpu0 = procCpuSeconds(t.pid);
-        const res = await cannon(t.url, { connections: conn, seconds: opts.seconds, headers });
-        add(totals.get(t.name)!, res, procCpuSeconds(t.pid) - cpu0);
-      }
-    }
+    const totals = await measureAlternating(targets, { connections: conn, seconds: opts.seconds, warmSeconds: opts.warmSeconds, rounds: opts.rounds });
     const mem = new Map([...samplers].map(([pid, s]) => [pid, s.stop()]));
     const byName = new Map<string, Measured>();
     for (const t of targets) {
       const tot = totals.get(t.name)!;
-      if (tot.bad) throw new Error(`${t.label}: ${tot.bad} non-2xx answers or errors`);
       byName.set(t.name, { target: t, totals: tot, mem: mem.get(t.pid)! });
-      console.log(
-        `  ${t.label.padEnd(42)} ${fmtInt(rps(tot)).padStart(7)} req/s   p50 ${ms(worst(tot.p50s)).padStart(6)}   p99 ${ms(worst(tot.p99s)).padStart(6)}   server CPU ${fmtInt((tot.cpu / tot.requests) * 1e6).padStart(5)} µs/req   ${fmtInt(tot.requests).padStart(9)} requests   peak RSS ${fmtMiB(
-          mem.get(t.pid)!.peakRss,
-        )}`,
-      );
+      console.log(`${totalsLine(t.label, tot, 42)}   peak RSS ${fmtMiB(mem.get(t.pid)!.peakRss)}`);
     }
     return { dialect, keys: opts.keys, byName, bodyBytes: body.length };
   } finally {
@@ -290,7 +240,7 @@ async function main() {
     verdicts.push(
       ratioLine(
         `server CPU per request bare/keyhaven ${r.dialect}${stored}`,
-        bare.totals.cpu / bare.totals.requests / (kh.totals.cpu / kh.totals.requests),
+        cpuPerReq(bare.totals) / cpuPerReq(kh.totals),
         undefined,
         quick,
         3,

@@ -31,7 +31,6 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import autocannon, { type Result as CannonResult } from "autocannon";
 import SQLite from "better-sqlite3";
 import pg from "pg";
 import type { Runtime } from "../src/app/compose.js";
@@ -56,8 +55,9 @@ import {
   type Verdict,
 } from "./lib/common.js";
 import { Progress } from "./lib/progress.js";
-import { distState, fmtMiB, freePort, procCpuSeconds, sampleRss, startChild, type ChildServer } from "./lib/servers.js";
+import { distState, fmtMiB, freePort, sampleRss, startChild, type ChildServer } from "./lib/servers.js";
 import { RandomPool, seedKeys } from "./seed.js";
+import { cpuPerReq, measureAlternating, ms, rps, totalsLine, worst, type Totals } from "./lib/cannon.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SERVICE = "openai";
@@ -339,45 +339,6 @@ const verifyRow = (label: string, s: Measured) =>
 
 // ---------------------------------------------------------------- HTTP
 
-/** Every target goes through the same request generator: autocannon's setupRequest picks the path. */
-function cannon(base: string, opts: { connections: number; seconds: number; headers: Record<string, string>; path: () => string }): Promise<CannonResult> {
-  return new Promise((resolve, reject) => {
-    autocannon(
-      {
-        url: base,
-        connections: opts.connections,
-        duration: opts.seconds,
-        pipelining: 1,
-        headers: opts.headers,
-        requests: [
-          {
-            method: "GET",
-            setupRequest: (req) => {
-              req.path = opts.path();
-              return req;
-            },
-          },
-        ],
-      },
-      (err, res) => (err ? reject(err) : resolve(res)),
-    );
-  });
-}
-
-interface Totals {
-  requests: number;
-  seconds: number;
-  cpu: number;
-  p50s: number[];
-  p99s: number[];
-  bad: number;
-}
-const emptyTotals = (): Totals => ({ requests: 0, seconds: 0, cpu: 0, p50s: [], p99s: [], bad: 0 });
-const rps = (t: Totals) => t.requests / t.seconds;
-const cpuPerReq = (t: Totals) => t.cpu / t.requests;
-const worst = (xs: number[]) => Math.max(...xs);
-/** autocannon records whole milliseconds: 0 means "under 1 ms". */
-const ms = (v: number) => (v < 1 ? "<1 ms" : `${v.toFixed(0)} ms`);
 
 interface Target {
   name: "personal" | "service" | "bare" | "health";
@@ -540,32 +501,14 @@ async function runCase(
     console.log(
       `  GET ${resolvePath} → ${fmtInt(serviceBody.length)} bytes · ${conn} connections, ${opts.rounds} × ${opts.seconds} s per target, alternating (after ${opts.warmSeconds} s warm-up each)`,
     );
-    for (const t of targets) await cannon(t.base, { connections: conn, seconds: opts.warmSeconds, headers: t.headers, path: t.path });
-    const totals = new Map(targets.map((t) => [t.name, emptyTotals()]));
     const rss = sampleRss(keyhaven.pid);
-    for (let r = 0; r < opts.rounds; r++) {
-      for (const t of r % 2 === 0 ? targets : [...targets].reverse()) {
-        const cpu0 = procCpuSeconds(t.pid);
-        const res = await cannon(t.base, { connections: conn, seconds: opts.seconds, headers: t.headers, path: t.path });
-        const tot = totals.get(t.name)!;
-        tot.cpu += procCpuSeconds(t.pid) - cpu0;
-        tot.requests += res.requests.total;
-        tot.seconds += res.duration;
-        tot.p50s.push(res.latency.p50);
-        tot.p99s.push(res.latency.p99);
-        tot.bad += res.non2xx + res.errors + res.timeouts;
-      }
-    }
+    const totals = await measureAlternating(targets, { connections: conn, seconds: opts.seconds, warmSeconds: opts.warmSeconds, rounds: opts.rounds });
     const mem = rss.stop();
     const http = new Map<Target["name"], { target: Target; totals: Totals }>();
     for (const t of targets) {
       const tot = totals.get(t.name)!;
-      if (tot.bad) throw new Error(`${t.label}: ${tot.bad} non-2xx answers or errors`);
       http.set(t.name, { target: t, totals: tot });
-      console.log(
-        `  ${t.label.padEnd(46)} ${fmtInt(rps(tot)).padStart(7)} req/s   p50 ${ms(worst(tot.p50s)).padStart(6)}   p99 ${ms(worst(tot.p99s)).padStart(6)}   ` +
-          `server CPU ${fmtInt(cpuPerReq(tot) * 1e6).padStart(5)} µs/req   ${fmtInt(tot.requests).padStart(9)} requests`,
-      );
+      console.log(totalsLine(t.label, tot, 46));
     }
     console.log(`  keyhaven server peak RSS ${fmtMiB(mem.peakRss)} (VmHWM ${fmtMiB(mem.hwm)})`);
     return { dialect, users: seed.users, small: opts.small, large: opts.large, verify, http, serviceUsers: userPaths.length, peakRss: mem.peakRss };
