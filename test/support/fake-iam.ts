@@ -121,7 +121,7 @@ export function createFakeIam() {
       throw new Refused(iamError(403, "IncompleteSignature", "x-amz-date must match the credential date"));
     }
     const signed = signedHeaderList.split(";");
-    for (const required of ["host", "x-amz-date", "content-type"]) {
+    for (const required of ["host", "x-amz-date"]) {
       if (!signed.includes(required)) throw new Refused(iamError(403, "IncompleteSignature", `${required} must be signed`));
     }
     if (header(headers, "x-amz-security-token") !== undefined) {
@@ -195,6 +195,17 @@ export function createFakeIam() {
     addUser(userName: string): { accessKeyId: string; secretAccessKey: string } {
       const { accessKeyId, secretAccessKey } = newKey(userName, 0);
       return { accessKeyId, secretAccessKey };
+    },
+
+    /** One more active key for an existing user (to fill the 2-key limit); its credentials. */
+    addKey(userName: string): { accessKeyId: string; secretAccessKey: string } {
+      const { accessKeyId, secretAccessKey } = newKey(userName, 0);
+      return { accessKeyId, secretAccessKey };
+    },
+
+    /** Every secret access key this IAM ever made: what no audit row, step or message may hold. */
+    secrets(): string[] {
+      return [...keys.values()].map((k) => k.secretAccessKey);
     },
 
     /** The user's keys that exist (not deleted), as the IAM console lists them. */
