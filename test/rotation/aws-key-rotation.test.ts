@@ -17,7 +17,6 @@ import type { AutomaticRotationContext } from "../../src/rotation/automatic-rota
 import { AwsCallError, createAwsIamClient, type AwsIamClient } from "../../src/rotation/aws-iam-client.js";
 import { createAwsKeyRotator } from "../../src/rotation/aws-key-rotation.js";
 import { createAwsKeyRetirements } from "../../src/rotation/aws-key-retirements.js";
-import { createAwsKeyRetirementSweeper } from "../../src/rotation/aws-key-retirement-sweeper.js";
 import type { AwsCredentialValue, KeyValue } from "../../src/services/provider-definition.js";
 import { actorFor } from "../support/actors.js";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases.js";
