@@ -5,6 +5,7 @@
  *   check_new_key       STS GetCallerIdentity with the new pair, retried while AWS propagates it
  *   switch              ctx.switchTo(new pair): from here on the new key is the working key
  *   deactivate_old_key  IAM UpdateAccessKey Status=Inactive on the old key, signed with the NEW pair
+ *                       (retried like the check: IAM may not know the new key yet either)
  *   schedule_deletion   the old access key id is kept for IAM DeleteAccessKey after the grace period
  *                       (aws-key-retirement-sweeper.ts)
  *
@@ -173,16 +174,20 @@ export function createAwsKeyRotator(deps: AwsKeyRotatorDeps): AutomaticRotator {
         );
       } catch (err) {
         if (switched) throw err; // only the audit of a done switch failed: the new key is current
-        await discardNewKey(ctx, old, next.accessKeyId);
+        const discarded = await discardNewKey(ctx, old, next.accessKeyId);
         if (err instanceof StepFailure) {
-          throw fail(err, `The new key ${next.accessKeyId} was deleted again; the current key is still in use.`);
+          const newKey = discarded
+            ? `The new key ${next.accessKeyId} was deleted again`
+            : `The new key ${next.accessKeyId} could not be deleted again; delete it in the IAM console`;
+          throw fail(err, `${newKey}; the current key is still in use.`);
         }
         throw err;
       }
 
       // 4–5. The new key is the working key now; the old one is put out of use and, whatever
       // happens to its deactivation, scheduled for deletion.
-      let deactivation: StepFailure | undefined;
+      // Whatever goes wrong here (an audit write included), the deletion is still scheduled.
+      let deactivation: Error | undefined;
       try {
         await step(
           "deactivate_old_key",
@@ -196,8 +201,7 @@ export function createAwsKeyRotator(deps: AwsKeyRotatorDeps): AutomaticRotator {
             }),
         );
       } catch (err) {
-        if (!(err instanceof StepFailure)) throw err;
-        deactivation = err;
+        deactivation = err instanceof Error ? err : new Error(String(err));
       }
       try {
         await step(
@@ -208,12 +212,13 @@ export function createAwsKeyRotator(deps: AwsKeyRotatorDeps): AutomaticRotator {
         );
       } catch (err) {
         if (!(err instanceof StepFailure)) throw err;
-        const also = deactivation ? ` (deactivate_old_key failed too: ${deactivation.reason})` : "";
+        const also = deactivation instanceof StepFailure ? ` (deactivate_old_key failed too: ${deactivation.reason})` : "";
         throw fail(
           err,
           `The new key ${next.accessKeyId} is in use; delete the old key ${old.accessKeyId} in the IAM console yourself${also}.`,
         );
       }
+      if (deactivation && !(deactivation instanceof StepFailure)) throw deactivation;
       if (deactivation) {
         throw fail(
           deactivation,
@@ -223,8 +228,8 @@ export function createAwsKeyRotator(deps: AwsKeyRotatorDeps): AutomaticRotator {
     },
   };
 
-  /** Deletes a key that will not be used, signed with the (still working) old pair; never throws. */
-  async function discardNewKey(ctx: AutomaticRotationContext, old: AwsCredentialValue, accessKeyId: string): Promise<void> {
+  /** Deletes a key that will not be used, signed with the (still working) old pair; never throws. Whether it is gone. */
+  async function discardNewKey(ctx: AutomaticRotationContext, old: AwsCredentialValue, accessKeyId: string): Promise<boolean> {
     let outcome: "ok" | "failed" = "ok";
     let details: Details = { accessKeyId };
     try {
@@ -234,5 +239,6 @@ export function createAwsKeyRotator(deps: AwsKeyRotatorDeps): AutomaticRotator {
       details = { accessKeyId, ...awsDetails(err) };
     }
     await ctx.step("delete_new_key", outcome, details).catch(() => {});
+    return outcome === "ok";
   }
 }

@@ -273,6 +273,7 @@ describeEachDatabase("AWS automatic rotation", (dialect) => {
       const err = await rejection(quickRotator().rotate(ctx));
       expect(err.message).toContain("failed at step check_new_key");
       expect(names(steps)).toEqual(["create_access_key:ok", "check_new_key:failed", "delete_new_key:failed"]);
+      expect(err.message).toContain(`The new key ${steps[0].details.accessKeyId} could not be deleted again; delete it in the IAM console`);
       expect(steps[2].details).toMatchObject({ code: "ServiceFailure", status: 500 });
       expect(await current(owner, keyId)).toEqual(initial);
       await expectWorks(initial, userName);
