@@ -170,7 +170,11 @@ export function createAwsKeyRotator(deps: AwsKeyRotatorDeps): AutomaticRotator {
             switched = true;
           },
           () => ({ accessKeyId: next.accessKeyId, previousAccessKeyId: old.accessKeyId }),
-          () => new StepFailure("switch", "the new key could not be stored", { accessKeyId: next.accessKeyId }),
+          // An AppError's message is written for users; any other error's text stays out.
+          (err) =>
+            new StepFailure("switch", err instanceof AppError ? `the new key could not be stored (${err.message})` : "the new key could not be stored", {
+              accessKeyId: next.accessKeyId,
+            }),
         );
       } catch (err) {
         if (switched) throw err; // only the audit of a done switch failed: the new key is current
@@ -185,8 +189,7 @@ export function createAwsKeyRotator(deps: AwsKeyRotatorDeps): AutomaticRotator {
       }
 
       // 4–5. The new key is the working key now; the old one is put out of use and, whatever
-      // happens to its deactivation, scheduled for deletion.
-      // Whatever goes wrong here (an audit write included), the deletion is still scheduled.
+      // happens to its deactivation (an audit write included), scheduled for deletion.
       let deactivation: Error | undefined;
       try {
         await step(

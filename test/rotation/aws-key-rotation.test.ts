@@ -83,7 +83,7 @@ describeEachDatabase("AWS automatic rotation", (dialect) => {
     (await rt.keys.openForRotation(ROTATION_ACTOR, owner, keyId)).value as AwsCredentialValue;
 
   /** The context the key service hands a rotator, on the real key: read, switched, audited. */
-  async function contextFor(owner: OwnerRef, keyId: string, opts: { switchFails?: boolean } = {}) {
+  async function contextFor(owner: OwnerRef, keyId: string, opts: { switchFails?: boolean; switchAs?: OwnerRef } = {}) {
     const key = await rt.keys.openForRotation(ROTATION_ACTOR, owner, keyId);
     const steps: Step[] = [];
     const ctx: AutomaticRotationContext = {
@@ -93,7 +93,7 @@ describeEachDatabase("AWS automatic rotation", (dialect) => {
       current: key.value,
       async switchTo(next: KeyValue) {
         if (opts.switchFails) throw new Error("the database is gone");
-        await rt.keys.update(actorFor(owner), owner, keyId, { value: next });
+        await rt.keys.update(actorFor(opts.switchAs ?? owner), owner, keyId, { value: next });
       },
       async step(name, outcome, details = {}) {
         steps.push({ name, outcome, details });
@@ -292,6 +292,17 @@ describeEachDatabase("AWS automatic rotation", (dialect) => {
       // The database's own error text is not passed on.
       expect(err.message).not.toContain("database is gone");
       await expectNoSecrets(steps, err);
+    });
+
+    it("switch: the key service's refusal is named (its message is written for users)", async () => {
+      const { userName, owner, keyId, initial } = await awsUser();
+      // The real key service refusing the write: another user's actor.
+      const { ctx, steps } = await contextFor(owner, keyId, { switchAs: { type: "user", id: "user_someone_else" } });
+      const err = await rejection(quickRotator().rotate(ctx));
+      expect(err.message).toContain("failed at step switch: the new key could not be stored (You are not allowed to do that)");
+      expect(names(steps)).toEqual(["create_access_key:ok", "check_new_key:ok", "switch:failed", "delete_new_key:ok"]);
+      expect(await current(owner, keyId)).toEqual(initial);
+      await expectWorks(initial, userName);
     });
 
     it("deactivate_old_key: the new key is the working key; the old one is still scheduled for deletion", async () => {
