@@ -33,7 +33,7 @@ export type Actor =
    */
   | { type: "system"; name: SystemActorName };
 
-export type SystemActorName = "library" | "cli";
+export type SystemActorName = "library" | "cli" | "rotation";
 
 export const userActor = (userId: string, label?: string, origin?: RequestOrigin): Actor => ({
   type: "user",
@@ -46,6 +46,8 @@ export const userActor = (userId: string, label?: string, origin?: RequestOrigin
 export const LIBRARY_ACTOR: Actor = Object.freeze({ type: "system", name: "library" });
 /** Maintenance commands (`keyhaven reseal`) run by the operator on the server. */
 export const CLI_ACTOR: Actor = Object.freeze({ type: "system", name: "cli" });
+/** Automatic key rotation run by the server (the AWS retirement sweeper deleting rotated-out keys). */
+export const ROTATION_ACTOR: Actor = Object.freeze({ type: "system", name: "rotation" });
 
 /** For logs (and soon audit rows): ids only, never a secret. */
 export function describeActor(actor: Actor): string {

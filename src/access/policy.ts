@@ -22,6 +22,8 @@ export type Action =
   | "key.use"
   /** Re-seal a stored secret in the current format (maintenance; the value never leaves). */
   | "key.reseal"
+  /** Rotate a key through its provider (reads the value to sign the provider's calls; it never leaves). */
+  | "key.rotate"
   /** Create, list or revoke one's own access tokens (a signed-in person only). */
   | "token.manage"
   /** Read the audit events of one's own keys, tokens and sign-ins. */
@@ -53,6 +55,7 @@ export type ResourceOf<A extends Action> = A extends AdminAction ? InstanceResou
 const SYSTEM_ACTIONS: Readonly<Record<string, ReadonlySet<Action>>> = {
   library: new Set<Action>(["key.use"]),
   cli: new Set<Action>(["key.reseal"]),
+  rotation: new Set<Action>(["key.rotate"]),
 };
 
 /** The scope a token needs for each action; absent: no token may do it. */

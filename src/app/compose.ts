@@ -33,6 +33,12 @@ import { createResolveService, type ResolveService } from "../provider/resolve-s
 import { createAdminStore } from "../admin/admin-store.js";
 import { createAdmins, type Admins } from "../admin/admins.js";
 import { createUserAdminService, type UserAdminService } from "../admin/user-admin-service.js";
+import { ROTATION_ACTOR } from "../access/actor.js";
+import type { AutomaticRotator } from "../rotation/automatic-rotation.js";
+import { createAwsIamClient } from "../rotation/aws-iam-client.js";
+import { createAwsKeyRotator } from "../rotation/aws-key-rotation.js";
+import { createAwsKeyRetirements } from "../rotation/aws-key-retirements.js";
+import { createAwsKeyRetirementSweeper, type AwsKeyRetirementSweeper } from "../rotation/aws-key-retirement-sweeper.js";
 
 export interface Runtime {
   config: Config;
@@ -60,6 +66,8 @@ export interface Runtime {
   now: () => Date;
   /** Session signing secret: KEYHAVEN_AUTH_SECRET or derived from the master key at start. */
   authSecret: string;
+  /** AWS automatic rotation: the rotator, and the sweeper deleting rotated-out access keys (started by composeServer). */
+  awsRotation: { rotator: AutomaticRotator; sweeper: AwsKeyRetirementSweeper };
   /** Flush what is buffered and close the database. Idempotent. */
   close(): Promise<void>;
 }
@@ -108,10 +116,25 @@ export async function createRuntime(config: Config, logger: Logger, opts: Runtim
 
     const resolver = createKeyResolver({ keys, usage, config, lookup: opts.lookup });
 
+    // AWS automatic rotation. The sweeper signs DeleteAccessKey with the key's value at that time.
+    const awsIam = createAwsIamClient({ iamBaseUrl: config.awsIamBaseUrl, stsBaseUrl: config.baseUrlOverrides.aws });
+    const awsRetirements = createAwsKeyRetirements(database.db, now);
+    const awsRotation = {
+      rotator: createAwsKeyRotator({ iam: awsIam, retirements: awsRetirements, graceHours: config.awsRotationGraceHours }),
+      sweeper: createAwsKeyRetirementSweeper({
+        retirements: awsRetirements,
+        iam: awsIam,
+        currentAwsValue: async (owner, keyId) => (await keys.openForRotation(ROTATION_ACTOR, owner, keyId)).value,
+        logger,
+        intervalMs: 60_000,
+        now,
+      }),
+    };
+
     let closing: Promise<void> | undefined;
     const close = async () => {
       try {
-        await Promise.all([usage.close(), tokens.close()]);
+        await Promise.all([usage.close(), tokens.close(), awsRotation.sweeper.close()]);
       } finally {
         await database.close();
       }
@@ -133,6 +156,7 @@ export async function createRuntime(config: Config, logger: Logger, opts: Runtim
       admins,
       now,
       authSecret: resolveAuthSecret(config, master.key),
+      awsRotation,
       close: () => (closing ??= close()),
     };
   } catch (err) {
@@ -163,6 +187,7 @@ export async function composeServer(runtime: Runtime, opts: ServerOptions = {}):
   const { createAuth } = await import("../auth/auth.js");
   const { createAccountCreator } = await import("../auth/account-creator.js");
   const auth = createAuth({ config, database: runtime.database, secret: runtime.authSecret, logger: runtime.logger, admins: runtime.admins });
+  runtime.awsRotation.sweeper.start();
   return {
     auth,
     users: createUserAdminService({

@@ -155,6 +155,24 @@ export interface AccessTokensTable {
   revoked_at: string | null;
 }
 
+/** An AWS access key rotated out, deleted at IAM after `delete_after` (never its secret). */
+export interface AwsKeyRetirementsTable {
+  id: string;
+  key_id: string;
+  owner_type: string;
+  owner_id: string;
+  access_key_id: string;
+  delete_after: string;
+  /** "pending" (waiting or to retry), "deleting" (claimed until `claimed_until`), "failed" (gave up). */
+  status: string;
+  attempts: Generated<number>;
+  claimed_until: string | null;
+  /** AWS's error code or ours; never a secret. */
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   rate_limits: RateLimitsTable;
   user: UserTable;
@@ -169,6 +187,7 @@ export interface Database {
   audit_events: AuditEventsTable;
   audit_head: AuditHeadTable;
   audit_checkpoints: AuditCheckpointsTable;
+  aws_key_retirements: AwsKeyRetirementsTable;
 }
 
 export type ApiKeyRow = Selectable<ApiKeysTable>;

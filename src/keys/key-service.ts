@@ -399,6 +399,15 @@ export function createKeyService(deps: KeyServiceDeps) {
       const plaintext = await dataKeys.decrypt(binding(owner, row.id, row.service, row.version, config), sealed);
       return { id: row.id, value: deserialize(row.service, plaintext), config };
     },
+
+    /**
+     * A key with its value, for the provider calls of an automatic rotation (the AWS retirement
+     * sweeper signs DeleteAccessKey with it). Not a reveal: the value goes to the provider only.
+     */
+    async openForRotation(actor: Actor, owner: OwnerRef, id: string): Promise<ApiKeyWithValue> {
+      authorize(actor, "key.rotate", { owner, keyId: id });
+      return openKey(owner, id);
+    },
   };
 }
 

@@ -44,6 +44,10 @@ export interface Config {
   adminEmails: string[];
   /** The fallback values, read once: variable name → value. */
   fallbackEnv: Record<string, string | undefined>;
+  /** KEYHAVEN_AWS_IAM_BASE_URL: where AWS rotation sends its IAM calls (default https://iam.amazonaws.com). */
+  awsIamBaseUrl?: string;
+  /** KEYHAVEN_AWS_ROTATION_GRACE_HOURS: how long a rotated-out AWS access key lives (inactive) before it is deleted. */
+  awsRotationGraceHours: number;
 }
 
 const configError = (message: string) => new StartupError(message, EXIT.CONFIG);
@@ -142,6 +146,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), stdoutIs
     signup: parseSignup(env.KEYHAVEN_SIGNUP),
     adminEmails: parseAdminEmails(env.KEYHAVEN_ADMIN_EMAILS),
     fallbackEnv,
+    awsIamBaseUrl: env.KEYHAVEN_AWS_IAM_BASE_URL?.trim()
+      ? parseUrl("KEYHAVEN_AWS_IAM_BASE_URL", env.KEYHAVEN_AWS_IAM_BASE_URL.trim(), ["https:", "http:"])
+      : undefined,
+    awsRotationGraceHours: parseInteger("KEYHAVEN_AWS_ROTATION_GRACE_HOURS", env.KEYHAVEN_AWS_ROTATION_GRACE_HOURS, 24, 0, 8760),
   };
 }
 

@@ -8,6 +8,7 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import { listenOnLoopback } from "./loopback-server.js";
+import type { FakeIam } from "./fake-iam.js";
 
 export type FakeOutcome = "valid" | "invalid" | "ratelimited" | "servererror" | "hang" | "redirect";
 export const FAKE_OUTCOMES: readonly FakeOutcome[] = ["valid", "invalid", "ratelimited", "servererror", "hang", "redirect"];
@@ -159,10 +160,16 @@ const AUTH_PATTERN =
 
 /**
  * Checks an STS GetCallerIdentity request the way STS would: SigV4 structure, then the
- * signature itself, recomputed independently with `FAKE_AWS_SECRET_ACCESS_KEY`. Returns the
- * access key id, or `{ mismatch }` when the request is well formed but signed with another secret.
+ * signature itself, recomputed independently with the key's secret (`FAKE_AWS_SECRET_ACCESS_KEY`
+ * unless the fake IAM made the key). Returns the access key id, or `{ mismatch }` when the
+ * request is well formed but signed with another secret.
  */
-function checkSts(req: http.IncomingMessage, url: URL, body: string): { accessKeyId: string; mismatch: boolean } {
+function checkSts(
+  req: http.IncomingMessage,
+  url: URL,
+  body: string,
+  secretOf: (accessKeyId: string) => string = () => FAKE_AWS_SECRET_ACCESS_KEY,
+): { accessKeyId: string; mismatch: boolean } {
   const { headers } = req;
   if (req.method !== "POST") throw new WrongAuth("STS wants POST");
   requireNoQuery(url);
@@ -187,7 +194,7 @@ function checkSts(req: http.IncomingMessage, url: URL, body: string): { accessKe
   const canonicalRequest = [req.method, url.pathname, "", canonicalHeaders, signedHeaderList, sha256(body)].join("\n");
   const scope = `${date}/${region}/sts/aws4_request`;
   const stringToSign = ["AWS4-HMAC-SHA256", amzDate, scope, sha256(canonicalRequest)].join("\n");
-  const signingKey = hmac(hmac(hmac(hmac(`AWS4${FAKE_AWS_SECRET_ACCESS_KEY}`, date), region), "sts"), "aws4_request");
+  const signingKey = hmac(hmac(hmac(hmac(`AWS4${secretOf(accessKeyId)}`, date), region), "sts"), "aws4_request");
   const expected = Buffer.from(hmac(signingKey, stringToSign).toString("hex"));
   const mismatch = !timingSafeEqual(expected, Buffer.from(signature));
   return { accessKeyId, mismatch };
@@ -242,7 +249,9 @@ function answerFor(service: string, key: string, outcome: FakeOutcome): [number,
   }
 }
 
-export async function startFakeProvider(): Promise<FakeProvider> {
+/** `iam`: also serve the fake IAM at `/aws-iam/`, and let STS accept the keys it made (fake-iam.ts). */
+export async function startFakeProvider(opts: { iam?: FakeIam } = {}): Promise<FakeProvider> {
+  const { iam } = opts;
   const requests: FakeProviderRequest[] = [];
 
   const server = http.createServer((req, res) => {
@@ -258,6 +267,7 @@ export async function startFakeProvider(): Promise<FakeProvider> {
         res.end(text);
       };
 
+      if (iam && url.pathname === "/aws-iam/") return send(...iam.handle(req, url, body));
       const models = /^\/(openai|anthropic|google|groq|xai|custom|custom-header)\/models$/.exec(url.pathname);
       const isSts = url.pathname === "/aws/";
       if (!models && !isSts) return send(404, "application/json", JSON.stringify({ error: "not found" }));
@@ -266,11 +276,13 @@ export async function startFakeProvider(): Promise<FakeProvider> {
         let key: string;
         if (isSts) {
           service = "aws";
-          const { accessKeyId, mismatch } = checkSts(req, url, body);
+          const { accessKeyId, mismatch } = checkSts(req, url, body, (id) => iam?.secretOf(id) ?? FAKE_AWS_SECRET_ACCESS_KEY);
           if (mismatch) {
             const [s, t, b] = stsError(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided.");
             return send(s, t, b);
           }
+          const iamKey = iam?.stsAnswer(accessKeyId);
+          if (iamKey) return send(...iamKey);
           key = accessKeyId;
         } else {
           service = models![1];
