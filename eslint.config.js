@@ -13,7 +13,7 @@ const HTTP_FRAMEWORK = {
 };
 
 /** Domain folders: they sit between src/http/ (which calls them) and db/, crypto/, shared/, platform/. */
-const DOMAINS = ["admin", "auth", "keys", "services", "usage", "limits", "key-test", "provider", "access", "tokens", "teams", "audit", "gateway", "backup"];
+const DOMAINS = ["admin", "auth", "keys", "services", "usage", "limits", "key-test", "provider", "access", "tokens", "teams", "audit", "gateway", "backup", "rotation"];
 
 export const boundaries = [
   {
