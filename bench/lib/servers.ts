@@ -28,6 +28,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
+const START_TIMEOUT_MS = 120_000;
+
 export async function startChild(opts: {
   args: string[];
   env: Record<string, string | undefined>;
@@ -61,7 +63,8 @@ export async function startChild(opts: {
     });
   }
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  // Generous: a cold tsx start on a loaded 2-core CI machine has taken over 30 s.
+  const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
     if (exited) throw new Error(`server exited before answering: ${err}`);
     try {
@@ -72,7 +75,7 @@ export async function startChild(opts: {
     }
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
-      throw new Error(`server did not answer ${opts.healthPath} within 30 s: ${err}`);
+      throw new Error(`server did not answer ${opts.healthPath} within ${START_TIMEOUT_MS / 1000} s: ${err}`);
     }
     await sleep(100);
   }
