@@ -21,6 +21,7 @@ export const AUDIT_ACTIONS = [
   "admin.token_revoke",
   "backup.export",
   "backup.import",
+  "audit.prune",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
