@@ -34,8 +34,8 @@ interface Server {
 
 // PostgreSQL: how instances are meant to share one database. (Two processes on one SQLite file
 // under this load answer some requests 500 "database is locked" — a write lock the other process
-// held past busy_timeout or a read-to-write lock upgrade — so SQLite is left to the in-process
-// chain tests; the chain itself stays intact either way, the failed request writes nothing.)
+// held past busy_timeout or a read-to-write lock upgrade in db/connect.ts's transactions, not the
+// audit chain's — so SQLite is left to the in-process chain tests until that is settled.)
 describeEachDatabase("one audit chain from two server processes writing at once", (dialect) => {
   if (dialect === "sqlite") {
     it.skip("PostgreSQL only (see above)", () => {});
