@@ -6,7 +6,7 @@
  * each must fail verification, naming where.
  */
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
-import type { Runtime } from "../../src/app/compose.js";
+import { composeServer, type Runtime } from "../../src/app/compose.js";
 import { appendAuditEvents, verifyAuditChain } from "../../src/audit/audit-store.js";
 import { GENESIS_HASH } from "../../src/audit/audit-chain.js";
 import { pruneAuditLog, startAuditRetention } from "../../src/audit/audit-retention.js";
@@ -138,6 +138,16 @@ describeEachDatabase("audit retention", (dialect) => {
     await pruner.stop();
     expect(await db().selectFrom("audit_checkpoints").select("seq").execute()).toEqual([{ seq: expect.anything() }]);
     expect(await verifyAuditChain(db())).toMatchObject({ ok: true, from: 12 });
+  });
+
+  it("a composed server prunes at start on KEYHAVEN_AUDIT_RETENTION_DAYS, and closing waits for it", async () => {
+    const server = await tdb.runtime({ KEYHAVEN_AUDIT_RETENTION_DAYS: "1" }); // every event here is older than a day
+    await composeServer(server);
+    await expect
+      .poll(async () => (await db().selectFrom("audit_checkpoints").select("seq").executeTakeFirst())?.seq, { timeout: 10_000 })
+      .toBeDefined();
+    await server.close();
+    expect(await verifyAuditChain(db())).toMatchObject({ ok: true, from: 18, checked: 1 });
   });
 });
 
