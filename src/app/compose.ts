@@ -28,6 +28,7 @@ import { createRateLimiter, type RateLimiter } from "../limits/rate-limiter.js";
 import { createKeyResolver, type KeyResolver } from "../provider/key-resolver.js";
 import { createAuditService, type AuditService } from "../audit/audit-service.js";
 import { createAuditReader, type AuditReader } from "../audit/audit-reader.js";
+import { startAuditRetention } from "../audit/audit-retention.js";
 import { createAuthEvents, type AuthEvents } from "../auth/auth-events.js";
 import { createResolveService, type ResolveService } from "../provider/resolve-service.js";
 import { createAdminStore } from "../admin/admin-store.js";
@@ -188,6 +189,13 @@ export async function composeServer(runtime: Runtime, opts: ServerOptions = {}):
   const { createAccountCreator } = await import("../auth/account-creator.js");
   const auth = createAuth({ config, database: runtime.database, secret: runtime.authSecret, logger: runtime.logger, admins: runtime.admins });
   runtime.awsRotation.sweeper.start();
+
+  // Audit retention: prune at start and hourly (idempotent on several instances); stopped, and
+  // any run awaited, before the runtime closes the database.
+  const retention = startAuditRetention({ db: runtime.database.db, retentionDays: config.auditRetentionDays, now: runtime.now, logger: runtime.logger });
+  const closeRuntime = runtime.close.bind(runtime);
+  runtime.close = () => retention.stop().then(closeRuntime);
+
   return {
     auth,
     users: createUserAdminService({

@@ -40,38 +40,74 @@ function decodeCursor(cursor: string): number {
 /** ISO text compares like time only in one form: dates are turned into UTC timestamps. */
 const asInstant = (iso: string | undefined) => (iso === undefined ? undefined : new Date(iso).toISOString());
 
+/** The filters of a list or an export, as the store takes them (who, what, when). */
+type AuditFilters = Pick<AuditQuery, "action" | "keyId" | "actorId" | "from" | "to" | "all">;
+
+export const AUDIT_EXPORT_PAGE = 1_000;
+
 export function createAuditReader(db: Kysely<Database>, admins: Pick<Admins, "ids">) {
+  /** Whose events this actor may read with these filters: one user's, or (admins, `all`) everyone's. */
+  async function scopeOf(actor: Actor, all: boolean): Promise<string | null> {
+    const own = actor.type === "system" ? null : actor.userId;
+    // "All" is asked of the policy as an admin's read of the instance's log; one's own as a read of one's own.
+    if (all) authorize(actor, "audit.read_all", { admins: await admins.ids() });
+    else authorize(actor, "audit.read", { owner: { type: "user", id: own ?? "" } });
+    return all ? null : own;
+  }
+
+  async function page(userId: string | null, query: AuditFilters, beforeSeq: number | undefined, limit: number): Promise<AuditEventsTable[]> {
+    return listAuditEvents(db, {
+      userId,
+      action: query.action,
+      keyId: query.keyId,
+      actorId: query.actorId,
+      from: asInstant(query.from),
+      to: asInstant(query.to),
+      beforeSeq,
+      limit,
+    });
+  }
+
+  /** Hand-outs are recorded by key id alone (the hot path knows no name): name them now. */
+  async function named(events: AuditEvent[]): Promise<AuditEvent[]> {
+    const unnamed = [...new Set(events.filter((e) => e.target?.type === "key" && e.target.label === null).map((e) => e.target!.id))];
+    if (unnamed.length > 0) {
+      const names = new Map(
+        (await db.selectFrom("api_keys").select(["id", "name"]).where("id", "in", unnamed).execute()).map((r) => [r.id, r.name]),
+      );
+      for (const e of events) if (e.target && e.target.label === null) e.target.label = names.get(e.target.id) ?? null;
+    }
+    return events;
+  }
+
   return {
     async list(actor: Actor, query: AuditQuery): Promise<AuditList> {
-      const all = query.all === "true";
-      const own = actor.type === "system" ? null : actor.userId;
-      // "All" is asked of the policy as an admin's read of the instance's log; one's own as a read of one's own.
-      if (all) authorize(actor, "audit.read_all", { admins: await admins.ids() });
-      else authorize(actor, "audit.read", { owner: { type: "user", id: own ?? "" } });
+      const userId = await scopeOf(actor, query.all === "true");
       const limit = query.limit ?? AUDIT_PAGE_DEFAULT;
-      const rows = await listAuditEvents(db, {
-        userId: all ? null : own,
-        action: query.action,
-        keyId: query.keyId,
-        actorId: query.actorId,
-        from: asInstant(query.from),
-        to: asInstant(query.to),
-        beforeSeq: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
-        limit: limit + 1,
-      });
+      const rows = await page(userId, query, query.cursor === undefined ? undefined : decodeCursor(query.cursor), limit + 1);
       const shown = rows.slice(0, limit);
-      const events = shown.map(toAuditEvent);
-      // Hand-outs are recorded by key id alone (the hot path knows no name): name them now.
-      const unnamed = [...new Set(events.filter((e) => e.target?.type === "key" && e.target.label === null).map((e) => e.target!.id))];
-      if (unnamed.length > 0) {
-        const names = new Map(
-          (await db.selectFrom("api_keys").select(["id", "name"]).where("id", "in", unnamed).execute()).map((r) => [r.id, r.name]),
-        );
-        for (const e of events) if (e.target && e.target.label === null) e.target.label = names.get(e.target.id) ?? null;
-      }
       return {
-        events,
+        events: await named(shown.map(toAuditEvent)),
         nextCursor: rows.length > limit ? encodeCursor(Number(shown[shown.length - 1].seq)) : null,
+      };
+    },
+
+    /**
+     * Every event matching the filters, newest first, a page at a time (for the export): the
+     * access check runs here, before anything is sent; what is appended meanwhile is not included.
+     */
+    async export(actor: Actor, query: AuditFilters): Promise<AsyncIterable<AuditEvent[]>> {
+      const userId = await scopeOf(actor, query.all === "true");
+      return {
+        async *[Symbol.asyncIterator]() {
+          let beforeSeq: number | undefined;
+          for (;;) {
+            const rows = await page(userId, query, beforeSeq, AUDIT_EXPORT_PAGE);
+            if (rows.length > 0) yield await named(rows.map(toAuditEvent));
+            if (rows.length < AUDIT_EXPORT_PAGE) return;
+            beforeSeq = Number(rows[rows.length - 1].seq);
+          }
+        },
       };
     },
   };

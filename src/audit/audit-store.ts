@@ -62,28 +62,47 @@ export interface ChainBreak {
   reason: string;
 }
 
-export type ChainVerdict = { ok: true; checked: number } | { ok: false; checked: number; first: ChainBreak };
+export type ChainVerdict =
+  | { ok: true; checked: number; from: number }
+  | { ok: false; checked: number; from: number; first: ChainBreak };
 
 /**
- * Walks the chain from the last checkpoint (or the start) to the head, in pages, recomputing
- * every hash: an edited row fails its own hash, a deleted one leaves a gap in `seq`, an inserted
- * or reordered one fails the link to its predecessor, a cut-off tail disagrees with the head.
+ * Walks the chain from the newest checkpoint (retention's, see audit-retention.ts) or the start
+ * to the head, in pages, recomputing every hash: an edited row fails its own hash, a deleted one
+ * leaves a gap in `seq`, an inserted or reordered one fails the link to its predecessor, a
+ * cut-off tail disagrees with the head. A checkpoint counts only if an `audit.prune` event in the
+ * verified chain records the same seq and hash: an edited or forged checkpoint fails too.
+ * `from` is the checkpoint's seq (0: the whole chain).
  */
 export async function verifyAuditChain(db: Db, onProgress?: (checked: number) => void, pageSize = 2_000): Promise<ChainVerdict> {
   const checkpoint = await db.selectFrom("audit_checkpoints").select(["seq", "hash"]).orderBy("seq", "desc").limit(1).executeTakeFirst();
-  let lastSeq = checkpoint ? Number(checkpoint.seq) : 0;
+  const from = checkpoint ? Number(checkpoint.seq) : 0;
+  let lastSeq = from;
   let lastHash = checkpoint?.hash ?? GENESIS_HASH;
+  let vouched = !checkpoint;
   let checked = 0;
-  const broken = (seq: number, id: string | null, reason: string): ChainVerdict => ({ ok: false, checked, first: { seq, id, reason } });
+  const broken = (seq: number, id: string | null, reason: string): ChainVerdict => ({ ok: false, checked, from, first: { seq, id, reason } });
 
   for (;;) {
     const page = await db.selectFrom("audit_events").selectAll().where("seq", ">", lastSeq).orderBy("seq").limit(pageSize).execute();
     for (const raw of page) {
       const row = { ...raw, seq: Number(raw.seq) };
-      if (row.seq !== lastSeq + 1) return broken(lastSeq + 1, null, `event #${lastSeq + 1} is missing (the next stored is #${row.seq})`);
-      if (row.prev_hash !== lastHash) return broken(row.seq, row.id, `event #${row.seq} does not follow #${lastSeq} (inserted, reordered, or its predecessor was changed)`);
+      if (row.seq !== lastSeq + 1) {
+        const after = lastSeq === from && checkpoint ? `; the newest checkpoint is at #${from}` : "";
+        return broken(lastSeq + 1, null, `event #${lastSeq + 1} is missing (the next stored is #${row.seq})${after}`);
+      }
+      if (row.prev_hash !== lastHash) {
+        return broken(
+          row.seq,
+          row.id,
+          lastSeq === from && checkpoint
+            ? `event #${row.seq} does not follow the checkpoint at #${from} (the checkpoint was edited, or events were deleted or changed around it)`
+            : `event #${row.seq} does not follow #${lastSeq} (inserted, reordered, or its predecessor was changed)`,
+        );
+      }
       const { hash, ...fields } = row;
       if (eventHash(fields) !== hash) return broken(row.seq, row.id, `event #${row.seq} was changed after it was written`);
+      if (!vouched && row.action === "audit.prune") vouched = prunedThrough(row.details, checkpoint!);
       lastSeq = row.seq;
       lastHash = hash;
       checked++;
@@ -96,7 +115,18 @@ export async function verifyAuditChain(db: Db, onProgress?: (checked: number) =>
   if (Number(head.seq) !== lastSeq || head.hash !== lastHash) {
     return broken(lastSeq + 1, null, `the chain ends at #${lastSeq} but its head says #${Number(head.seq)}: events were removed from the end`);
   }
-  return { ok: true, checked };
+  if (!vouched) return broken(from, null, `the checkpoint at #${from} was not recorded by any audit.prune event in the chain (forged or edited)`);
+  return { ok: true, checked, from };
+}
+
+/** Whether an `audit.prune` event's details name exactly this checkpoint. */
+function prunedThrough(details: string, checkpoint: { seq: number | string; hash: string }): boolean {
+  try {
+    const d = JSON.parse(details) as { throughSeq?: unknown; throughHash?: unknown };
+    return d.throughSeq === Number(checkpoint.seq) && d.throughHash === checkpoint.hash;
+  } catch {
+    return false;
+  }
 }
 
 export interface AuditFilter {

@@ -1,29 +1,8 @@
 /** What the audit log records: the actions, and an event before it is chained and stored. */
 
-export const AUDIT_ACTIONS = [
-  "auth.sign_in",
-  "auth.sign_in_failed",
-  "auth.sign_out",
-  "key.create",
-  "key.update",
-  "key.delete",
-  "key.reveal",
-  "key.test",
-  "key.use",
-  "key.rotate",
-  "key.rollback",
-  "token.create",
-  "token.revoke",
-  "admin.user_create",
-  "admin.user_disable",
-  "admin.user_enable",
-  "admin.token_create",
-  "admin.token_revoke",
-  "backup.export",
-  "backup.import",
-] as const;
-
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+// The list lives in src/shared/ (the web app's filter and sentences use it too).
+import type { AuditAction } from "../shared/audit-actions.js";
+export { AUDIT_ACTIONS, type AuditAction } from "../shared/audit-actions.js";
 
 /** One event as a domain records it; the store adds id, sequence, time and the chain. */
 export interface AuditEventInput {

@@ -29,6 +29,7 @@ import {
   updateKeyBodySchema,
 } from "../shared/api-schemas.js";
 import { LIST_PAGE_DEFAULT, LIST_PAGE_MAX } from "../shared/list-page.js";
+import { auditExportQuerySchema } from "../shared/audit-export.js";
 import { KEY_WRITES_PER_MINUTE } from "../limits/rate-limiter.js";
 import { publicServiceSchema } from "../services/index.js";
 
@@ -276,6 +277,33 @@ export function buildOpenApiDocument(serverUrl: string) {
           responses: {
             "200": { description: "A page of events", ...json(ref("AuditList")) },
             "400": error("Invalid filter or cursor"),
+            ...common,
+          },
+        },
+      },
+      "/api/audit/export": {
+        get: {
+          summary:
+            "Every event matching the filters (not one page), newest first, as a file to download: CSV or JSON Lines. Same access rules and scope (audit:read) as /api/audit. Never a secret.",
+          security: [{ session: [] }, { bearer: [] }],
+          parameters: queryParams(auditExportQuerySchema, {
+            format: "csv: a header row, then one row per event (RFC 4180; a cell starting with = + - @ is prefixed with ' so spreadsheets do not run it); jsonl: one AuditEvent per line",
+            action: "Only this action (key.reveal, token.create, …)",
+            keyId: "Only events about this key",
+            actorId: "Only events by this user, token (tok_…) or system actor (library, cli)",
+            from: "From this time (inclusive)",
+            to: "Up to this time (exclusive)",
+            all: "true: every user's events (instance admins only)",
+          }),
+          responses: {
+            "200": {
+              description: "The file (Content-Disposition: attachment), streamed",
+              content: {
+                "text/csv": { schema: { type: "string" } },
+                "application/x-ndjson": { schema: { type: "string", description: "One AuditEvent (JSON) per line" } },
+              },
+            },
+            "400": error("Invalid format or filter"),
             ...common,
           },
         },

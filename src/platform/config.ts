@@ -42,6 +42,8 @@ export interface Config {
   signup: "open" | "closed";
   /** KEYHAVEN_ADMIN_EMAILS, lower-cased; empty: the first account created is the instance admin. */
   adminEmails: string[];
+  /** KEYHAVEN_AUDIT_RETENTION_DAYS: audit events older than this many days are pruned; null keeps them forever. */
+  auditRetentionDays: number | null;
   /** The fallback values, read once: variable name → value. */
   fallbackEnv: Record<string, string | undefined>;
   /** KEYHAVEN_AWS_IAM_BASE_URL: where AWS rotation sends its IAM calls (default https://iam.amazonaws.com). */
@@ -104,6 +106,17 @@ function parseAdminEmails(raw: string | undefined): string[] {
   return [...new Set(emails)];
 }
 
+/** "forever" keeps every event; 0 is refused rather than guessed ("keep nothing" or "keep all"?). */
+function parseRetentionDays(raw: string | undefined): number | null {
+  if (raw === undefined || raw.trim() === "") return 365;
+  if (raw.trim().toLowerCase() === "forever") return null;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 36_500) {
+    throw configError(`KEYHAVEN_AUDIT_RETENTION_DAYS must be a whole number of days from 1 to 36500, or "forever" (got "${raw}")`);
+  }
+  return n;
+}
+
 export function loadConfig(env: Env = process.env, cwd = process.cwd(), stdoutIsTerminal = Boolean(process.stdout.isTTY)): Config {
   const nodeEnv = env.NODE_ENV ?? "development";
   const port = parseInteger("PORT", env.PORT, 3000, 0, 65535);
@@ -145,6 +158,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), stdoutIs
     maxKeysPerOwner: parseInteger("KEYHAVEN_MAX_KEYS_PER_OWNER", env.KEYHAVEN_MAX_KEYS_PER_OWNER, 500, 1, 100_000),
     signup: parseSignup(env.KEYHAVEN_SIGNUP),
     adminEmails: parseAdminEmails(env.KEYHAVEN_ADMIN_EMAILS),
+    auditRetentionDays: parseRetentionDays(env.KEYHAVEN_AUDIT_RETENTION_DAYS),
     fallbackEnv,
     awsIamBaseUrl: env.KEYHAVEN_AWS_IAM_BASE_URL?.trim()
       ? parseUrl("KEYHAVEN_AWS_IAM_BASE_URL", env.KEYHAVEN_AWS_IAM_BASE_URL.trim(), ["https:", "http:"])

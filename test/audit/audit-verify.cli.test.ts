@@ -5,6 +5,7 @@
  */
 import { afterAll, expect, it } from "vitest";
 import { appendAuditEvents } from "../../src/audit/audit-store.js";
+import { pruneAuditLog } from "../../src/audit/audit-retention.js";
 import { createTestDatabase, describeEachDatabase, TEST_DATABASE_URL, type TestDatabase, urlWithSchema } from "../support/databases.js";
 import { cliEnv, killAll, removeTempDirs, runCli } from "../startup/run-cli.js";
 
@@ -38,11 +39,19 @@ describeEachDatabase("keyhaven audit verify", (dialect) => {
     expect(ok.code).toBe(0);
     expect(ok.stdout.trim()).toBe("audit log verified: 12 events, chain intact");
 
+    const original = await rt.database.db.selectFrom("audit_events").select("details").where("seq", "=", 7).executeTakeFirstOrThrow();
     await rt.database.db.updateTable("audit_events").set({ details: JSON.stringify({ i: 99 }) }).where("seq", "=", 7).execute();
     const bad = await runCli(["audit", "verify"], { cwd: tdb.dataDir, env });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^keyhaven: audit log does not verify at event #7 \(evt_[\w-]+\): event #7 was changed after it was written; 6 events before it verified\n$/);
     expect(bad.stdout).toBe("");
+
+    // Put it back, prune everything (retention) and verify again: from the checkpoint, the prune event alone.
+    await rt.database.db.updateTable("audit_events").set(original).where("seq", "=", 7).execute();
+    await pruneAuditLog(rt.database.db, { before: new Date(Date.now() + 60_000), at: () => new Date(), retentionDays: 1 });
+    const pruned = await runCli(["audit", "verify"], { cwd: tdb.dataDir, env });
+    expect(pruned.stdout.trim()).toBe("audit log verified: 1 event checked from checkpoint at seq 12, chain intact");
+    expect(pruned.code).toBe(0);
 
     const usage = await runCli(["audit", "check"], { cwd: tdb.dataDir, env });
     expect(usage.code).toBe(64);

@@ -3,7 +3,7 @@
  * for pages in the main navigation, their icon. app.tsx renders from this table and the
  * sidebar lists from it, so adding a page is adding a line here.
  */
-import { ChartColumn, KeyRound, KeySquare, Plug, Users, type LucideIcon } from "lucide-react";
+import { ChartColumn, KeyRound, KeySquare, Plug, ScrollText, Users, type LucideIcon } from "lucide-react";
 import { lazy, type ComponentType } from "react";
 import { KeysPage } from "./pages/keys-page";
 import { SignInPage } from "./pages/sign-in-page";
@@ -12,6 +12,7 @@ import { TokensPage } from "./pages/tokens-page";
 
 // recharts is the heaviest dependency; only the Usage page needs it.
 const UsagePage = lazy(() => import("./pages/usage-page").then((m) => ({ default: m.UsagePage })));
+const AuditPage = lazy(() => import("./pages/audit-page").then((m) => ({ default: m.AuditPage })));
 // Admin pages: most people never open them.
 const AdminUsersPage = lazy(() => import("./pages/admin-users-page").then((m) => ({ default: m.AdminUsersPage })));
 const AdminTokensPage = lazy(() => import("./pages/admin-tokens-page").then((m) => ({ default: m.AdminTokensPage })));
@@ -36,6 +37,7 @@ export interface AppRoute {
 export const ROUTES: readonly AppRoute[] = [
   { path: "/keys", page: KeysPage, access: "user", title: "API Keys", nav: KeyRound },
   { path: "/usage", page: UsagePage, access: "user", title: "Usage", nav: ChartColumn, loading: "Loading usage…" },
+  { path: "/audit", page: AuditPage, access: "user", title: "Audit log", nav: ScrollText, loading: "Loading the audit log…" },
   { path: "/settings/tokens", page: TokensPage, access: "user", title: "Access tokens", nav: KeySquare },
   { path: "/admin/users", page: AdminUsersPage, access: "admin", title: "Users", nav: Users, loading: "Loading users…" },
   { path: "/admin/service-tokens", page: AdminTokensPage, access: "admin", title: "Service tokens", nav: Plug, loading: "Loading service tokens…" },

@@ -26,11 +26,12 @@ export async function auditCommand(args: string[]): Promise<void> {
     });
     if (process.stderr.isTTY && lastPrint !== started) process.stderr.write("\n");
     if (verdict.ok) {
-      process.stdout.write(`audit log verified: ${verdict.checked} events, chain intact\n`);
+      const from = verdict.from > 0 ? ` checked from checkpoint at seq ${verdict.from}` : "";
+      process.stdout.write(`audit log verified: ${verdict.checked} event${verdict.checked === 1 ? "" : "s"}${from}, chain intact\n`);
       return;
     }
     const { seq, id, reason } = verdict.first;
-    process.stderr.write(`keyhaven: audit log does not verify at event #${seq}${id ? ` (${id})` : ""}: ${reason}; ${verdict.checked} events before it verified\n`);
+    process.stderr.write(`keyhaven: audit log does not verify at event #${seq}${id ? ` (${id})` : ""}: ${reason}; ${verdict.checked} events before it verified${verdict.from > 0 ? ` (from checkpoint at seq ${verdict.from})` : ""}\n`);
     process.exitCode = 1;
   } finally {
     await runtime.close();
