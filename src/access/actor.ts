@@ -29,11 +29,12 @@ export type Actor =
     }
   /**
    * Trusted code of the operator: the library (`apiKeyProvider`) handing out a user's key to
-   * the application it runs in, or a CLI command run on the server. `name` says which.
+   * the application it runs in, a CLI command run on the server, or the rotation scheduler.
+   * `name` says which.
    */
   | { type: "system"; name: SystemActorName };
 
-export type SystemActorName = "library" | "cli";
+export type SystemActorName = "library" | "cli" | "rotation";
 
 export const userActor = (userId: string, label?: string, origin?: RequestOrigin): Actor => ({
   type: "user",
@@ -46,6 +47,9 @@ export const userActor = (userId: string, label?: string, origin?: RequestOrigin
 export const LIBRARY_ACTOR: Actor = Object.freeze({ type: "system", name: "library" });
 /** Maintenance commands (`keyhaven reseal`) run by the operator on the server. */
 export const CLI_ACTOR: Actor = Object.freeze({ type: "system", name: "cli" });
+
+/** The rotation scheduler: rotates due keys of services whose provider can mint keys. */
+export const ROTATION_ACTOR: Actor = Object.freeze({ type: "system", name: "rotation" });
 
 /** For logs (and soon audit rows): ids only, never a secret. */
 export function describeActor(actor: Actor): string {

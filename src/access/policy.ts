@@ -20,6 +20,12 @@ export type Action =
   | "key.test"
   /** Hand a key out to the application calling the provider (the library's getApiKey). */
   | "key.use"
+  /** List a key's values (masked; never a value out). */
+  | "key.versions"
+  /** Make an earlier value current again (as a new version). */
+  | "key.rollback"
+  /** Replace the value: a new one tested first, or one the provider mints (automatic). */
+  | "key.rotate"
   /** Re-seal a stored secret in the current format (maintenance; the value never leaves). */
   | "key.reseal"
   /** Create, list or revoke one's own access tokens (a signed-in person only). */
@@ -53,6 +59,8 @@ export type ResourceOf<A extends Action> = A extends AdminAction ? InstanceResou
 const SYSTEM_ACTIONS: Readonly<Record<string, ReadonlySet<Action>>> = {
   library: new Set<Action>(["key.use"]),
   cli: new Set<Action>(["key.reseal"]),
+  // The scheduler rotates due keys automatically; it never reads a value out.
+  rotation: new Set<Action>(["key.rotate"]),
 };
 
 /** The scope a token needs for each action; absent: no token may do it. */
@@ -63,6 +71,9 @@ export const SCOPE_FOR: Readonly<Partial<Record<Action, TokenScope>>> = {
   "key.update": "keys:write",
   "key.delete": "keys:write",
   "key.test": "keys:write",
+  "key.versions": "keys:read",
+  "key.rollback": "keys:write",
+  "key.rotate": "keys:write",
   "key.reveal": "keys:reveal",
   "key.use": "resolve",
   "audit.read": "audit:read",

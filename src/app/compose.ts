@@ -33,6 +33,8 @@ import { createResolveService, type ResolveService } from "../provider/resolve-s
 import { createAdminStore } from "../admin/admin-store.js";
 import { createAdmins, type Admins } from "../admin/admins.js";
 import { createUserAdminService, type UserAdminService } from "../admin/user-admin-service.js";
+import type { AutomaticRotator } from "../rotation/automatic-rotation.js";
+import { createRotationScheduler, type RotationScheduler } from "../keys/rotation-scheduler.js";
 
 export interface Runtime {
   config: Config;
@@ -56,6 +58,8 @@ export interface Runtime {
   auditReader: AuditReader;
   /** Who the instance admins are (KEYHAVEN_ADMIN_EMAILS, else the first account), read per call. */
   admins: Admins;
+  /** Rotates due keys automatically (started by the server only, when a rotator is present). */
+  rotationScheduler: RotationScheduler;
   /** The server clock (injectable in tests): expiry, stats and usage days use it. */
   now: () => Date;
   /** Session signing secret: KEYHAVEN_AUTH_SECRET or derived from the master key at start. */
@@ -69,6 +73,10 @@ export interface RuntimeOptions {
   now?: () => Date;
   /** DNS for the custom endpoint check at save (tests inject one); default: the system's. */
   lookup?: LookupFn;
+  /** Mints new keys where the provider can (AWS); absent: only manual rotation. */
+  automaticRotator?: AutomaticRotator;
+  /** How often the server looks for keys due for rotation (default 15 minutes). */
+  rotationIntervalMs?: number;
 }
 
 export async function createRuntime(config: Config, logger: Logger, opts: RuntimeOptions = {}): Promise<Runtime> {
@@ -93,6 +101,14 @@ export async function createRuntime(config: Config, logger: Logger, opts: Runtim
       maxKeysPerOwner: config.maxKeysPerOwner,
       allowPrivateEndpoints: config.allowPrivateEndpoints,
       lookup: opts.lookup,
+      automaticRotator: opts.automaticRotator,
+    });
+    // Started by composeServer only (the library and the CLI never rotate), and only with a rotator.
+    const rotationScheduler = createRotationScheduler({
+      keys,
+      logger,
+      intervalMs: opts.rotationIntervalMs,
+      enabled: opts.automaticRotator !== undefined,
     });
 
     const usage = createUsageRecorder({ db: database.db, logger, intervalMs: config.usageFlushIntervalMs, now });
@@ -111,6 +127,7 @@ export async function createRuntime(config: Config, logger: Logger, opts: Runtim
     let closing: Promise<void> | undefined;
     const close = async () => {
       try {
+        await rotationScheduler.stop();
         await Promise.all([usage.close(), tokens.close()]);
       } finally {
         await database.close();
@@ -131,6 +148,7 @@ export async function createRuntime(config: Config, logger: Logger, opts: Runtim
       audit: createAuditService({ db: database.db, now }),
       auditReader: createAuditReader(database.db, admins),
       admins,
+      rotationScheduler,
       now,
       authSecret: resolveAuthSecret(config, master.key),
       close: () => (closing ??= close()),
@@ -162,6 +180,7 @@ export async function composeServer(runtime: Runtime, opts: ServerOptions = {}):
   // Loaded here, not at the top: the library imports this module and must not pull in better-auth.
   const { createAuth } = await import("../auth/auth.js");
   const { createAccountCreator } = await import("../auth/account-creator.js");
+  runtime.rotationScheduler.start();
   const auth = createAuth({ config, database: runtime.database, secret: runtime.authSecret, logger: runtime.logger, admins: runtime.admins });
   return {
     auth,
