@@ -364,6 +364,7 @@ export function createKeyService(deps: KeyServiceDeps) {
             last_test_message: null,
             created_at: iso,
             updated_at: iso,
+            value_created_by: auditActor(actor).label,
           });
         }),
       );
