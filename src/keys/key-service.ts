@@ -611,9 +611,7 @@ export function createKeyService(deps: KeyServiceDeps) {
       const value = normalizeKeyValue(service, input.value);
       const test = await tester.testKey(service, value, JSON.parse(row.config));
       if (test.status === "invalid") {
-        throw validationError(`The new key was not accepted: ${test.message} Nothing was changed.`, [
-          { path: "value", message: "the provider rejected this key" },
-        ]);
+        throw validationError(`The new key was not accepted: ${test.message} Nothing was changed.`);
       }
       const updated = await replaceValue(actor, owner, id, { plaintext: serialize(value), masked: maskKeyValue(service, value) }, {
         action: "key.rotate",

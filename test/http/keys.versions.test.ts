@@ -137,7 +137,6 @@ describeEachDatabase("key versions, rollback and rotation", (dialect) => {
       const text = await expectError(await as(alice).post(`/api/api-keys/${id}/rotate`, { value: bad }), 400, {
         code: "VALIDATION_ERROR",
         message: /^The new key was not accepted: The provider rejected the key \(HTTP 401\).*Nothing was changed\.$/,
-        details: [{ path: "value", message: "the provider rejected this key" }],
       });
       expect(text).not.toContain(bad);
       expect(await jsonOf(await as(alice).get(`/api/api-keys/${id}`), 200)).toEqual(before);

@@ -47,7 +47,6 @@ export function RotateKeyDialog({ apiKey, open, onOpenChange, onRotated }: Props
     setError(null);
     setDone(null);
     // Reset when the dialog opens, not when the key changes under it.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [open]);
 
   async function savePeriod(e: FormEvent) {
@@ -127,7 +126,7 @@ export function RotateKeyDialog({ apiKey, open, onOpenChange, onRotated }: Props
 
       <section className="rotate-section" aria-labelledby={`${uid}-replace`}>
         <h3 className="rotate-section__title" id={`${uid}-replace`}>
-          New key
+          Rotate now
         </h3>
         <ol className="rotate-steps">
           <li>Create a new key with {serviceLabel(apiKey.service)} and paste it here.</li>
