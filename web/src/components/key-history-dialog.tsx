@@ -54,7 +54,7 @@ export function KeyHistoryDialog({ apiKey, open, onOpenChange, onRolledBack }: P
             {!v.current &&
               (confirming === v.version ? (
                 <div className="versions__confirm" role="group" aria-label={`Roll back to version ${v.version}`}>
-                  <span>Make this the key's value again? The current value is kept here.</span>
+                  <span>Make this the key’s value again? The current value is kept here.</span>
                   <span className="versions__confirm-actions">
                     <button type="button" className="btn btn--ghost btn--sm" onClick={() => setConfirming(null)}>
                       Cancel
