@@ -29,7 +29,8 @@ export type Actor =
     }
   /**
    * Trusted code of the operator: the library (`apiKeyProvider`) handing out a user's key to
-   * the application it runs in, or a CLI command run on the server. `name` says which.
+   * the application it runs in, a CLI command run on the server, or the rotation scheduler.
+   * `name` says which.
    */
   | { type: "system"; name: SystemActorName };
 
@@ -46,7 +47,7 @@ export const userActor = (userId: string, label?: string, origin?: RequestOrigin
 export const LIBRARY_ACTOR: Actor = Object.freeze({ type: "system", name: "library" });
 /** Maintenance commands (`keyhaven reseal`) run by the operator on the server. */
 export const CLI_ACTOR: Actor = Object.freeze({ type: "system", name: "cli" });
-/** Automatic key rotation run by the server (the AWS retirement sweeper deleting rotated-out keys). */
+/** Automatic key rotation run by the server: the scheduler rotating due keys, the AWS sweeper deleting rotated-out access keys. */
 export const ROTATION_ACTOR: Actor = Object.freeze({ type: "system", name: "rotation" });
 
 /** For logs (and soon audit rows): ids only, never a secret. */

@@ -20,10 +20,17 @@ export type Action =
   | "key.test"
   /** Hand a key out to the application calling the provider (the library's getApiKey). */
   | "key.use"
+  /** List a key's values (masked; never a value out). */
+  | "key.versions"
+  /** Make an earlier value current again (as a new version). */
+  | "key.rollback"
+  /**
+   * Replace the value: a new one tested first, or one the provider mints (automatic; the
+   * rotator then reads the value to sign the provider's calls — it never leaves).
+   */
+  | "key.rotate"
   /** Re-seal a stored secret in the current format (maintenance; the value never leaves). */
   | "key.reseal"
-  /** Rotate a key through its provider (reads the value to sign the provider's calls; it never leaves). */
-  | "key.rotate"
   /** Create, list or revoke one's own access tokens (a signed-in person only). */
   | "token.manage"
   /** Read the audit events of one's own keys, tokens and sign-ins. */
@@ -55,6 +62,7 @@ export type ResourceOf<A extends Action> = A extends AdminAction ? InstanceResou
 const SYSTEM_ACTIONS: Readonly<Record<string, ReadonlySet<Action>>> = {
   library: new Set<Action>(["key.use"]),
   cli: new Set<Action>(["key.reseal"]),
+  // The rotation actor rotates due keys; it reads a key only to sign its provider's calls (AWS).
   rotation: new Set<Action>(["key.rotate"]),
 };
 
@@ -66,6 +74,9 @@ export const SCOPE_FOR: Readonly<Partial<Record<Action, TokenScope>>> = {
   "key.update": "keys:write",
   "key.delete": "keys:write",
   "key.test": "keys:write",
+  "key.versions": "keys:read",
+  "key.rollback": "keys:write",
+  "key.rotate": "keys:write",
   "key.reveal": "keys:reveal",
   "key.use": "resolve",
   "audit.read": "audit:read",

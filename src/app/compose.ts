@@ -40,6 +40,7 @@ import { createAwsIamClient } from "../rotation/aws-iam-client.js";
 import { createAwsKeyRotator } from "../rotation/aws-key-rotation.js";
 import { createAwsKeyRetirements } from "../rotation/aws-key-retirements.js";
 import { createAwsKeyRetirementSweeper, type AwsKeyRetirementSweeper } from "../rotation/aws-key-retirement-sweeper.js";
+import { createRotationScheduler, type RotationScheduler } from "../keys/rotation-scheduler.js";
 
 export interface Runtime {
   config: Config;
@@ -63,6 +64,8 @@ export interface Runtime {
   auditReader: AuditReader;
   /** Who the instance admins are (KEYHAVEN_ADMIN_EMAILS, else the first account), read per call. */
   admins: Admins;
+  /** Rotates due keys automatically (started by the server only, when a rotator is present). */
+  rotationScheduler: RotationScheduler;
   /** The server clock (injectable in tests): expiry, stats and usage days use it. */
   now: () => Date;
   /** Session signing secret: KEYHAVEN_AUTH_SECRET or derived from the master key at start. */
@@ -78,6 +81,10 @@ export interface RuntimeOptions {
   now?: () => Date;
   /** DNS for the custom endpoint check at save (tests inject one); default: the system's. */
   lookup?: LookupFn;
+  /** Mints new keys where the provider can (AWS); absent: only manual rotation. */
+  automaticRotator?: AutomaticRotator;
+  /** How often the server looks for keys due for rotation (default 15 minutes). */
+  rotationIntervalMs?: number;
 }
 
 export async function createRuntime(config: Config, logger: Logger, opts: RuntimeOptions = {}): Promise<Runtime> {
@@ -94,6 +101,12 @@ export async function createRuntime(config: Config, logger: Logger, opts: Runtim
 
     const now = opts.now ?? (() => new Date());
     const dataKeys = createOwnerDataKeys({ db: database.db, keyring });
+    // AWS automatic rotation: the rotator the key service calls (on demand and when due), and
+    // the sweeper that deletes old access keys after the grace period, signing DeleteAccessKey
+    // with the key's value at that time.
+    const awsIam = createAwsIamClient({ iamBaseUrl: config.awsIamBaseUrl, stsBaseUrl: config.baseUrlOverrides.aws });
+    const awsRetirements = createAwsKeyRetirements(database.db, now);
+    const automaticRotator = opts.automaticRotator ?? createAwsKeyRotator({ iam: awsIam, retirements: awsRetirements, graceHours: config.awsRotationGraceHours });
     const keys = createKeyService({
       store: createKeyStore(database.db, { reader: database.reader, named: database.named }),
       dataKeys,
@@ -102,7 +115,22 @@ export async function createRuntime(config: Config, logger: Logger, opts: Runtim
       maxKeysPerOwner: config.maxKeysPerOwner,
       allowPrivateEndpoints: config.allowPrivateEndpoints,
       lookup: opts.lookup,
+      automaticRotator,
     });
+    // Started by composeServer only: the library and the CLI never rotate.
+    const rotationScheduler = createRotationScheduler({ keys, logger, intervalMs: opts.rotationIntervalMs });
+    const awsRotation = {
+      rotator: automaticRotator,
+      sweeper: createAwsKeyRetirementSweeper({
+        retirements: awsRetirements,
+        iam: awsIam,
+        currentAwsValue: async (owner, keyId) => (await keys.openForRotation(ROTATION_ACTOR, owner, keyId)).value,
+        logger,
+        intervalMs: 60_000,
+        now,
+      }),
+    };
+
 
     const usage = createUsageRecorder({ db: database.db, logger, intervalMs: config.usageFlushIntervalMs, now });
 
@@ -117,24 +145,10 @@ export async function createRuntime(config: Config, logger: Logger, opts: Runtim
 
     const resolver = createKeyResolver({ keys, usage, config, lookup: opts.lookup });
 
-    // AWS automatic rotation. The sweeper signs DeleteAccessKey with the key's value at that time.
-    const awsIam = createAwsIamClient({ iamBaseUrl: config.awsIamBaseUrl, stsBaseUrl: config.baseUrlOverrides.aws });
-    const awsRetirements = createAwsKeyRetirements(database.db, now);
-    const awsRotation = {
-      rotator: createAwsKeyRotator({ iam: awsIam, retirements: awsRetirements, graceHours: config.awsRotationGraceHours }),
-      sweeper: createAwsKeyRetirementSweeper({
-        retirements: awsRetirements,
-        iam: awsIam,
-        currentAwsValue: async (owner, keyId) => (await keys.openForRotation(ROTATION_ACTOR, owner, keyId)).value,
-        logger,
-        intervalMs: 60_000,
-        now,
-      }),
-    };
-
     let closing: Promise<void> | undefined;
     const close = async () => {
       try {
+        await rotationScheduler.stop();
         await Promise.all([usage.close(), tokens.close(), awsRotation.sweeper.close()]);
       } finally {
         await database.close();
@@ -155,6 +169,7 @@ export async function createRuntime(config: Config, logger: Logger, opts: Runtim
       audit: createAuditService({ db: database.db, now }),
       auditReader: createAuditReader(database.db, admins),
       admins,
+      rotationScheduler,
       now,
       authSecret: resolveAuthSecret(config, master.key),
       awsRotation,
@@ -187,6 +202,7 @@ export async function composeServer(runtime: Runtime, opts: ServerOptions = {}):
   // Loaded here, not at the top: the library imports this module and must not pull in better-auth.
   const { createAuth } = await import("../auth/auth.js");
   const { createAccountCreator } = await import("../auth/account-creator.js");
+  runtime.rotationScheduler.start();
   const auth = createAuth({ config, database: runtime.database, secret: runtime.authSecret, logger: runtime.logger, admins: runtime.admins });
   runtime.awsRotation.sweeper.start();
 

@@ -6,6 +6,7 @@ import * as m0004 from "./migrations/0004_access_tokens.js";
 import * as m0005 from "./migrations/0005_usage_by_consumer.js";
 import * as m0006 from "./migrations/0006_user_disabled.js";
 import * as m0007 from "./migrations/0007_audit_log.js";
+import * as m0008 from "./migrations/0008_key_versions_rotation.js";
 import * as m0009 from "./migrations/0009_aws_key_retirements.js";
 
 /** Static list: works the same from src/ (tsx, vitest) and dist/ (node). Append, never edit. */
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0005_usage_by_consumer": m0005,
   "0006_user_disabled": m0006,
   "0007_audit_log": m0007,
+  "0008_key_versions_rotation": m0008,
   "0009_aws_key_retirements": m0009,
 };
 

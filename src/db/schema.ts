@@ -42,15 +42,35 @@ export interface ApiKeysTable {
   last_test_message: string | null;
   created_at: string;
   updated_at: string;
+  /** Days between rotations; null: no period. */
+  rotation_every_days: Generated<number | null>;
+  /** (last_rotated_at ?? created_at) + the period, kept with it; what the scheduler queries. */
+  rotation_due_at: Generated<string | null>;
+  /** When the current value was set by a value change (rotate, rollback, PUT value); null: since creation. */
+  last_rotated_at: Generated<string | null>;
+  /** Who set the current value (the audit label of the actor); null for keys older than versions. */
+  value_created_by: Generated<string | null>;
+  /** The scheduler's claim: the start of the last automatic attempt. */
+  rotation_attempt_at: Generated<string | null>;
 }
 
+/**
+ * A previous value of a key: the ciphertext as it was in api_keys, bound to this key, its
+ * owner and service, `version` and `config` (the key's version and config while it was current).
+ */
 export interface ApiKeyVersionsTable {
   key_id: string;
   version: number;
   data_key_id: string;
   encrypted_value: string;
+  /** When this value became current. */
   created_at: string;
+  /** When it was replaced. */
   retired_at: string | null;
+  /** JSON text: the config the value was sealed with. */
+  config: string;
+  masked_value: string;
+  created_by: string | null;
 }
 
 export interface UsageDailyTable {
@@ -193,6 +213,7 @@ export interface Database {
 export type ApiKeyRow = Selectable<ApiKeysTable>;
 export type NewApiKeyRow = Insertable<ApiKeysTable>;
 export type ApiKeyRowUpdate = Updateable<ApiKeysTable>;
+export type ApiKeyVersionRow = Selectable<ApiKeyVersionsTable>;
 export type DataKeyRow = Selectable<DataKeysTable>;
 
 export type AccessTokenRow = Selectable<AccessTokensTable>;

@@ -27,6 +27,9 @@ import {
   testKeyBodySchema,
   testResultSchema,
   updateKeyBodySchema,
+  keyVersionListSchema,
+  rollbackBodySchema,
+  rotateBodySchema,
 } from "../shared/api-schemas.js";
 import { LIST_PAGE_DEFAULT, LIST_PAGE_MAX } from "../shared/list-page.js";
 import { auditExportQuerySchema } from "../shared/audit-export.js";
@@ -106,6 +109,9 @@ export function buildOpenApiDocument(serverUrl: string) {
         UpdateApiKey: toSchema(updateKeyBodySchema, "input"),
         TestApiKey: toSchema(testKeyBodySchema, "input"),
         TestResult: toSchema(testResultSchema, "output"),
+        KeyVersionList: toSchema(keyVersionListSchema, "output"),
+        RollbackApiKey: toSchema(rollbackBodySchema, "input"),
+        RotateApiKey: toSchema(rotateBodySchema, "input"),
         Stats: toSchema(statsSchema, "output"),
         Service: toSchema(publicServiceSchema, "output"),
         CreateToken: toSchema(createTokenBodySchema, "input"),
@@ -181,7 +187,8 @@ export function buildOpenApiDocument(serverUrl: string) {
           },
         },
         put: {
-          summary: "Change name, description, value, isActive, isDefault, expiresAt (null clears) or config",
+          summary: "Change name, description, value, isActive, isDefault, expiresAt (null clears), config or rotation ({ everyDays }, null clears)",
+          description: "A new value keeps the one it replaces as a version (the last 10 values are kept).",
           parameters: [idParam],
           requestBody: { required: true, ...json(ref("UpdateApiKey")) },
           responses: {
@@ -197,6 +204,51 @@ export function buildOpenApiDocument(serverUrl: string) {
           summary: "Delete a key",
           parameters: [idParam],
           responses: { "204": { description: "Deleted" }, "404": error("No such key"), "429": rateLimited, ...common },
+        },
+      },
+      "/api/api-keys/{id}/versions": {
+        get: {
+          summary: "The key's values, newest first: the current one and up to 9 before it (masked, never a value)",
+          parameters: [idParam],
+          responses: {
+            "200": { description: "Versions", ...json(ref("KeyVersionList")) },
+            "404": error("No such key (or another user's)"),
+            ...common,
+          },
+        },
+      },
+      "/api/api-keys/{id}/rollback": {
+        post: {
+          summary: "Make a previous value current again, as a new version (the value it replaces is kept as a version)",
+          parameters: [idParam],
+          requestBody: { required: true, ...json(ref("RollbackApiKey")) },
+          responses: {
+            "200": { description: "The key with its new version", ...json(ref("ApiKey")) },
+            "400": error("Validation error: version missing or not a positive whole number"),
+            "404": error("No such key, or no such version of this key"),
+            "409": error("That version is already the current value"),
+            "429": rateLimited,
+            "500": error("The stored version does not decrypt (a tampered row); nothing was changed"),
+            ...common,
+          },
+        },
+      },
+      "/api/api-keys/{id}/rotate": {
+        post: {
+          summary: "Replace the value: { value } is tested with the provider first, { automatic: true } has the provider mint one (AWS)",
+          description:
+            "`{ value }`: a test that says `invalid` refuses the rotation (400) and nothing changes. `{ automatic: true }` (AWS: IAM CreateAccessKey → STS check → switch → old access key deactivated, deleted after a grace period): each step is recorded as a `key.rotate` audit event; a failure at any step leaves the working key in place and the error names the step. The old value is kept as a version either way.",
+          parameters: [idParam],
+          requestBody: { required: true, ...json(ref("RotateApiKey")) },
+          responses: {
+            "200": { description: "The key with its new version and rotation dates", ...json(ref("ApiKey")) },
+            "400": error("Validation error, INVALID_KEY_FORMAT, a new key the provider rejected, or automatic rotation for a service whose provider cannot create keys"),
+            "404": error("No such key (or another user's)"),
+            "409": error("The key's value changed while it was being rotated"),
+            "429": error(`More than ${KEY_WRITES_PER_MINUTE} key changes or 10 key tests a minute`),
+            "500": error("An automatic rotation failed at a step; the message names it and the key in use is unchanged"),
+            ...common,
+          },
         },
       },
       "/api/tokens": {

@@ -5,8 +5,8 @@
  * store query is scoped by that owner as the second wall.
  */
 import { randomBytes } from "node:crypto";
-import type { Actor } from "../access/actor.js";
-import { auditEvent } from "../audit/audit-service.js";
+import { ROTATION_ACTOR, type Actor } from "../access/actor.js";
+import { auditActor, auditEvent } from "../audit/audit-service.js";
 import type { AuditAction } from "../audit/audit-types.js";
 import type { OwnerRef } from "../access/owner.js";
 import { authorize } from "../access/policy.js";
@@ -16,14 +16,16 @@ import { DecryptionError } from "../crypto/decryption-error.js";
 import { isLegacySecret, type SecretBinding } from "../crypto/secret-box.js";
 import { isDefaultViolation, isUniqueViolation } from "../db/unique-violation.js";
 import type { ApiKeyRow, ApiKeyRowUpdate } from "../db/schema.js";
-import { conflict, notFound, validationError } from "../platform/errors.js";
+import { AppError, conflict, notFound, validationError } from "../platform/errors.js";
 import type { LookupFn } from "../platform/net/dns-lookup.js";
 import { assertExternalEndpoint } from "../platform/net/endpoint-policy.js";
 import { futureExpiry } from "../platform/future-expiry.js";
-import { maskKeyValue, normalizeKeyValue, normalizeServiceConfig, type KeyValue } from "../services/index.js";
+import { getService, maskKeyValue, normalizeKeyValue, normalizeServiceConfig, SERVICE_IDS, type KeyValue } from "../services/index.js";
 import type { ServiceId } from "../services/index.js";
 import type { KeyStore } from "./key-store.js";
-import { CURSOR_MESSAGE, type ApiKey, type ApiKeyList, type ApiKeyWithValue } from "../shared/api-schemas.js";
+import { CURSOR_MESSAGE, type ApiKey, type ApiKeyList, type ApiKeyWithValue, type KeyVersionList } from "../shared/api-schemas.js";
+import { KEY_VERSIONS_KEPT, rotationDueAt } from "../shared/rotation.js";
+import type { AutomaticRotationContext, AutomaticRotator } from "../rotation/automatic-rotation.js";
 import { decodeCursor, encodeCursor } from "./key-cursor.js";
 import { LIST_PAGE_DEFAULT } from "../shared/list-page.js";
 import { expiryWindow, toApiKey } from "./key-view.js";
@@ -48,6 +50,17 @@ export interface UpdateKeyInput {
   isDefault?: boolean;
   expiresAt?: string | null;
   config?: unknown;
+  /** The rotation period in days; null clears it. */
+  rotation?: { everyDays: number | null };
+}
+
+/** A rotation: a new value the caller holds (tested first), or one the provider mints. */
+export type RotateKeyInput = { value: unknown } | { automatic: true };
+
+/** What one run of the scheduler did; failures name the key and say why (never a secret). */
+export interface DueRotationReport {
+  rotated: string[];
+  failed: { keyId: string; message: string }[];
 }
 
 export interface KeyServiceDeps {
@@ -61,6 +74,8 @@ export interface KeyServiceDeps {
   allowPrivateEndpoints?: boolean;
   /** DNS for the custom endpoint check at save (tests inject one); default: the system's. */
   lookup?: LookupFn;
+  /** Rotates keys of services whose provider can mint keys (AWS); absent: no automatic rotation. */
+  automaticRotator?: AutomaticRotator;
 }
 
 export interface ListKeysQuery {
@@ -74,8 +89,15 @@ export interface ListKeysQuery {
 /** What an update changed, by field name; a switch on or off says which. Never a value. */
 function changeDetails(input: UpdateKeyInput): Record<string, unknown> {
   const fields = Object.keys(input).filter((k) => (input as Record<string, unknown>)[k] !== undefined);
-  return { fields, ...(input.isActive !== undefined ? { isActive: input.isActive } : {}) };
+  return {
+    fields,
+    ...(input.isActive !== undefined ? { isActive: input.isActive } : {}),
+    ...(input.rotation !== undefined ? { rotationEveryDays: input.rotation.everyDays } : {}),
+  };
 }
+
+/** The event detail of a step: the rotator's words, bounded, never the key. */
+const clipDetail = (text: string) => (text.length > 300 ? `${text.slice(0, 299)}…` : text);
 
 export const newKeyId = () => `key_${randomBytes(15).toString("base64url")}`;
 
@@ -156,6 +178,145 @@ export function createKeyService(deps: KeyServiceDeps) {
     });
   }
 
+  /** The fields that go with a new current value: when and by whom it was set, and the next due date. */
+  const newValueFields = (actor: Actor, current: Pick<ApiKeyRow, "rotation_every_days">, iso: string, everyDays = current.rotation_every_days) => ({
+    last_rotated_at: iso,
+    value_created_by: auditActor(actor).label,
+    rotation_due_at: rotationDueAt(everyDays, iso),
+  });
+
+  /**
+   * Inside the transaction that replaced `replaced` (matched by its version): its value is kept
+   * as a version, ciphertext untouched (it stays bound to its own version and config), and only
+   * the newest KEY_VERSIONS_KEPT - 1 previous values stay.
+   */
+  async function keepAsVersion(tx: KeyStore, replaced: ApiKeyRow, iso: string): Promise<void> {
+    await tx.insertVersion({
+      key_id: replaced.id,
+      version: replaced.version,
+      data_key_id: replaced.data_key_id,
+      encrypted_value: replaced.encrypted_value,
+      config: replaced.config,
+      masked_value: replaced.masked_value,
+      created_at: replaced.last_rotated_at ?? replaced.created_at,
+      created_by: replaced.value_created_by,
+      retired_at: iso,
+    });
+    await tx.pruneVersions(replaced.id, KEY_VERSIONS_KEPT - 1);
+  }
+
+  /**
+   * Makes `plaintext` the key's value as a new version, sealed for the key's config, the old
+   * value kept as a version, in one transaction with its audit event. With `ifVersion` the
+   * value must still be that version's (an automatic rotation switches only the key it started
+   * from); without, a write that came first is read again and the new value sealed for it.
+   */
+  async function replaceValue(
+    actor: Actor,
+    owner: OwnerRef,
+    id: string,
+    next: { plaintext: string; masked: string },
+    opts: {
+      action: "key.rotate" | "key.rollback";
+      details: Record<string, unknown>;
+      ifVersion?: number;
+      test?: { status: string; message: string; testedAt: string };
+    },
+  ): Promise<ApiKeyRow> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await store.find(owner, id);
+      if (!current) throw notFound();
+      if (opts.ifVersion !== undefined && current.version !== opts.ifVersion) {
+        throw conflict("The key's value was changed while it was being rotated; nothing was switched");
+      }
+      const iso = now().toISOString();
+      const version = current.version + 1;
+      const sealed = await dataKeys.encrypt(rowBinding(owner, { ...current, version }), next.plaintext);
+      const write: ApiKeyRowUpdate = {
+        data_key_id: sealed.dataKeyId,
+        encrypted_value: sealed.ciphertext,
+        masked_value: next.masked,
+        version,
+        updated_at: iso,
+        ...newValueFields(actor, current, iso),
+        ...(opts.test
+          ? { last_tested_at: opts.test.testedAt, last_test_status: opts.test.status, last_test_message: opts.test.message.slice(0, 500) }
+          : {}),
+      };
+      const row = await store.transaction(async (tx) => {
+        const updated = await tx.update(owner, id, write, { ifVersion: current.version });
+        if (!updated) return undefined;
+        await keepAsVersion(tx, current, iso);
+        const details = { ...opts.details, version, previousVersion: current.version };
+        await tx.audit([keyEvent(actor, opts.action, owner, updated, details)], iso);
+        return updated;
+      });
+      if (row) return row;
+      if (opts.ifVersion !== undefined) throw conflict("The key's value was changed while it was being rotated; nothing was switched");
+      if (attempt >= RESEAL_ATTEMPTS) throw conflict("The key was changed at the same time; try again");
+    }
+  }
+
+  /**
+   * Lets the rotator replace the key: it mints and checks a new value with the provider, calls
+   * `switchTo` (the manual path's switch), and records each step. A failure anywhere leaves the
+   * value that was current, and the error names the failed step.
+   */
+  async function rotateAutomatically(actor: Actor, owner: OwnerRef, id: string): Promise<ApiKey> {
+    authorize(actor, "key.rotate", { owner, keyId: id });
+    const row = await store.find(owner, id);
+    if (!row) throw notFound();
+    const rotator = deps.automaticRotator;
+    if (!rotator?.supports(row.service)) {
+      const label = getService(row.service as ServiceId).label;
+      throw validationError(
+        `${label} keys cannot be rotated automatically: the provider offers no API to create keys. Create a new key with ${label} and paste it in the rotate dialog (POST /api/api-keys/${id}/rotate with { "value": … }).`,
+        [{ path: "automatic", message: `not available for ${row.service}` }],
+      );
+    }
+    const config = JSON.parse(row.config) as unknown;
+    const current = deserialize(row.service, await dataKeys.decrypt(rowBinding(owner, row), sealedOf(row)));
+    const stepEvent = (details: Record<string, unknown>) =>
+      store.transaction((tx) => tx.audit([keyEvent(actor, "key.rotate", owner, row, { automatic: true, ...details })], now().toISOString()));
+    let switched = false;
+    let failedStep: string | undefined;
+    const ctx: AutomaticRotationContext = {
+      keyId: id,
+      service: row.service,
+      config,
+      current,
+      async switchTo(next: KeyValue) {
+        if (switched) throw new Error("switchTo called twice");
+        const value = normalizeKeyValue(row.service as ServiceId, next);
+        await replaceValue(actor, owner, id, { plaintext: serialize(value), masked: maskKeyValue(row.service as ServiceId, value) }, {
+          action: "key.rotate",
+          details: { automatic: true, step: "switch", outcome: "ok" },
+          ifVersion: row.version,
+        });
+        switched = true;
+      },
+      async step(name, outcome, details = {}) {
+        if (outcome === "failed") failedStep ??= name;
+        await stepEvent({ ...details, step: name, outcome });
+      },
+    };
+    try {
+      await rotator.rotate(ctx);
+    } catch (err) {
+      // A rotator that failed without saying where: the log still gets one failed step.
+      if (failedStep === undefined) {
+        const message = err instanceof AppError ? clipDetail(err.message) : "unexpected error";
+        await stepEvent({ step: "rotation", outcome: "failed", message });
+      }
+      if (err instanceof AppError) throw err;
+      throw new AppError("INTERNAL", `Automatic rotation failed${failedStep ? ` at step "${failedStep}"` : ""}; the key in use was not changed`);
+    }
+    if (!switched) throw new AppError("INTERNAL", "Automatic rotation ended without a new key; the key in use was not changed");
+    const updated = await store.find(owner, id);
+    if (!updated) throw notFound();
+    return toApiKey(updated, now());
+  }
+
   return {
     async create(actor: Actor, owner: OwnerRef, input: CreateKeyInput): Promise<ApiKey> {
       authorize(actor, "key.create", { owner });
@@ -203,6 +364,7 @@ export function createKeyService(deps: KeyServiceDeps) {
             last_test_message: null,
             created_at: iso,
             updated_at: iso,
+            value_created_by: auditActor(actor).label,
           });
         }),
       );
@@ -312,6 +474,7 @@ export function createKeyService(deps: KeyServiceDeps) {
       const value = input.value !== undefined ? normalizeKeyValue(service, input.value) : undefined;
       if (value !== undefined) patch.masked_value = maskKeyValue(service, value);
       if (config !== undefined) patch.config = JSON.stringify(config);
+      if (input.rotation !== undefined) patch.rotation_every_days = input.rotation.everyDays;
 
       for (let attempt = 1; ; attempt++) {
         const storedConfig: unknown = JSON.parse(current.config);
@@ -332,18 +495,26 @@ export function createKeyService(deps: KeyServiceDeps) {
         const write: ApiKeyRowUpdate = { ...patch };
         // Writing a config (even an equal one) must also be compare-and-set: written over a row
         // that another update re-sealed meanwhile, it would no longer match its secret's binding.
-        let ifVersion = config !== undefined ? current.version : undefined;
+        // So must a due date: it is counted from when the value read was set.
+        let ifVersion = config !== undefined || input.rotation !== undefined ? current.version : undefined;
+        const everyDays = input.rotation !== undefined ? input.rotation.everyDays : current.rotation_every_days;
+        if (value !== undefined) Object.assign(write, newValueFields(actor, current, iso, everyDays));
+        else if (input.rotation !== undefined) write.rotation_due_at = rotationDueAt(everyDays, current.last_rotated_at ?? current.created_at);
         if (plaintext !== undefined) {
           const version = current.version + 1;
           const sealed = await dataKeys.encrypt(binding(owner, id, service, version, config ?? storedConfig), plaintext);
           Object.assign(write, { data_key_id: sealed.dataKeyId, encrypted_value: sealed.ciphertext, version });
           ifVersion = current.version;
         }
+        const replaced = current;
         const row = await withConflictMapping(patch.name, service, () =>
           store.transaction(async (tx) => {
             if (input.isDefault) await tx.clearDefault(owner, service);
             const updated = await tx.update(owner, id, write, { ifVersion });
-            if (updated) await tx.audit([keyEvent(actor, "key.update", owner, updated, changeDetails(input))], iso);
+            if (!updated) return undefined;
+            // A new value keeps the one it replaced (the compare-and-set matched its version).
+            if (value !== undefined) await keepAsVersion(tx, replaced, iso);
+            await tx.audit([keyEvent(actor, "key.update", owner, updated, changeDetails(input))], iso);
             return updated;
           }),
         );
@@ -380,6 +551,100 @@ export function createKeyService(deps: KeyServiceDeps) {
         if (!row || !(await tx.remove(owner, id))) throw notFound();
         await tx.audit([keyEvent(actor, "key.delete", owner, row, { service: row.service })], now().toISOString());
       });
+    },
+
+    /** The key's values, newest first: the current one and up to KEY_VERSIONS_KEPT - 1 before it, masked. */
+    async listVersions(actor: Actor, owner: OwnerRef, id: string): Promise<KeyVersionList> {
+      authorize(actor, "key.versions", { owner, keyId: id });
+      const row = await store.find(owner, id);
+      if (!row) throw notFound();
+      const history = await store.listVersions(owner, id);
+      return {
+        versions: [
+          { version: row.version, maskedValue: row.masked_value, createdAt: row.last_rotated_at ?? row.created_at, createdBy: row.value_created_by, current: true },
+          ...history.slice(0, KEY_VERSIONS_KEPT - 1).map((v) => ({
+            version: v.version,
+            maskedValue: v.masked_value,
+            createdAt: v.created_at,
+            createdBy: v.created_by,
+            current: false,
+          })),
+        ],
+      };
+    },
+
+    /**
+     * Makes a previous value current again, as a new version (the value it replaces is kept in
+     * turn). The old value is opened with its own binding: a version row copied from another key
+     * or renumbered fails to decrypt, and nothing changes.
+     */
+    async rollback(actor: Actor, owner: OwnerRef, id: string, version: number): Promise<ApiKey> {
+      authorize(actor, "key.rollback", { owner, keyId: id });
+      const row = await store.find(owner, id);
+      if (!row) throw notFound();
+      if (version === row.version) throw conflict(`Version ${version} is already the key's value`);
+      const old = await store.findVersion(owner, id, version);
+      if (!old) throw notFound(`Version ${version} of this key`);
+      const plaintext = await dataKeys.decrypt(binding(owner, id, row.service, old.version, JSON.parse(old.config)), sealedOf(old));
+      const updated = await replaceValue(actor, owner, id, { plaintext, masked: old.masked_value }, {
+        action: "key.rollback",
+        details: { rolledBackTo: old.version },
+      });
+      return toApiKey(updated, now());
+    },
+
+    /**
+     * Replaces the key's value. `{ value }`: the new key is tested with the provider first; a
+     * test that says `invalid` refuses the rotation and changes nothing (a test that cannot tell,
+     * `error`, does not stop it). `{ automatic: true }`: the rotator mints one (AWS).
+     */
+    async rotate(actor: Actor, owner: OwnerRef, id: string, input: RotateKeyInput, tester: Pick<KeyTester, "testKey">): Promise<ApiKey> {
+      authorize(actor, "key.rotate", { owner, keyId: id });
+      if ("automatic" in input) {
+        // Marks the attempt, so a scheduler on another instance does not start one meanwhile.
+        if (!(await store.claimRotation(owner, id, now().toISOString(), null))) throw notFound();
+        return rotateAutomatically(actor, owner, id);
+      }
+      const row = await store.find(owner, id);
+      if (!row) throw notFound();
+      const service = row.service as ServiceId;
+      const value = normalizeKeyValue(service, input.value);
+      const test = await tester.testKey(service, value, JSON.parse(row.config));
+      if (test.status === "invalid") {
+        throw validationError(`The new key was not accepted: ${test.message} Nothing was changed.`);
+      }
+      const updated = await replaceValue(actor, owner, id, { plaintext: serialize(value), masked: maskKeyValue(service, value) }, {
+        action: "key.rotate",
+        details: { automatic: false, test: test.status },
+        test,
+      });
+      return toApiKey(updated, now());
+    },
+
+    /**
+     * The scheduler's run: every key due for rotation of a service the rotator supports, each
+     * claimed first (one instance only; a failed attempt waits `retryAfterMs`), rotated as the
+     * rotation actor. Failures are reported, not thrown: one bad key does not stop the rest.
+     */
+    async rotateDueKeys(opts: { retryAfterMs: number; limit: number }): Promise<DueRotationReport> {
+      const report: DueRotationReport = { rotated: [], failed: [] };
+      const rotator = deps.automaticRotator;
+      if (!rotator) return report;
+      const services = SERVICE_IDS.filter((s) => rotator.supports(s));
+      const at = now();
+      const retryBefore = new Date(at.getTime() - opts.retryAfterMs).toISOString();
+      const due = await store.findDueForRotation(services, at.toISOString(), retryBefore, opts.limit);
+      for (const key of due) {
+        const owner = { type: key.owner_type, id: key.owner_id } as OwnerRef;
+        if (!(await store.claimRotation(owner, key.id, now().toISOString(), retryBefore))) continue;
+        try {
+          await rotateAutomatically(ROTATION_ACTOR, owner, key.id);
+          report.rotated.push(key.id);
+        } catch (err) {
+          report.failed.push({ keyId: key.id, message: err instanceof AppError ? err.message : "unexpected error" });
+        }
+      }
+      return report;
     },
 
     /** The value to hand out for (owner, service), or undefined. No row cache: one indexed query. */

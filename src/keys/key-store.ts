@@ -6,7 +6,7 @@ import { PostgresAdapter, sql, type Compilable, type Kysely, type Transaction } 
 import type { NamedQueryRunner, SyncReader } from "../db/connect.js";
 import { param, prepareQuery, type PreparedQuery } from "../db/prepared-query.js";
 import type { OwnerRef } from "../access/owner.js";
-import type { ApiKeyRow, ApiKeyRowUpdate, Database, NewApiKeyRow } from "../db/schema.js";
+import type { ApiKeyRow, ApiKeyRowUpdate, ApiKeyVersionRow, Database, NewApiKeyRow } from "../db/schema.js";
 import { appendAuditEvents } from "../audit/audit-store.js";
 import type { AuditEventInput } from "../audit/audit-types.js";
 
@@ -42,6 +42,14 @@ export interface ListPageQuery {
   limit: number;
 }
 
+/** A key the rotation scheduler may rotate: due, active, of a service a rotator supports. */
+export interface DueKeyRow {
+  id: string;
+  owner_type: string;
+  owner_id: string;
+  service: string;
+}
+
 export interface KeyStore {
   transaction<T>(fn: (store: KeyStore) => Promise<T>): Promise<T>;
   /**
@@ -69,6 +77,24 @@ export interface KeyStore {
    * call: ~25 µs of server time measured).
    */
   findUsable(owner: OwnerRef, service: string, nowIso: string, withDataKey: boolean): Promise<UsableKeyRow | undefined>;
+  /** The owner's key's previous values, newest first (none for a key of another owner). */
+  listVersions(owner: OwnerRef, keyId: string): Promise<ApiKeyVersionRow[]>;
+  findVersion(owner: OwnerRef, keyId: string, version: number): Promise<ApiKeyVersionRow | undefined>;
+  /** Keeps a replaced value (inside the transaction that replaces it). */
+  insertVersion(row: ApiKeyVersionRow): Promise<void>;
+  /** Deletes all but the `keep` newest previous values of a key. */
+  pruneVersions(keyId: string, keep: number): Promise<void>;
+  /**
+   * Every owner's keys due for rotation (`rotation_due_at <= now`), active, of `services`, not
+   * attempted since `retryBefore`: the scheduler's query, the one query not scoped by an owner.
+   */
+  findDueForRotation(services: readonly string[], nowIso: string, retryBeforeIso: string, limit: number): Promise<DueKeyRow[]>;
+  /**
+   * Claims a key for an automatic attempt: sets `rotation_attempt_at = now` only while no attempt
+   * started since `retryBefore` (null: unconditionally, for a rotation a person asked for).
+   * True when this caller has it: one UPDATE, so two instances never both do.
+   */
+  claimRotation(owner: OwnerRef, id: string, nowIso: string, retryBeforeIso: string | null): Promise<boolean>;
 }
 
 /**
@@ -158,6 +184,15 @@ export function createKeyStore(db: Db, opts: KeyStoreOptions = {}): KeyStore {
   const listOptions = { reader: opts.reader, cacheSize: LIST_CACHE_SIZE, named: opts.named };
   const owned = (owner: OwnerRef) =>
     db.selectFrom("api_keys").where("owner_type", "=", owner.type).where("owner_id", "=", owner.id);
+  // Versions are reached through their key, so the owner scoping holds for them too.
+  const versionsOf = (owner: OwnerRef, keyId: string) =>
+    db
+      .selectFrom("api_key_versions as v")
+      .innerJoin("api_keys as k", "k.id", "v.key_id")
+      .selectAll("v")
+      .where("k.owner_type", "=", owner.type)
+      .where("k.owner_id", "=", owner.id)
+      .where("v.key_id", "=", keyId);
 
   return {
     /** Run `fn` with a store bound to one transaction. */
@@ -261,6 +296,58 @@ export function createKeyStore(db: Db, opts: KeyStoreOptions = {}): KeyStore {
       const i = withDataKey ? 1 : 0;
       const query = (handOut[i] ??= prepareQuery(db, handOutQuery(db, withDataKey) as Compilable<UsableKeyRow>, { reader: opts.reader, named: opts.named }));
       return query.first({ ownerType: owner.type, ownerId: owner.id, service, now: nowIso });
+    },
+
+    listVersions(owner: OwnerRef, keyId: string): Promise<ApiKeyVersionRow[]> {
+      return versionsOf(owner, keyId).orderBy("v.version", "desc").execute();
+    },
+
+    findVersion(owner: OwnerRef, keyId: string, version: number): Promise<ApiKeyVersionRow | undefined> {
+      return versionsOf(owner, keyId).where("v.version", "=", version).executeTakeFirst();
+    },
+
+    async insertVersion(row: ApiKeyVersionRow): Promise<void> {
+      await db.insertInto("api_key_versions").values(row).execute();
+    },
+
+    async pruneVersions(keyId: string, keep: number): Promise<void> {
+      const kept = await db
+        .selectFrom("api_key_versions")
+        .select("version")
+        .where("key_id", "=", keyId)
+        .orderBy("version", "desc")
+        .limit(keep)
+        .execute();
+      if (kept.length < keep) return;
+      await db.deleteFrom("api_key_versions").where("key_id", "=", keyId).where("version", "<", kept[kept.length - 1].version).execute();
+    },
+
+    findDueForRotation(services: readonly string[], nowIso: string, retryBeforeIso: string, limit: number): Promise<DueKeyRow[]> {
+      if (services.length === 0) return Promise.resolve([]);
+      return db
+        .selectFrom("api_keys")
+        .select(["id", "owner_type", "owner_id", "service"])
+        .where("rotation_due_at", "<=", nowIso)
+        .where("service", "in", [...services])
+        .where("is_active", "=", 1)
+        .where((eb) => eb.or([eb("rotation_attempt_at", "is", null), eb("rotation_attempt_at", "<", retryBeforeIso)]))
+        .orderBy("rotation_due_at")
+        .limit(limit)
+        .execute();
+    },
+
+    async claimRotation(owner: OwnerRef, id: string, nowIso: string, retryBeforeIso: string | null): Promise<boolean> {
+      const res = await db
+        .updateTable("api_keys")
+        .set({ rotation_attempt_at: nowIso })
+        .where("owner_type", "=", owner.type)
+        .where("owner_id", "=", owner.id)
+        .where("id", "=", id)
+        .$if(retryBeforeIso !== null, (q) =>
+          q.where((eb) => eb.or([eb("rotation_attempt_at", "is", null), eb("rotation_attempt_at", "<", retryBeforeIso!)])),
+        )
+        .executeTakeFirst();
+      return Number(res.numUpdatedRows) === 1;
     },
   };
 }

@@ -38,5 +38,6 @@ export function toApiKey(row: ApiKeyRow, now: Date): ApiKey {
     lastTestStatus: row.last_test_status as ApiKey["lastTestStatus"],
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    rotation: { everyDays: row.rotation_every_days, dueAt: row.rotation_due_at, lastRotatedAt: row.last_rotated_at },
   };
 }

@@ -9,6 +9,8 @@ import type {
   CreatedToken,
   CreateTokenBody,
   KeyStats,
+  KeyVersion,
+  RotateKeyBody,
   Session,
   ServiceId,
   ServiceInfo,
@@ -115,6 +117,18 @@ export function createKeyhavenClient(options: KeyhavenClientOptions = {}) {
     /** `{ keyId }` tests a saved key; `{ service, value, config? }` tests one before saving. */
     testApiKey(body: TestKeyBody): Promise<TestResult> {
       return json("POST", "/api/api-keys/test", body);
+    },
+    /** The key's values, newest first: the current one and up to 9 before it (masked). */
+    async listApiKeyVersions(keyId: string): Promise<KeyVersion[]> {
+      return (await json<{ versions: KeyVersion[] }>("GET", `/api/api-keys/${id(keyId)}/versions`)).versions;
+    },
+    /** Makes a previous value current again, as a new version. */
+    rollbackApiKey(keyId: string, version: number): Promise<ApiKey> {
+      return json("POST", `/api/api-keys/${id(keyId)}/rollback`, { version });
+    },
+    /** `{ value }`: tested with the provider, refused if invalid; `{ automatic: true }`: minted by the provider (AWS). */
+    rotateApiKey(keyId: string, body: RotateKeyBody): Promise<ApiKey> {
+      return json("POST", `/api/api-keys/${id(keyId)}/rotate`, body);
     },
     getStats(): Promise<KeyStats> {
       return json("GET", "/api/api-keys/stats");

@@ -4,8 +4,12 @@ export { useApiKeyList, type UseApiKeyListResult } from "./use-api-key-list.js";
 export {
   useCreateApiKey,
   useDeleteApiKey,
+  useRollbackApiKey,
+  useRotateApiKey,
   useTestApiKey,
   useUpdateApiKey,
+  type RollbackApiKeyVariables,
+  type RotateApiKeyVariables,
   type TestApiKeyTarget,
   type UpdateApiKeyVariables,
 } from "./use-api-key-mutations.js";

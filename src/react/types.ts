@@ -15,6 +15,10 @@ export type {
   TestKeyBody,
   TestResult,
   UpdateKeyBody,
+  /** One value of a key (`GET /api/api-keys/:id/versions`), masked. */
+  KeyVersion,
+  KeyVersionList,
+  RotateKeyBody,
   CreateTokenBody,
   CreatedToken,
   TokenInfo,

@@ -8,7 +8,7 @@ import { useMutation, type UseMutationResult } from "@tanstack/react-query";
 import { useApiKeyCache } from "./api-key-cache.js";
 import type { KeyhavenClient } from "./client.js";
 import { useKeyhaven } from "./provider.js";
-import type { ApiKey, CreateKeyBody, TestKeyBody, TestResult, UpdateKeyBody } from "./types.js";
+import type { ApiKey, CreateKeyBody, RotateKeyBody, TestKeyBody, TestResult, UpdateKeyBody } from "./types.js";
 
 export interface UpdateApiKeyVariables {
   id: string;
@@ -47,6 +47,28 @@ export function useUpdateApiKey(): UseMutationResult<ApiKey, Error, UpdateApiKey
     (client, { id, body }: UpdateApiKeyVariables) => client.updateApiKey(id, body),
     (keys, key) => keys.map((k) => (k.id === key.id ? key : k)),
   );
+}
+
+export interface RotateApiKeyVariables {
+  id: string;
+  body: RotateKeyBody;
+}
+
+export interface RollbackApiKeyVariables {
+  id: string;
+  version: number;
+}
+
+const replaceKey = (keys: ApiKey[], key: ApiKey) => keys.map((k) => (k.id === key.id ? key : k));
+
+/** A new value: `{ value }` (tested first; an invalid one is refused) or `{ automatic: true }`. */
+export function useRotateApiKey(): UseMutationResult<ApiKey, Error, RotateApiKeyVariables> {
+  return useListChange((client, { id, body }: RotateApiKeyVariables) => client.rotateApiKey(id, body), replaceKey);
+}
+
+/** A previous value made current again, as a new version. */
+export function useRollbackApiKey(): UseMutationResult<ApiKey, Error, RollbackApiKeyVariables> {
+  return useListChange((client, { id, version }: RollbackApiKeyVariables) => client.rollbackApiKey(id, version), replaceKey);
 }
 
 export function useDeleteApiKey(): UseMutationResult<void, Error, string> {

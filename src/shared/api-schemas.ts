@@ -11,6 +11,7 @@ import { LIST_PAGE_DEFAULT, LIST_PAGE_MAX } from "./list-page.js";
 import { KEY_DESCRIPTION_MAX, KEY_NAME_MAX } from "./key-fields.js";
 import { TOKEN_NAME_MAX, TOKEN_SCOPES } from "./token-fields.js";
 import { PASSWORD_MAX, PASSWORD_MIN } from "./password.js";
+import { ROTATION_EVERY_DAYS_MAX, ROTATION_EVERY_DAYS_MIN } from "./rotation.js";
 
 export { serviceIdSchema };
 
@@ -48,6 +49,17 @@ export const createKeyBodySchema = z.object({
   isDefault: z.boolean().optional(),
 });
 
+const everyDaysMessage = `must be a whole number of days from ${ROTATION_EVERY_DAYS_MIN} to ${ROTATION_EVERY_DAYS_MAX}, or null for no period`;
+/** `PUT { rotation: { everyDays } }`: the rotation period in days; null clears it. */
+export const rotationBodySchema = z.strictObject({
+  everyDays: z
+    .number({ error: () => everyDaysMessage })
+    .int(everyDaysMessage)
+    .min(ROTATION_EVERY_DAYS_MIN, everyDaysMessage)
+    .max(ROTATION_EVERY_DAYS_MAX, everyDaysMessage)
+    .nullable(),
+});
+
 export const updateKeyBodySchema = z
   .object({
     name: label(KEY_NAME_MAX).pipe(z.string().min(1, "is required")),
@@ -57,6 +69,7 @@ export const updateKeyBodySchema = z
     isDefault: z.boolean(),
     expiresAt: isoDateTime.nullable(),
     config: keyConfigSchema,
+    rotation: rotationBodySchema,
     service: z.never({ error: () => "cannot be changed; create a new key instead" }),
   })
   .partial();
@@ -85,6 +98,8 @@ export const apiKeySchema = z.object({
   lastTestStatus: testStatusSchema.nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /** The rotation period, when the current value is due to be replaced, and when it was set. */
+  rotation: z.object({ everyDays: z.number().int().nullable(), dueAt: z.string().nullable(), lastRotatedAt: z.string().nullable() }),
 });
 export const apiKeyWithValueSchema = apiKeySchema.extend({ value: keyValueSchema });
 export const apiKeyListSchema = z.object({
@@ -108,6 +123,29 @@ export const listKeysQuerySchema = z.object({
     .transform((n) => n ?? LIST_PAGE_DEFAULT),
   cursor: z.string({ error: () => CURSOR_MESSAGE }).min(1, CURSOR_MESSAGE).max(512, CURSOR_MESSAGE).optional(),
 });
+
+/** One value of a key (`GET /api/api-keys/:id/versions`): never the value, its mask. */
+export const keyVersionSchema = z.object({
+  version: z.number().int(),
+  maskedValue: z.string(),
+  /** When this value became the key's value. */
+  createdAt: z.string(),
+  /** Who set it (a name, a token's name, or the rotation scheduler); null for values set before versions were kept. */
+  createdBy: z.string().nullable(),
+  current: z.boolean(),
+});
+export const keyVersionListSchema = z.object({ versions: z.array(keyVersionSchema) });
+
+/** `POST /api/api-keys/:id/rollback`: the version whose value becomes current again (as a new version). */
+export const rollbackBodySchema = z.strictObject({
+  version: z.number({ error: () => "must be a version number" }).int("must be a version number").min(1, "must be a version number"),
+});
+
+/** `POST /api/api-keys/:id/rotate`: a new value (tested first), or an automatic rotation where the provider can mint keys. */
+export const rotateBodySchema = z.union(
+  [z.strictObject({ value: keyValueSchema }), z.strictObject({ automatic: z.literal(true) })],
+  { error: () => "send { value } with the new key, or { automatic: true }" },
+);
 
 export const testResultSchema = z.object({
   keyId: z.string().nullable(),
@@ -306,6 +344,10 @@ export type TestKeyBody = z.infer<typeof testKeyBodySchema>;
 export type ApiKey = z.infer<typeof apiKeySchema>;
 export type ApiKeyWithValue = z.infer<typeof apiKeyWithValueSchema>;
 export type ApiKeyList = z.infer<typeof apiKeyListSchema>;
+export type KeyVersion = z.infer<typeof keyVersionSchema>;
+export type KeyVersionList = z.infer<typeof keyVersionListSchema>;
+export type RotateKeyBody = z.infer<typeof rotateBodySchema>;
+export type RollbackKeyBody = z.infer<typeof rollbackBodySchema>;
 export type TestResult = z.infer<typeof testResultSchema>;
 export type KeyStats = z.infer<typeof statsSchema>;
 export type ConfigFieldInfo = z.infer<typeof configFieldSchema>;

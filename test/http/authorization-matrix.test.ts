@@ -1,5 +1,5 @@
 /**
- * Every /api/api-keys route × { anonymous, another signed-in user, the owner } with a session,
+ * Every /api/api-keys route (versions, rotate and rollback included) × { anonymous, another signed-in user, the owner } with a session,
  * and × the bearer columns { no token, a revoked token, an expired token, a token without the
  * route's scope, another user's token, a service token, the owner's token with just that scope }:
  * 401 / 404 (or the other user's own, empty data) / 403 naming the scope / success — and nothing
@@ -64,6 +64,7 @@ interface Route {
 const OWNER_SECRET = "sk-proj-valid-OwnersVerySecretValue0123456789";
 const OWNER_NAME = "Owner's production key";
 const OWNER_MASK = `sk-…${OWNER_SECRET.slice(-4)}`;
+const ROTATED_SECRET = "sk-proj-valid-RotatedValueOfTheOwner987654321";
 const SERVICE_REFUSED = { code: "FORBIDDEN", message: "You are not allowed to do that" };
 
 describeEachDatabase("authorization matrix /api/api-keys", (dialect) => {
@@ -167,6 +168,35 @@ describeEachDatabase("authorization matrix /api/api-keys", (dialect) => {
       scope: "keys:write",
       send: (as) => send("POST", "/api/api-keys/test", as, { body: { keyId } }),
       owner: async (res) => expect(await jsonOf(res, 200)).toMatchObject({ keyId, success: true, status: "valid" }),
+    },
+    {
+      name: "GET /api/api-keys/:id/versions",
+      scope: "keys:read",
+      send: (as) => send("GET", `/api/api-keys/${keyId}/versions`, as),
+      owner: async (res) => {
+        const body = await jsonOf(res, 200);
+        expect(body.versions).toEqual([{ version: 1, maskedValue: OWNER_MASK, createdAt: expect.any(String), createdBy: expect.any(String), current: true }]);
+      },
+    },
+    {
+      name: "POST /api/api-keys/:id/rotate",
+      scope: "keys:write",
+      send: (as) => send("POST", `/api/api-keys/${keyId}/rotate`, as, { body: { value: ROTATED_SECRET } }),
+      owner: async (res) => expect(await jsonOf(res, 200)).toMatchObject({ id: keyId, maskedValue: `sk-…${ROTATED_SECRET.slice(-4)}`, lastTestStatus: "valid" }),
+    },
+    {
+      name: "POST /api/api-keys/:id/rollback",
+      scope: "keys:write",
+      // A value change by the same caller first (refused alike to anyone but the owner), so there is a version to go back to.
+      send: async (as) => {
+        await send("PUT", `/api/api-keys/${keyId}`, as, { body: { value: ROTATED_SECRET } });
+        return send("POST", `/api/api-keys/${keyId}/rollback`, as, { body: { version: 1 } });
+      },
+      owner: async (res) => {
+        expect(await jsonOf(res, 200)).toMatchObject({ id: keyId, maskedValue: OWNER_MASK });
+        const revealed = await jsonOf(await send("GET", `/api/api-keys/${keyId}?includeValue=true`, { cookie: owner.cookie }), 200);
+        expect(revealed.value).toBe(OWNER_SECRET);
+      },
     },
     {
       name: "DELETE /api/api-keys/:id",

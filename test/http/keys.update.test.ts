@@ -56,7 +56,9 @@ describeEachDatabase("PUT /api/api-keys/:id", (dialect) => {
       const after = String((await stored()).encrypted_value);
       expect(after).not.toBe(before);
       expect(after).not.toContain(next);
-      expect(body).toEqual(apiKeyBody({ id: key.id, createdAt: key.createdAt, name: "renamed", description: "used by the bot", isActive: false, maskedValue: openaiMask(next) }));
+      // A new value starts the rotation period again (and the old one is kept as a version).
+      const rotation = { everyDays: null, dueAt: null, lastRotatedAt: body.updatedAt };
+      expect(body).toEqual(apiKeyBody({ id: key.id, createdAt: key.createdAt, name: "renamed", description: "used by the bot", isActive: false, maskedValue: openaiMask(next), rotation }));
       expect(body.maskedValue).not.toBe(openaiMask(value));
       expect(JSON.stringify(body)).not.toContain(next.slice(8));
       expect((await reveal(key.id)).value).toBe(next);
@@ -72,7 +74,8 @@ describeEachDatabase("PUT /api/api-keys/:id", (dialect) => {
 
     it("description null clears it; isActive true switches it back on", async () => {
       const body = await jsonOf(await put(key.id, { description: null, isActive: true }), 200);
-      expect(body).toEqual(apiKeyBody({ id: key.id, createdAt: key.createdAt, name: "renamed", maskedValue: openaiMask(value) }));
+      const rotation = { everyDays: null, dueAt: null, lastRotatedAt: expect.any(String) };
+      expect(body).toEqual(apiKeyBody({ id: key.id, createdAt: key.createdAt, name: "renamed", maskedValue: openaiMask(value), rotation }));
     });
 
     it("keeping its own name is not a conflict", async () => {
@@ -93,7 +96,7 @@ describeEachDatabase("PUT /api/api-keys/:id", (dialect) => {
       await expectError(await put(key.id, {}), 400, {
         code: "VALIDATION_ERROR",
         message: "Nothing to update: send at least one field",
-        details: [{ path: "body", message: "must contain at least one of name, description, value, isActive, isDefault, expiresAt, config" }],
+        details: [{ path: "body", message: "must contain at least one of name, description, value, isActive, isDefault, expiresAt, config, rotation" }],
       });
     });
 

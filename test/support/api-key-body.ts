@@ -23,6 +23,7 @@ export function apiKeyBody(fields: Record<string, unknown>): Record<string, unkn
     lastTestStatus: null,
     createdAt: expect.stringMatching(ISO_DATE),
     updatedAt: expect.stringMatching(ISO_DATE),
+    rotation: { everyDays: null, dueAt: null, lastRotatedAt: null },
     ...fields,
   };
 }

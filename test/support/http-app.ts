@@ -30,6 +30,8 @@ export interface HttpAppOptions {
   now?: () => Date;
   /** DNS for the key service's custom endpoint check at save (the key tester's is `app.keyTester.lookup`). */
   lookup?: RuntimeOptions["lookup"];
+  /** The automatic rotator the key service and the scheduler use (absent: manual rotation only). */
+  automaticRotator?: RuntimeOptions["automaticRotator"];
 }
 
 export interface RequestOptions {
@@ -149,7 +151,12 @@ export async function createHttpApp(dialect: TestDialect, opts: HttpAppOptions =
   const logger = createLogger(opts.logLevel ?? "silent", destination);
   let runtime: Runtime;
   try {
-    runtime = await createRuntime(tdb.config(opts.env), logger, { pgSchema: tdb.pgSchema, now: opts.now, lookup: opts.lookup });
+    runtime = await createRuntime(tdb.config(opts.env), logger, {
+      pgSchema: tdb.pgSchema,
+      now: opts.now,
+      lookup: opts.lookup,
+      automaticRotator: opts.automaticRotator,
+    });
   } catch (err) {
     await tdb.drop();
     throw err;

@@ -60,6 +60,7 @@ export function createFakeApi() {
         lastTestStatus: null,
         createdAt: now,
         updatedAt: now,
+        rotation: { everyDays: null, dueAt: null, lastRotatedAt: null },
       };
       keys.set(key.id, key);
       return json(201, key);
@@ -115,7 +116,8 @@ export function createFakeApi() {
     const now = new Date().toISOString();
     keys.set(key.id, {
       description: null, maskedValue: "sk-…seed", isActive: true, isDefault: false, isExpired: false, expiresAt: null, config: {},
-      usageCount: 0, lastUsedAt: null, lastTestedAt: null, lastTestStatus: null, createdAt: now, updatedAt: now, ...key,
+      usageCount: 0, lastUsedAt: null, lastTestedAt: null, lastTestStatus: null, createdAt: now, updatedAt: now,
+      rotation: { everyDays: null, dueAt: null, lastRotatedAt: null }, ...key,
     });
   }
 

@@ -19,6 +19,7 @@ const saved: ApiKey = {
   lastTestStatus: null,
   createdAt: "2026-11-25T10:00:00.000Z",
   updatedAt: "2026-11-25T10:00:00.000Z",
+  rotation: { everyDays: null, dueAt: null, lastRotatedAt: null },
 };
 
 describe("buildCreateBody", () => {

@@ -11,6 +11,8 @@ import { KEY_WRITES_PER_MINUTE, RATE_LIMITS, type RateLimiter } from "../../limi
 import {
   createKeyBodySchema,
   listKeysQuerySchema,
+  rollbackBodySchema,
+  rotateBodySchema,
   testSavedKeyBodySchema,
   testUnsavedKeyBodySchema,
   updateKeyBodySchema,
@@ -90,10 +92,29 @@ export function keyRoutes(deps: KeyRoutesDeps) {
     const body = await readJson(c, updateKeyBodySchema);
     if (Object.keys(body).length === 0) {
       throw new AppError("VALIDATION_ERROR", "Nothing to update: send at least one field", {
-        details: [{ path: "body", message: "must contain at least one of name, description, value, isActive, isDefault, expiresAt, config" }],
+        details: [{ path: "body", message: "must contain at least one of name, description, value, isActive, isDefault, expiresAt, config, rotation" }],
       });
     }
     return c.json(await keys.update(c.get("actor"), c.get("owner"), c.req.param("id"), body));
+  });
+
+  app.get("/:id/versions", async (c) => c.json(await keys.listVersions(c.get("actor"), c.get("owner"), c.req.param("id"))));
+
+  app.post("/:id/rollback", async (c) => {
+    await limitWrites(c.get("actor"), "key.rollback", c.get("owner"));
+    const body = await readJson(c, rollbackBodySchema);
+    return c.json(await keys.rollback(c.get("actor"), c.get("owner"), c.req.param("id"), body.version));
+  });
+
+  app.post("/:id/rotate", async (c) => {
+    const [actor, owner] = [c.get("actor"), c.get("owner")];
+    await limitWrites(actor, "key.rotate", owner);
+    const body = await readJson(c, rotateBodySchema);
+    // A new value is sent to the provider: it counts as a key test too.
+    if ("value" in body) {
+      await rateLimiter.enforce([{ rule: RATE_LIMITS.keyTestPerUser, subject: owner.id }], "Too many key tests (at most 10 per minute)");
+    }
+    return c.json(await keys.rotate(actor, owner, c.req.param("id"), body, tester));
   });
 
   app.delete("/:id", async (c) => {

@@ -1,4 +1,4 @@
-import { Eye, FlaskConical, Pencil, Star, Trash2 } from "lucide-react";
+import { Eye, FlaskConical, History, Pencil, RefreshCw, Star, Trash2 } from "lucide-react";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { errorMessage, useKeyhavenClient, type ApiKey, type ApiKeyWithValue, type TestResult, type UseApiKeysResult } from "../keyhaven";
 import { keyStatus } from "../lib/key-status";
@@ -6,8 +6,11 @@ import { useServiceLabel } from "../hooks/use-services";
 import { ActiveSwitch } from "./active-switch";
 import { DeleteKeyDialog } from "./delete-key-dialog";
 import { EditKeyDialog } from "./edit-key-dialog";
+import { KeyHistoryDialog } from "./key-history-dialog";
 import { KeyMeta } from "./key-meta";
 import { RevealedValue } from "./revealed-value";
+import { RotateKeyDialog } from "./rotate-key-dialog";
+import { RotationBadge } from "./rotation-badge";
 import { ServiceIcon } from "./service-icon";
 import { Spinner } from "./spinner";
 import { StatusBadge } from "./status-badge";
@@ -31,6 +34,8 @@ export function KeyCard({ apiKey, actions, onNotice }: { apiKey: ApiKey; actions
   const [actionError, setActionError] = useState<string | null>(null);
   const [editing, setEditing] = useState(false);
   const [deleting, setDeleting] = useState(false);
+  const [rotating, setRotating] = useState(false);
+  const [history, setHistory] = useState(false);
   const nameId = `key-${apiKey.id}-name`;
   const status = keyStatus(apiKey);
   const revealButton = useRef<HTMLButtonElement>(null);
@@ -105,7 +110,10 @@ export function KeyCard({ apiKey, actions, onNotice }: { apiKey: ApiKey; actions
             </p>
             {apiKey.description && <p className="key-card__description">{apiKey.description}</p>}
           </div>
-          <StatusBadge status={status} />
+          <div className="key-card__badges">
+            <StatusBadge status={status} />
+            <RotationBadge apiKey={apiKey} />
+          </div>
         </div>
 
         <KeyMeta apiKey={apiKey} />
@@ -123,6 +131,14 @@ export function KeyCard({ apiKey, actions, onNotice }: { apiKey: ApiKey; actions
               Reveal
             </button>
           )}
+          <button type="button" className="btn btn--ghost btn--sm" onClick={() => setRotating(true)}>
+            <RefreshCw size={14} aria-hidden="true" />
+            Rotate
+          </button>
+          <button type="button" className="btn btn--ghost btn--sm" onClick={() => setHistory(true)}>
+            <History size={14} aria-hidden="true" />
+            History
+          </button>
           <button type="button" className="btn btn--ghost btn--sm" onClick={() => setEditing(true)}>
             <Pencil size={14} aria-hidden="true" />
             Edit
@@ -143,6 +159,8 @@ export function KeyCard({ apiKey, actions, onNotice }: { apiKey: ApiKey; actions
       </article>
 
       <EditKeyDialog apiKey={apiKey} updateApiKey={actions.updateApiKey} testApiKey={actions.testApiKey} open={editing} onOpenChange={setEditing} onSaved={(name) => { setOutcome(null); onNotice(`Saved ${name}`); }} />
+      <RotateKeyDialog apiKey={apiKey} open={rotating} onOpenChange={setRotating} onRotated={(name) => { setOutcome(null); onNotice(`Rotated ${name}`); }} />
+      <KeyHistoryDialog apiKey={apiKey} open={history} onOpenChange={setHistory} onRolledBack={(name, version) => onNotice(`Rolled ${name} back to version ${version}`)} />
       <DeleteKeyDialog apiKey={apiKey} deleteApiKey={actions.deleteApiKey} open={deleting} onOpenChange={setDeleting} onDeleted={(name) => onNotice(`Deleted ${name}`)} />
     </li>
   );

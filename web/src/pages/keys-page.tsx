@@ -6,9 +6,11 @@ import { ErrorState } from "../components/error-state";
 import { KeyCard } from "../components/key-card";
 import { LoadingState } from "../components/loading-state";
 import { PageHeader } from "../components/page-header";
+import { RotationDueKeys } from "../components/rotation-due-keys";
 import { useServices } from "../hooks/use-services";
 import { useApiKeys } from "../keyhaven";
 import { joinOr } from "../lib/services";
+import { keysDueForRotation } from "../lib/rotation";
 
 export function KeysPage() {
   // The page's one subscription to the list: cards get its actions, so mounting them
@@ -48,11 +50,19 @@ export function KeysPage() {
     );
   else
     body = (
-      <ul className="key-list">
-        {apiKeys.map((key) => (
-          <KeyCard key={key.id} apiKey={key} actions={actions} onNotice={setNotice} />
-        ))}
-      </ul>
+      <>
+        {/* Only when something is due: a reminder, not a permanent panel. */}
+        {keysDueForRotation(apiKeys).length > 0 && (
+          <div className="keys-reminders">
+            <RotationDueKeys apiKeys={apiKeys} linkToKeys={false} />
+          </div>
+        )}
+        <ul className="key-list">
+          {apiKeys.map((key) => (
+            <KeyCard key={key.id} apiKey={key} actions={actions} onNotice={setNotice} />
+          ))}
+        </ul>
+      </>
     );
 
   return (

@@ -1,5 +1,6 @@
 import { ErrorState } from "../components/error-state";
 import { ExpiringKeys } from "../components/expiring-keys";
+import { RotationDueKeys } from "../components/rotation-due-keys";
 import { LoadingState } from "../components/loading-state";
 import { PageHeader } from "../components/page-header";
 import { ServiceBreakdown } from "../components/service-breakdown";
@@ -27,7 +28,10 @@ export function UsagePage() {
           ) : keysError ? (
             <ErrorState title="Couldn't load your keys" error={keysError} onRetry={() => void refreshApiKeys()} />
           ) : (
-            <ExpiringKeys apiKeys={apiKeys} />
+            <>
+              <ExpiringKeys apiKeys={apiKeys} />
+              <RotationDueKeys apiKeys={apiKeys} />
+            </>
           )}
         </div>
       </>
