@@ -19,6 +19,8 @@ export const AUDIT_ACTIONS = [
   "admin.user_enable",
   "admin.token_create",
   "admin.token_revoke",
+  "admin.rotate_master_key",
+  "admin.rotate_data_key",
   "backup.export",
   "backup.import",
 ] as const;
