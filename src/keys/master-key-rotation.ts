@@ -39,7 +39,7 @@ export interface RewrapResult {
   failed: string[];
 }
 
-interface RewrapRow {
+export interface RewrapRow {
   id: string;
   oldKey: string;
   newKey: string;
@@ -48,7 +48,7 @@ interface RewrapRow {
 const ownerOf = (row: { owner_type: string; owner_id: string }): OwnerRef => ({ type: row.owner_type as OwnerRef["type"], id: row.owner_id });
 
 /** One set-based compare-and-set UPDATE for a batch; returns how many rows it changed. */
-async function writeBatch(db: Kysely<Database>, dialect: DialectName, toVersion: number, rows: RewrapRow[]): Promise<number> {
+export async function writeRewrapBatch(db: Kysely<Database>, dialect: DialectName, toVersion: number, rows: RewrapRow[]): Promise<number> {
   const values = sql.join(rows.map((r) => sql`(${r.id}, ${r.oldKey}, ${r.newKey})`));
   const query =
     dialect === "postgres"
@@ -113,7 +113,7 @@ export async function rewrapDataKeys(
       dek.fill(0);
     }
     if (rows.length) {
-      const changed = await writeBatch(db, dialect, toVersion, rows);
+      const changed = await writeRewrapBatch(db, dialect, toVersion, rows);
       result.rewrapped += changed;
       result.skipped += rows.length - changed;
     }
