@@ -119,7 +119,7 @@ export async function rewrapDataKeys(
     }
     done += batch.length;
     // Rows added under an old version meanwhile (a server not restarted yet) can push done past total.
-    onProgress({ done: Math.min(done, Math.max(total, done)), total: Math.max(total, done) });
+    onProgress({ done, total: Math.max(total, done) });
     afterId = batch[batch.length - 1].id;
   }
   return result;
