@@ -95,7 +95,7 @@ async function runOne(dialect: "sqlite" | "postgres", pgUrl: string, keys: numbe
     console.log(`${dialect}: re-wrapped ${fmtInt(result.rewrapped)} data keys (${fmtInt(seeded.keys)} keys) in ${rewrapSeconds.toFixed(2)} s`);
 
     t0 = performance.now();
-    const verification = await verifyStoredSecrets(kdb, rt.keyring);
+    const verification = await verifyStoredSecrets(kdb, rt.keyring, { dialect });
     const verifySeconds = seconds(t0);
     if (verification.failures.length || verification.secrets !== seeded.keys) throw new Error(`verify: ${verification.failures.length} failures, ${verification.secrets} secrets`);
     console.log(`${dialect}: verified ${fmtInt(verification.dataKeys)} data keys + ${fmtInt(verification.secrets)} secrets in ${verifySeconds.toFixed(2)} s`);

@@ -3,7 +3,7 @@
  * version, while servers keep running. Only `data_keys.wrapped_key`/`kek_version` change; the
  * secrets and the unwrapped data keys (cached by servers, immutable) stay exactly as they are.
  *
- * Batches in id order (keyset pagination), each written in one transaction as one set-based
+ * Batches in storage order (keyset pagination: SQLite's rowid, PostgreSQL's primary key), each written in one transaction as one set-based
  * UPDATE that compares the old wrapped key (compare-and-set: a row changed or deleted meanwhile
  * is left alone). Resumable for free: a re-wrapped row no longer matches the filter, so a run
  * killed at any point and started again picks up what is left.
@@ -16,7 +16,7 @@ import type { DialectName } from "../db/connect.js";
 import type { Database } from "../db/schema.js";
 import { CLI_ACTOR } from "../access/actor.js";
 import { auditEvent, type AuditService } from "../audit/audit-service.js";
-import { verifyStoredSecrets, type VerificationProgress, type VerificationResult } from "./secret-verification.js";
+import { scanKey, scanStart, verifyStoredSecrets, type VerificationProgress, type VerificationResult } from "./secret-verification.js";
 
 /** Rows per batch: 3 parameters each, well under SQLite's 32,766 and PostgreSQL's 65,535. */
 export const REWRAP_BATCH = 2_000;
@@ -87,15 +87,15 @@ export async function rewrapDataKeys(
     failed: [],
   };
   let done = 0;
-  let afterId = "";
+  let after: string | number = scanStart(dialect);
   onProgress({ done, total });
   for (;;) {
     const batch = await db
       .selectFrom("data_keys")
-      .select(["id", "owner_type", "owner_id", "wrapped_key"])
+      .select(["id", "owner_type", "owner_id", "wrapped_key", scanKey(dialect, "data_keys").as("scan_key")])
       .where("kek_version", "<>", toVersion)
-      .where("id", ">", afterId)
-      .orderBy("id")
+      .where(scanKey(dialect, "data_keys"), ">", after)
+      .orderBy(scanKey(dialect, "data_keys"))
       .limit(batchSize)
       .execute();
     if (batch.length === 0) break;
@@ -120,7 +120,7 @@ export async function rewrapDataKeys(
     done += batch.length;
     // Rows added under an old version meanwhile (a server not restarted yet) can push done past total.
     onProgress({ done, total: Math.max(total, done) });
-    afterId = batch[batch.length - 1].id;
+    after = batch[batch.length - 1].scan_key;
   }
   return result;
 }
@@ -144,7 +144,7 @@ export async function rotateMasterKey(
     .select((eb) => eb.fn.countAll<number | string>().as("count"))
     .where("kek_version", "<>", keyring.currentVersion)
     .executeTakeFirstOrThrow();
-  const verification = await verifyStoredSecrets(db, keyring, { onProgress: hooks.onVerify });
+  const verification = await verifyStoredSecrets(db, keyring, { dialect, onProgress: hooks.onVerify });
   await deps.audit.record(
     auditEvent(CLI_ACTOR, "admin.rotate_master_key", {
       target: { type: "master_key", id: String(rewrap.toVersion), label: `master key version ${rewrap.toVersion}` },

@@ -4,7 +4,8 @@
  * (`api_key_versions`) — decrypts with its owner's data key against its binding. The end of
  * `keyhaven rotate-master-key` and `keyhaven rotate-data-key`; read-only, in pages.
  */
-import type { Kysely } from "kysely";
+import { sql, type Kysely, type RawBuilder } from "kysely";
+import type { DialectName } from "../db/connect.js";
 import type { OwnerRef } from "../access/owner.js";
 import { unwrapDataKey } from "../crypto/data-key.js";
 import type { MasterKeyring } from "../crypto/master-keyring.js";
@@ -41,6 +42,16 @@ export function versionBinding(
   return { keyId: key.id, owner: key.owner, service: key.service, version: Number(version.version), config: JSON.parse(config) as unknown };
 }
 
+/**
+ * The column a full scan pages by (keyset pagination). On SQLite the rowid: rows come in the
+ * order they are stored, so each page reads neighbouring pages of the file — by the random text
+ * id, a million rows cost a random page read each (minutes instead of seconds). A row keeps its
+ * rowid when updated, and new rows get higher ones, so the scan misses nothing that was there.
+ */
+export const scanKey = (dialect: DialectName | undefined, table: string): RawBuilder<string | number> =>
+  dialect === "sqlite" ? sql<number>`${sql.ref(table)}.rowid` : sql<string>`${sql.ref(`${table}.id`)}`;
+export const scanStart = (dialect: DialectName | undefined): string | number => (dialect === "sqlite" ? 0 : "");
+
 const ownerOf = (row: { owner_type: string; owner_id: string }): OwnerRef => ({ type: row.owner_type as OwnerRef["type"], id: row.owner_id });
 
 /** Unwraps data keys met while verifying, each once (bounded), checked against the owner asking. */
@@ -60,18 +71,20 @@ export function dataKeyOpener(keyring: MasterKeyring) {
 export async function verifyStoredSecrets(
   db: Kysely<Database>,
   keyring: MasterKeyring,
-  opts: { owner?: OwnerRef; onProgress?: (p: VerificationProgress) => void } = {},
+  opts: { owner?: OwnerRef; dialect?: DialectName; onProgress?: (p: VerificationProgress) => void } = {},
 ): Promise<VerificationResult> {
   const { owner } = opts;
   const result: VerificationResult = { dataKeys: 0, secrets: 0, versions: 0, failures: [] };
   const open = dataKeyOpener(keyring);
   const progress = () => opts.onProgress?.({ checked: result.dataKeys + result.secrets + result.versions });
 
-  let afterId = "";
+  const { dialect } = opts;
+  let after = scanStart(dialect);
   for (;;) {
-    let q = db.selectFrom("data_keys").select(["id", "owner_type", "owner_id", "wrapped_key"]).where("id", ">", afterId);
+    const key = scanKey(dialect, "data_keys");
+    let q = db.selectFrom("data_keys").select(["id", "owner_type", "owner_id", "wrapped_key", key.as("scan_key")]).where(key, ">", after);
     if (owner) q = q.where("owner_type", "=", owner.type).where("owner_id", "=", owner.id);
-    const page = await q.orderBy("id").limit(PAGE).execute();
+    const page = await q.orderBy(key).limit(PAGE).execute();
     if (page.length === 0) break;
     for (const row of page) {
       result.dataKeys++;
@@ -81,15 +94,16 @@ export async function verifyStoredSecrets(
         result.failures.push(`data key ${row.id}`);
       }
     }
-    afterId = page[page.length - 1].id;
+    after = page[page.length - 1].scan_key;
     progress();
   }
 
-  afterId = "";
+  after = scanStart(dialect);
   for (;;) {
+    const key = scanKey(dialect, "k");
     let q = db
       .selectFrom("api_keys as k")
-      .select(["k.id", "k.owner_type", "k.owner_id", "k.service", "k.version", "k.config", "k.data_key_id", "k.encrypted_value"])
+      .select(["k.id", "k.owner_type", "k.owner_id", "k.service", "k.version", "k.config", "k.data_key_id", "k.encrypted_value", key.as("scan_key")])
       .select((eb) =>
         eb
           .selectFrom("data_keys as d")
@@ -99,9 +113,9 @@ export async function verifyStoredSecrets(
           .whereRef("d.owner_id", "=", "k.owner_id")
           .as("wrapped_key"),
       )
-      .where("k.id", ">", afterId);
+      .where(key, ">", after);
     if (owner) q = q.where("k.owner_type", "=", owner.type).where("k.owner_id", "=", owner.id);
-    const page = await q.orderBy("k.id").limit(PAGE).execute();
+    const page = await q.orderBy(key).limit(PAGE).execute();
     if (page.length === 0) break;
     for (const row of page) {
       result.secrets++;
@@ -114,11 +128,11 @@ export async function verifyStoredSecrets(
         result.failures.push(`key ${row.id}`);
       }
     }
-    afterId = page[page.length - 1].id;
+    after = page[page.length - 1].scan_key;
     progress();
   }
 
-  let after = { keyId: "", version: 0 };
+  let afterVersion = { keyId: "", version: 0 };
   for (;;) {
     let q = db
       .selectFrom("api_key_versions as v")
@@ -135,7 +149,9 @@ export async function verifyStoredSecrets(
           .whereRef("d.owner_id", "=", "k.owner_id")
           .as("wrapped_key"),
       )
-      .where((eb) => eb.or([eb("v.key_id", ">", after.keyId), eb.and([eb("v.key_id", "=", after.keyId), eb("v.version", ">", after.version)])]));
+      .where((eb) =>
+        eb.or([eb("v.key_id", ">", afterVersion.keyId), eb.and([eb("v.key_id", "=", afterVersion.keyId), eb("v.version", ">", afterVersion.version)])]),
+      );
     if (owner) q = q.where("k.owner_type", "=", owner.type).where("k.owner_id", "=", owner.id);
     const page = await q.orderBy("v.key_id").orderBy("v.version").limit(PAGE).execute();
     if (page.length === 0) break;
@@ -151,7 +167,7 @@ export async function verifyStoredSecrets(
       }
     }
     const last = page[page.length - 1];
-    after = { keyId: last.key_id, version: Number(last.version) };
+    afterVersion = { keyId: last.key_id, version: Number(last.version) };
     progress();
   }
   return result;
