@@ -7,11 +7,13 @@
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases.js";
-import type { Runtime } from "../../src/app/compose.js";
 import { LIBRARY_ACTOR } from "../../src/access/actor.js";
 import { generateMasterKeyBase64 } from "../../src/crypto/master-keyring.js";
 import { EXIT, StartupError } from "../../src/platform/errors.js";
 import { loadConfig } from "../../src/platform/config.js";
+import { Writable } from "node:stream";
+import { createRuntime, type Runtime } from "../../src/app/compose.js";
+import { createLogger } from "../../src/platform/logger.js";
 import { rewrapDataKeys, rotateMasterKey, writeRewrapBatch } from "../../src/keys/master-key-rotation.js";
 import { verifyStoredSecrets } from "../../src/keys/secret-verification.js";
 import { keepVersionAndChange, openaiValue, seedOwners, type SeededOwner } from "./rotation-fixtures.js";
@@ -135,9 +137,17 @@ describeEachDatabase("rotate-master-key", (dialect) => {
   });
 
   it("once nothing needs version 1, the old key can be removed; the new key alone starts and reads everything", async () => {
-    const alone = await tdb.runtime({ KEYHAVEN_MASTER_KEY: newKey, KEYHAVEN_MASTER_KEY_VERSION: "2" });
-    for (const s of seeded.slice(0, 10)) expect((await alone.keys.findUsableKey(LIBRARY_ACTOR, s.owner, "openai"))?.value).toBe(valueOf(s));
-    expect(alone.keyring.keyFor(1)).toBeUndefined();
+    const lines: string[] = [];
+    const logger = createLogger("info", new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) }));
+    const alone = await createRuntime(tdb.config({ KEYHAVEN_MASTER_KEY: newKey, KEYHAVEN_MASTER_KEY_VERSION: "2" }), logger, { pgSchema: tdb.pgSchema });
+    try {
+      expect(lines.join("")).toContain("master key version 1 is no longer configured and no data key needs it");
+      for (const secret of [newKey, tdb.masterKey]) expect(lines.join("")).not.toContain(secret);
+      for (const s of seeded.slice(0, 10)) expect((await alone.keys.findUsableKey(LIBRARY_ACTOR, s.owner, "openai"))?.value).toBe(valueOf(s));
+      expect(alone.keyring.keyFor(1)).toBeUndefined();
+    } finally {
+      await alone.close();
+    }
   });
 });
 
