@@ -8,6 +8,8 @@ import type { Runtime } from "../../src/app/compose.js";
 import type { OwnerRef } from "../../src/access/owner.js";
 import { generateDataKey, wrapDataKey } from "../../src/crypto/data-key.js";
 import { encryptSecret } from "../../src/crypto/secret-box.js";
+import type { Insertable } from "kysely";
+import type { DataKeysTable, NewApiKeyRow } from "../../src/db/schema.js";
 import { actorFor } from "../support/actors.js";
 
 export interface SeededOwner {
@@ -25,8 +27,8 @@ export async function seedOwners(rt: Runtime, count: number, prefix = "user_rot"
   const seeded: SeededOwner[] = [];
   const CHUNK = 500;
   for (let start = 0; start < count; start += CHUNK) {
-    const dataKeys = [];
-    const apiKeys = [];
+    const dataKeys: Insertable<DataKeysTable>[] = [];
+    const apiKeys: NewApiKeyRow[] = [];
     for (let i = start; i < Math.min(count, start + CHUNK); i++) {
       const owner: OwnerRef = { type: "user", id: `${prefix}_${String(i).padStart(6, "0")}` };
       const dek = generateDataKey();
