@@ -284,7 +284,12 @@ export async function rotateOwnerDataKey(
   const started = await startOrResume(db, keyring, owner);
   if (!started) return undefined;
   const [newest, ...olds] = started.keys;
-  const target = { id: newest.id, dek: unwrapDataKey(keyring, owner, newest.wrapped_key) };
+  let target: { id: string; dek: Buffer };
+  try {
+    target = { id: newest.id, dek: unwrapDataKey(keyring, owner, newest.wrapped_key) };
+  } catch {
+    throw new Error(`the newest data key of ${owner.type}:${owner.id} (${newest.id}) does not unwrap with the configured master keys`);
+  }
   const oldDeks = new Map<string, Buffer>();
   for (const k of olds) {
     try {
