@@ -60,7 +60,7 @@ export async function rotateMasterKeyCommand(argv: string[]): Promise<void> {
     process.stdout.write(`verified: ${dataKeys} data key(s), ${secrets} key(s), ${versions} kept version(s); ${failures.length} failed\n`);
     printFailures(
       rewrap.failed.map((id) => `data key ${id}`),
-      "could not re-wrap",
+      "does not unwrap with the configured master keys (left as it is)",
     );
     printFailures(failures, "does not decrypt");
     if (remaining > 0) {
