@@ -7,8 +7,8 @@
  * tester. `http/` receives these finished services and only wires them to routes.
  */
 import type { Config } from "../platform/config.js";
-import { masterKeyWasUsed, verifyOrRecordKeyCheck } from "../keys/key-check-store.js";
-import { loadMasterKey, masterKeyFromEnvironment } from "../crypto/master-key-loader.js";
+import { checkMasterKeys, masterKeyWasUsed } from "../keys/key-check-store.js";
+import { loadMasterKey, masterKeyFromEnvironment, previousMasterKeysFromEnvironment } from "../crypto/master-key-loader.js";
 import { createMasterKeyring, type MasterKeyring } from "../crypto/master-keyring.js";
 import { createOwnerDataKeys, type OwnerDataKeys } from "../keys/data-key-store.js";
 import { openDatabase, type DatabaseHandle } from "../db/connect.js";
@@ -90,14 +90,17 @@ export interface RuntimeOptions {
 export async function createRuntime(config: Config, logger: Logger, opts: RuntimeOptions = {}): Promise<Runtime> {
   // A missing or malformed KEYHAVEN_MASTER_KEY is refused before any database is created or migrated.
   masterKeyFromEnvironment(config);
+  const previousKeys = previousMasterKeysFromEnvironment(config);
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgSchema: opts.pgSchema });
   try {
     const applied = await migrateToLatest(database.db);
     if (applied.length) logger.info({ migrations: applied }, "database migrated");
 
     const master = loadMasterKey(config, logger, await masterKeyWasUsed(database.db));
-    await verifyOrRecordKeyCheck(database.db, master.key, config.masterKeyVersion);
-    const keyring = createMasterKeyring([{ version: config.masterKeyVersion, key: master.key }], config.masterKeyVersion);
+    // Readers accept every configured version (a rotation in progress); new data keys use the current one.
+    const masterKeys = [{ version: config.masterKeyVersion, key: master.key }, ...previousKeys];
+    await checkMasterKeys(database.db, masterKeys, config.masterKeyVersion, logger);
+    const keyring = createMasterKeyring(masterKeys, config.masterKeyVersion);
 
     const now = opts.now ?? (() => new Date());
     const dataKeys = createOwnerDataKeys({ db: database.db, keyring });

@@ -1,5 +1,5 @@
 /**
- * `keyhaven serve | migrate | generate-key | reseal | audit verify` (the server side) and `login | get | run |
+ * `keyhaven serve | migrate | generate-key | reseal | rotate-master-key | rotate-data-key | audit verify` (the server side) and `login | get | run |
  * keys | import-env` (a client of a Keyhaven server over HTTP). Failures are printed as one line
  * (`keyhaven: …`) with a documented exit code, never as a stack trace.
  *
@@ -17,6 +17,10 @@ commands:
   migrate        apply database migrations and exit
   generate-key   print a new master key (base64 of 32 random bytes) for KEYHAVEN_MASTER_KEY
   reseal         re-encrypt keys stored in the old kh1 format as kh2 (binds config and version)
+  rotate-master-key
+                 re-wrap every data key under KEYHAVEN_MASTER_KEY_VERSION, then verify all keys decrypt
+  rotate-data-key --owner user:ID|team:ID (or --user EMAIL|ID)
+                 re-encrypt one owner's keys and kept versions under a fresh data key
   audit verify   check the audit log's hash chain: exit 0 with the count, or 1 naming the first bad event
 
 client commands (talk to a Keyhaven server with an access token):
@@ -43,6 +47,8 @@ const COMMANDS: Record<string, Command> = {
   serve: async () => (await import("./commands/serve.js")).serveCommand(),
   migrate: async () => (await import("./commands/migrate.js")).migrateCommand(),
   reseal: async () => (await import("./commands/reseal.js")).resealCommand(),
+  "rotate-master-key": async (args) => (await import("./commands/rotate-master-key.js")).rotateMasterKeyCommand(args),
+  "rotate-data-key": async (args) => (await import("./commands/rotate-data-key.js")).rotateDataKeyCommand(args),
   audit: async (args) => (await import("./commands/audit.js")).auditCommand(args),
   "generate-key": async () => (await import("./commands/generate-key.js")).generateKeyCommand(),
   login: client(async (args) => (await import("./commands/login.js")).loginCommand(args)),

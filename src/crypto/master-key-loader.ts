@@ -43,6 +43,17 @@ export function masterKeyFromEnvironment(config: Config): Buffer | undefined {
   return undefined;
 }
 
+/**
+ * KEYHAVEN_PREVIOUS_MASTER_KEYS, each key checked like KEYHAVEN_MASTER_KEY (config.ts has checked
+ * the `version:key` shape). The message names the version, never the key.
+ */
+export function previousMasterKeysFromEnvironment(config: Config): { version: number; key: Buffer }[] {
+  return config.previousMasterKeys.map(({ version, key }) => ({
+    version,
+    key: parseOrFail(key, `KEYHAVEN_PREVIOUS_MASTER_KEYS: the key of version ${version} is invalid`),
+  }));
+}
+
 const cannotRead = (file: string, code: string | undefined) =>
   new StartupError(`cannot read master key file ${file} (${code}); fix its permissions or set KEYHAVEN_MASTER_KEY`, EXIT.CONFIG);
 

@@ -110,17 +110,20 @@ export function createOwnerDataKeys(deps: { db: Kysely<Database>; keyring: Maste
     return unwrapped(owner, id, wrapped);
   }
 
+  /**
+   * The owner's newest data key. Which one that is, is asked of the database on every encrypt
+   * (writes are rare; the hand-out never encrypts): after `keyhaven rotate-data-key` — run in
+   * another process — new secrets must go under the new generation at once, or the old data key
+   * could never be retired. The unwrapped key itself still comes from the cache.
+   */
   async function currentDataKey(owner: OwnerRef): Promise<{ id: string; dek: Buffer }> {
-    const ownerKey = ownerKeyOf(owner);
-    const cachedId = idByOwner.get(ownerKey);
-    if (cachedId && byId.has(cachedId)) return { id: cachedId, dek: byId.get(cachedId)!.dek };
-
     const existing = await db
       .selectFrom("data_keys")
       .select(["id", "wrapped_key"])
       .where("owner_type", "=", owner.type)
       .where("owner_id", "=", owner.id)
       .orderBy("generation", "desc")
+      .limit(1)
       .executeTakeFirst();
     if (existing) return { id: existing.id, dek: await dekFor(owner, existing.id, existing.wrapped_key) };
 

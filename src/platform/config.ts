@@ -23,6 +23,11 @@ export interface Config {
   /** Raw base64 text of KEYHAVEN_MASTER_KEY; parsed by the crypto module. */
   masterKey?: string;
   masterKeyVersion: number;
+  /**
+   * KEYHAVEN_PREVIOUS_MASTER_KEYS (`version:base64,…`): older master keys that still unwrap data
+   * keys during and until the end of a rotation. Raw base64 text; parsed by the crypto module.
+   */
+  previousMasterKeys: { version: number; key: string }[];
   publicUrl: string;
   authSecret?: string;
   logLevel: string;
@@ -117,10 +122,38 @@ function parseRetentionDays(raw: string | undefined): number | null {
   return n;
 }
 
+const PREVIOUS_KEYS = "KEYHAVEN_PREVIOUS_MASTER_KEYS";
+
+/**
+ * `version:base64,…`, each version older than the current one and listed once. Errors name the
+ * entry by its position and version only: the text may hold a real key, so it is never echoed.
+ */
+function parsePreviousMasterKeys(raw: string | undefined, currentVersion: number): Config["previousMasterKeys"] {
+  const entries = (raw ?? "").split(",").map((e) => e.trim());
+  if (entries.every((e) => e === "")) return [];
+  const seen = new Set<number>();
+  return entries.map((entry, i) => {
+    const colon = entry.indexOf(":");
+    const versionText = colon > 0 ? entry.slice(0, colon).trim() : "";
+    const key = colon > 0 ? entry.slice(colon + 1).trim() : "";
+    if (!/^[1-9][0-9]{0,6}$/.test(versionText) || key === "") {
+      throw configError(`${PREVIOUS_KEYS} entry ${i + 1} must be version:base64-key (e.g. 1:<the old KEYHAVEN_MASTER_KEY>), entries separated by commas`);
+    }
+    const version = Number(versionText);
+    if (version >= currentVersion) {
+      throw configError(`${PREVIOUS_KEYS} lists version ${version}, but previous keys must be older than KEYHAVEN_MASTER_KEY_VERSION (${currentVersion})`);
+    }
+    if (seen.has(version)) throw configError(`${PREVIOUS_KEYS} lists version ${version} twice`);
+    seen.add(version);
+    return { version, key };
+  });
+}
+
 export function loadConfig(env: Env = process.env, cwd = process.cwd(), stdoutIsTerminal = Boolean(process.stdout.isTTY)): Config {
   const nodeEnv = env.NODE_ENV ?? "development";
   const port = parseInteger("PORT", env.PORT, 3000, 0, 65535);
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  const masterKeyVersion = parseInteger("KEYHAVEN_MASTER_KEY_VERSION", env.KEYHAVEN_MASTER_KEY_VERSION, 1, 1, 1_000_000);
   if (databaseUrl) parseUrl("DATABASE_URL", databaseUrl, ["postgres:", "postgresql:"]);
 
   const baseUrlOverrides: Config["baseUrlOverrides"] = {};
@@ -140,7 +173,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), stdoutIs
     dataDir: path.resolve(cwd, env.KEYHAVEN_DATA_DIR?.trim() || "./data"),
     databaseUrl,
     masterKey: env.KEYHAVEN_MASTER_KEY?.trim() || undefined,
-    masterKeyVersion: parseInteger("KEYHAVEN_MASTER_KEY_VERSION", env.KEYHAVEN_MASTER_KEY_VERSION, 1, 1, 1_000_000),
+    masterKeyVersion,
+    previousMasterKeys: parsePreviousMasterKeys(env[PREVIOUS_KEYS], masterKeyVersion),
     publicUrl: env.KEYHAVEN_PUBLIC_URL?.trim()
       ? parseUrl("KEYHAVEN_PUBLIC_URL", env.KEYHAVEN_PUBLIC_URL.trim(), ["http:", "https:"])
       : `http://localhost:${port}`,

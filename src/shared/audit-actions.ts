@@ -8,7 +8,7 @@ export const AUDIT_ACTION_GROUPS = {
   Keys: ["key.create", "key.update", "key.delete", "key.reveal", "key.test", "key.use", "key.rotate", "key.rollback"],
   "Access tokens": ["token.create", "token.revoke"],
   Admin: ["admin.user_create", "admin.user_disable", "admin.user_enable", "admin.token_create", "admin.token_revoke"],
-  Instance: ["backup.export", "backup.import", "audit.prune"],
+  Instance: ["admin.rotate_master_key", "admin.rotate_data_key", "backup.export", "backup.import", "audit.prune"],
 } as const;
 
 export type AuditAction = (typeof AUDIT_ACTION_GROUPS)[keyof typeof AUDIT_ACTION_GROUPS][number];

@@ -59,6 +59,16 @@ function keyUpdate(e: AuditSentenceEvent): SentencePart[] {
   return [" changed ", ...(words.length ? [`the ${words.join(", ")} of `] : []), targetName(e, "a deleted key")];
 }
 
+/** A manual rotation, or one step of an automatic one ("… AWS rotation of *key*: create_access_key failed"). */
+function keyRotate(e: AuditSentenceEvent): SentencePart[] {
+  const key = targetName(e, "a deleted key");
+  if (typeof e.details.step === "string") {
+    const outcome = e.details.outcome === "failed" ? "failed" : "done";
+    return [" rotated ", key, ` automatically: ${e.details.step.replaceAll("_", " ")} ${outcome}`];
+  }
+  return [" rotated ", key, ...(typeof e.details.version === "number" ? [` (now version ${e.details.version})`] : [])];
+}
+
 /** Each action: what follows the actor ("revealed *key*"), or the whole sentence when `whole`. */
 const PHRASES: Record<AuditAction, (e: AuditSentenceEvent) => SentencePart[] | { whole: SentencePart[] }> = {
   "auth.sign_in": () => [" signed in"],
@@ -70,8 +80,12 @@ const PHRASES: Record<AuditAction, (e: AuditSentenceEvent) => SentencePart[] | {
   "key.reveal": (e) => [" revealed ", targetName(e, "a deleted key")],
   "key.test": (e) => [" tested ", targetName(e, "a deleted key"), ...(typeof e.details.status === "string" ? [` (result: ${e.details.status})`] : [])],
   "key.use": (e) => [" used ", targetName(e, "a deleted key"), ` ${times(e.details.count)}`],
-  "key.rotate": (e) => [" rotated ", targetName(e, "a deleted key")],
-  "key.rollback": (e) => [" rolled back ", targetName(e, "a deleted key"), " to its previous value"],
+  "key.rotate": keyRotate,
+  "key.rollback": (e) => [
+    " rolled back ",
+    targetName(e, "a deleted key"),
+    typeof e.details.rolledBackTo === "number" ? ` to version ${e.details.rolledBackTo}` : " to an earlier value",
+  ],
   "token.create": (e) => [" created the access token ", targetName(e, "a token")],
   "token.revoke": (e) => [" revoked the access token ", targetName(e, "a token")],
   "admin.user_create": (e) => [" added the account ", targetName(e, "an account")],
@@ -79,6 +93,17 @@ const PHRASES: Record<AuditAction, (e: AuditSentenceEvent) => SentencePart[] | {
   "admin.user_enable": (e) => [" enabled the account ", targetName(e, "an account")],
   "admin.token_create": (e) => [" created the service token ", targetName(e, "a token")],
   "admin.token_revoke": (e) => [" revoked the service token ", targetName(e, "a token")],
+  "admin.rotate_master_key": (e) => [
+    " re-wrapped ",
+    typeof e.details.rewrapped === "number" ? `${e.details.rewrapped} data key${e.details.rewrapped === 1 ? "" : "s"}` : "the data keys",
+    " under ",
+    targetName(e, "a new master key"),
+  ],
+  "admin.rotate_data_key": (e) => [
+    " rotated an owner's data key to ",
+    targetName(e, "a new data key"),
+    ...(typeof e.details.secrets === "number" ? [` (${e.details.secrets} value${e.details.secrets === 1 ? "" : "s"} re-encrypted)`] : []),
+  ],
   "backup.export": () => [" exported a backup"],
   "backup.import": () => [" imported a backup"],
   "audit.prune": (e) => ({

@@ -35,8 +35,8 @@ const EXPECTED: Record<(typeof AUDIT_ACTIONS)[number], [AuditSentenceEvent, stri
     ev("key.use", { actor: { type: "token", id: "tok_1", label: "ci-deploy" }, ip: null, details: { count: 12, minute: "2026-11-29T10:00Z" } }),
     "Token ci-deploy used My OpenAI Key 12 times",
   ],
-  "key.rotate": [ev("key.rotate"), "Ada rotated My OpenAI Key from 203.0.113.4"],
-  "key.rollback": [ev("key.rollback"), "Ada rolled back My OpenAI Key to its previous value from 203.0.113.4"],
+  "key.rotate": [ev("key.rotate", { details: { automatic: false, version: 4 } }), "Ada rotated My OpenAI Key (now version 4) from 203.0.113.4"],
+  "key.rollback": [ev("key.rollback", { details: { rolledBackTo: 2 } }), "Ada rolled back My OpenAI Key to version 2 from 203.0.113.4"],
   "token.create": [ev("token.create", { target: { type: "token", id: "tok_1", label: "ci-deploy" } }), "Ada created the access token ci-deploy from 203.0.113.4"],
   "token.revoke": [ev("token.revoke", { target: { type: "token", id: "tok_1", label: "ci-deploy" } }), "Ada revoked the access token ci-deploy from 203.0.113.4"],
   "admin.user_create": [ev("admin.user_create", { target: { type: "user", id: "u2", label: "bob@example.com" } }), "Ada added the account bob@example.com from 203.0.113.4"],
@@ -44,6 +44,14 @@ const EXPECTED: Record<(typeof AUDIT_ACTIONS)[number], [AuditSentenceEvent, stri
   "admin.user_enable": [ev("admin.user_enable", { target: { type: "user", id: "u2", label: "bob@example.com" } }), "Ada enabled the account bob@example.com from 203.0.113.4"],
   "admin.token_create": [ev("admin.token_create", { target: { type: "service_token", id: "tok_2", label: "gateway" } }), "Ada created the service token gateway from 203.0.113.4"],
   "admin.token_revoke": [ev("admin.token_revoke", { target: { type: "service_token", id: "tok_2", label: "gateway" } }), "Ada revoked the service token gateway from 203.0.113.4"],
+  "admin.rotate_master_key": [
+    ev("admin.rotate_master_key", { actor: { type: "system", id: "cli", label: "keyhaven cli" }, ip: null, target: { type: "master_key", id: "2", label: "master key version 2" }, details: { rewrapped: 3 } }),
+    "Keyhaven cli re-wrapped 3 data keys under master key version 2",
+  ],
+  "admin.rotate_data_key": [
+    ev("admin.rotate_data_key", { actor: { type: "system", id: "cli", label: "keyhaven cli" }, ip: null, target: { type: "data_key", id: "dek_1", label: "data key generation 2" }, details: { secrets: 1 } }),
+    "Keyhaven cli rotated an owner's data key to data key generation 2 (1 value re-encrypted)",
+  ],
   "backup.export": [ev("backup.export", { target: null, actor: { type: "system", id: "cli", label: "keyhaven cli" }, ip: null }), "Keyhaven cli exported a backup"],
   "backup.import": [ev("backup.import", { target: null }), "Ada imported a backup from 203.0.113.4"],
   "audit.prune": [
@@ -67,6 +75,12 @@ describe("auditSentence", () => {
       expect(auditSentenceText(event)).not.toContain(" did ");
     });
   }
+
+  it("an automatic rotation's steps read as steps, a failed one says so", () => {
+    const step = (outcome: string) => ev("key.rotate", { actor: { type: "system", id: "rotation", label: "keyhaven rotation" }, ip: null, details: { automatic: true, step: "create_access_key", outcome } });
+    expect(auditSentenceText(step("ok"))).toBe("Keyhaven rotation rotated My OpenAI Key automatically: create access key done");
+    expect(auditSentenceText(step("failed"))).toBe("Keyhaven rotation rotated My OpenAI Key automatically: create access key failed");
+  });
 
   it("marks names for emphasis: the key, the token", () => {
     expect(auditSentence(EXPECTED["key.reveal"][0])).toEqual(["Ada", " revealed ", { name: "My OpenAI Key" }, " from 203.0.113.4"]);

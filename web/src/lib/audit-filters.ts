@@ -65,6 +65,8 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   "admin.user_enable": "Account enabled",
   "admin.token_create": "Service token created",
   "admin.token_revoke": "Service token revoked",
+  "admin.rotate_master_key": "Master key rotated",
+  "admin.rotate_data_key": "Data key rotated",
   "backup.export": "Backup exported",
   "backup.import": "Backup imported",
   "audit.prune": "Old events pruned",
