@@ -85,6 +85,8 @@ export interface RuntimeOptions {
   automaticRotator?: AutomaticRotator;
   /** How often the server looks for keys due for rotation (default 15 minutes). */
   rotationIntervalMs?: number;
+  /** Waits between the AWS rotator's STS checks of a new key (default about 30 s in all); tests pass short ones. */
+  awsCheckDelaysMs?: readonly number[];
 }
 
 export async function createRuntime(config: Config, logger: Logger, opts: RuntimeOptions = {}): Promise<Runtime> {
@@ -109,7 +111,12 @@ export async function createRuntime(config: Config, logger: Logger, opts: Runtim
     // with the key's value at that time.
     const awsIam = createAwsIamClient({ iamBaseUrl: config.awsIamBaseUrl, stsBaseUrl: config.baseUrlOverrides.aws });
     const awsRetirements = createAwsKeyRetirements(database.db, now);
-    const automaticRotator = opts.automaticRotator ?? createAwsKeyRotator({ iam: awsIam, retirements: awsRetirements, graceHours: config.awsRotationGraceHours });
+    const automaticRotator = opts.automaticRotator ?? createAwsKeyRotator({
+        iam: awsIam,
+        retirements: awsRetirements,
+        graceHours: config.awsRotationGraceHours,
+        checkDelaysMs: opts.awsCheckDelaysMs,
+      });
     const keys = createKeyService({
       store: createKeyStore(database.db, { reader: database.reader, named: database.named }),
       dataKeys,

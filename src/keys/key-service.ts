@@ -297,6 +297,8 @@ export function createKeyService(deps: KeyServiceDeps) {
       },
       async step(name, outcome, details = {}) {
         if (outcome === "failed") failedStep ??= name;
+        // switchTo wrote the switch's event in its own transaction: one `switch` row per rotation.
+        if (name === "switch" && outcome === "ok" && switched) return;
         await stepEvent({ ...details, step: name, outcome });
       },
     };

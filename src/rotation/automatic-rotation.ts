@@ -17,7 +17,9 @@ export interface AutomaticRotationContext {
   current: KeyValue;
   /**
    * Makes `next` the key's current value (the old one kept as a version). Called once, only after
-   * the new value was checked against the provider; a throw means nothing was switched.
+   * the new value was checked against the provider; a throw means nothing was switched. It
+   * records the `switch` step itself (with the versions, in the switch's transaction), so a
+   * `step("switch", "ok")` after it adds no second event.
    */
   switchTo(next: KeyValue): Promise<void>;
   /** Records one step in the audit log; `details` never holds a secret. */

@@ -22,11 +22,15 @@ describe("the rotation actor in the policy", () => {
     for (const action of ACTIONS) expect({ action, allowed: isAllowed(ROTATION_ACTOR, action, { owner: alice }) }).toEqual({ action, allowed: action === "key.rotate" });
   });
 
-  it("no other system actor, and no access token, may rotate", () => {
+  it("no other system actor may rotate; a token only with keys:write, and only its own user's keys", () => {
     expect(isAllowed(LIBRARY_ACTOR, "key.rotate", { owner: alice })).toBe(false);
     expect(isAllowed(CLI_ACTOR, "key.rotate", { owner: alice })).toBe(false);
-    const token: Actor = { type: "token", tokenId: "tok_r", name: "all", kind: "personal", userId: alice.id, scopes: ["keys:read", "keys:write", "keys:reveal", "resolve", "audit:read"] };
-    expect(refusal(token, "key.rotate", { owner: alice })).toBe("Access tokens cannot do that; sign in");
+    const token = (scopes: Extract<Actor, { type: "token" }>["scopes"], kind: "personal" | "service" = "personal"): Actor =>
+      ({ type: "token", tokenId: "tok_r", name: "t", kind, userId: kind === "personal" ? alice.id : null, scopes });
+    expect(refusal(token(["keys:write"]), "key.rotate", { owner: alice })).toBeUndefined();
+    expect(refusal(token(["keys:write"]), "key.rotate", { owner: bob })).toBe("You are not allowed to do that");
+    expect(refusal(token(["keys:read", "keys:reveal", "resolve", "audit:read"]), "key.rotate", { owner: alice })).toBe("This token lacks the keys:write scope");
+    expect(isAllowed(token(["keys:write"], "service"), "key.rotate", { owner: alice })).toBe(false);
   });
 });
 

@@ -32,6 +32,8 @@ export interface HttpAppOptions {
   lookup?: RuntimeOptions["lookup"];
   /** The automatic rotator the key service and the scheduler use (absent: manual rotation only). */
   automaticRotator?: RuntimeOptions["automaticRotator"];
+  /** The real AWS rotator's waits between STS checks of a new key (tests pass short ones). */
+  awsCheckDelaysMs?: RuntimeOptions["awsCheckDelaysMs"];
 }
 
 export interface RequestOptions {
@@ -156,6 +158,7 @@ export async function createHttpApp(dialect: TestDialect, opts: HttpAppOptions =
       now: opts.now,
       lookup: opts.lookup,
       automaticRotator: opts.automaticRotator,
+      awsCheckDelaysMs: opts.awsCheckDelaysMs,
     });
   } catch (err) {
     await tdb.drop();
