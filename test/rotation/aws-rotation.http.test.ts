@@ -90,6 +90,7 @@ describeEachDatabase("AWS automatic rotation through the app", (dialect) => {
 
   /** No secret the fake IAM ever made (nor the example one) in `texts` or any server log line. */
   function expectNoSecrets(...texts: string[]) {
+    expect(h.logs.length).toBeGreaterThan(0);
     const all = [...texts, ...h.logs].join("\n");
     for (const secret of [...iam.secrets(), FAKE_AWS_SECRET_ACCESS_KEY]) expect(all).not.toContain(secret);
   }
@@ -133,6 +134,7 @@ describeEachDatabase("AWS automatic rotation through the app", (dialect) => {
       expect(steps(events)).toEqual(STEPS.map((s) => `${s}:ok`));
       expect(events.every((e) => e.actor.id === user.id)).toBe(true);
       expect(events[0].details).toMatchObject({ accessKeyId: fresh.accessKeyId });
+      expect(events[2].details).toEqual({ automatic: true, step: "switch", outcome: "ok", version: 2, previousVersion: 1 });
       expect(events[4].details).toMatchObject({ accessKeyId: initial.accessKeyId, graceHours: 0 });
       expectNoSecrets(rotateText, versionsText, text);
     });
@@ -270,6 +272,7 @@ describeEachDatabase("AWS automatic rotation through the app", (dialect) => {
       const after = await jsonOf(await as(u).get(`/api/api-keys/${id}`), 200);
       expect(Date.parse(after.rotation.dueAt)).toBe(Date.parse(after.rotation.lastRotatedAt) + DAY_MS);
       expect((await jsonOf(await as(u).get(`/api/api-keys/${id}/versions`), 200)).versions).toHaveLength(2);
+      expect(h.logRecords().some((r) => r.msg === "keys rotated automatically" && JSON.stringify(r.keys) === JSON.stringify([id]))).toBe(true);
       expectNoSecrets(text);
     });
   });
