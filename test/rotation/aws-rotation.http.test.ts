@@ -158,6 +158,29 @@ describeEachDatabase("AWS automatic rotation through the app", (dialect) => {
     });
   });
 
+  it("a rollback within the grace period: the sweeper never deletes the access key the key holds again", async () => {
+    const u = await h.signUp();
+    const { id, userName, initial } = await awsKey(u);
+    await jsonOf(await as(u).post(`/api/api-keys/${id}/rotate`, { automatic: true }), 200);
+    const fresh = (await handedOut(u)).accessKeyId as string;
+    await jsonOf(await as(u).post(`/api/api-keys/${id}/rollback`, { version: 1 }), 200);
+    expect(await handedOut(u)).toEqual(initial);
+
+    await h.runtime.awsRotation.sweeper.tick();
+    // Still there (inactive: the README asks the user to reactivate it in the IAM console).
+    expect(iam.keysOf(userName)).toEqual([
+      { accessKeyId: initial.accessKeyId, status: "Inactive" },
+      { accessKeyId: fresh, status: "Active" },
+    ]);
+    expect(iam.calls.filter((c) => c.action === "DeleteAccessKey" && c.params.AccessKeyId === initial.accessKeyId)).toEqual([]);
+    const { text, events } = await rotateEvents(u, id);
+    expect(events.at(-1)).toMatchObject({
+      actor: { id: "rotation" },
+      details: { step: "delete_old_key", outcome: "failed", accessKeyId: initial.accessKeyId, code: "KeyInUse", gaveUp: true },
+    });
+    expectNoSecrets(text);
+  });
+
   describe("failures through HTTP", () => {
     it("CreateAccessKey refused: 409 naming the step, nothing changed, no new key at IAM", async () => {
       const u = await h.signUp();
