@@ -6,11 +6,12 @@ import fs from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
 import pg from "pg";
-import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import { Kysely, PostgresDialect } from "kysely";
 import { describeDatabaseUrl } from "../platform/config.js";
 import { setBounded } from "../platform/bounded-map.js";
 import { EXIT, StartupError } from "../platform/errors.js";
 import { ensurePrivateFile, PRIVATE_DIR_MODE } from "../platform/private-files.js";
+import { ImmediateSqliteDialect } from "./sqlite-write-transactions.js";
 import type { Database } from "./schema.js";
 
 export type DialectName = "sqlite" | "postgres";
@@ -90,6 +91,9 @@ function openSqlite(dataDir: string): DatabaseHandle {
     sqlite.pragma("journal_mode = WAL");
     sqlite.pragma("synchronous = NORMAL");
     sqlite.pragma("foreign_keys = ON");
+    // Another process (a second server, the CLI) may hold the write lock: wait for it rather
+    // than fail. Transactions take the lock at BEGIN (sqlite-write-transactions.ts), so this wait
+    // covers them too.
     sqlite.pragma("busy_timeout = 5000");
     sqlite.prepare("select count(*) from sqlite_master").get();
   } catch (err) {
@@ -98,7 +102,7 @@ function openSqlite(dataDir: string): DatabaseHandle {
       CANNOT_WRITE_CODES.has((err as NodeJS.ErrnoException).code ?? "") ? EXIT.DATA_DIR_NOT_WRITABLE : EXIT.DATABASE_UNAVAILABLE,
     );
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
   // Opened on first use, after migrations have created the tables.
   let readConn: ReturnType<typeof withStatementCache> | undefined;
   const statement = (sql: string): SQLite.Statement => {

@@ -32,15 +32,10 @@ interface Server {
   url: string;
 }
 
-// PostgreSQL: how instances are meant to share one database. (Two processes on one SQLite file
-// under this load answer some requests 500 "database is locked" — a write lock the other process
-// held past busy_timeout or a read-to-write lock upgrade in db/connect.ts's transactions, not the
-// audit chain's — so SQLite is left to the in-process chain tests until that is settled.)
+// On PostgreSQL the instances share one schema; on SQLite one data dir, so one file: both
+// processes' transactions begin with BEGIN IMMEDIATE and wait for each other's write lock (up to
+// busy_timeout) instead of failing "database is locked" (db/sqlite-write-transactions.ts).
 describeEachDatabase("one audit chain from two server processes writing at once", (dialect) => {
-  if (dialect === "sqlite") {
-    it.skip("PostgreSQL only (see above)", () => {});
-    return;
-  }
   let a: Server;
   let b: Server;
   let dir: string;
