@@ -672,6 +672,9 @@ export function createKeyService(deps: KeyServiceDeps) {
      * sweeper signs DeleteAccessKey with it). Not a reveal: the value goes to the provider only.
      */
     async openForRotation(actor: Actor, owner: OwnerRef, id: string): Promise<ApiKeyWithValue> {
+      // People and tokens may rotate (the value stays inside the rotation); opening it is the
+      // server's own rotation actor's alone, so no future route can turn this into a reveal.
+      if (actor.type !== "system" || actor.name !== "rotation") throw new AppError("FORBIDDEN", "Only automatic rotation may open a key for its provider's calls");
       authorize(actor, "key.rotate", { owner, keyId: id });
       return openKey(owner, id);
     },

@@ -58,7 +58,9 @@ describeEachDatabase("openForRotation", (dialect) => {
   });
 
   it("refuses any other actor before reading", async () => {
-    for (const actor of [LIBRARY_ACTOR, CLI_ACTOR, actorFor(bob)]) {
+    // Alice herself and her token with keys:write may rotate, but never open the value.
+    const writeToken: Actor = { type: "token", tokenId: "tok_w", name: "w", kind: "personal", userId: alice.id, scopes: ["keys:write"] };
+    for (const actor of [LIBRARY_ACTOR, CLI_ACTOR, actorFor(bob), actorFor(alice), writeToken]) {
       const err: unknown = await rt.keys.openForRotation(actor, alice, keyId).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(AppError);
       expect((err as AppError).code).toBe("FORBIDDEN");
