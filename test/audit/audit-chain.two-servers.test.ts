@@ -7,14 +7,12 @@
  * What makes it hold: every append first moves the single `audit_head` row (UPDATE … RETURNING),
  * so appenders queue on that row's lock — across processes as well as within one.
  */
-import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeEachDatabase, TEST_DATABASE_URL, urlWithSchema } from "../support/databases.js";
+import { describeEachDatabase } from "../support/databases.js";
+import { startServerPair, TWO_STARTS_MS, type PairServer } from "../support/server-pair.js";
 import { cookieHeaderFrom, DEFAULT_PASSWORD, openaiKey, unique } from "../support/http-app.js";
-import { cliEnv, freePort, killAll, removeTempDirs, runCli, startServer, tempDir, type CliProcess } from "../startup/run-cli.js";
+import { cliEnv, killAll, removeTempDirs, runCli } from "../startup/run-cli.js";
 
-const TWO_STARTS_MS = 120_000;
 /** Requests of each kind, per user, per server. */
 const ROUNDS = 12;
 /** Requests in flight per server at any moment. */
@@ -27,46 +25,21 @@ afterAll(async () => {
   removeTempDirs();
 });
 
-interface Server {
-  proc: CliProcess;
-  url: string;
-}
-
 // On PostgreSQL the instances share one schema; on SQLite one data dir, so one file: both
 // processes' transactions begin with BEGIN IMMEDIATE and wait for each other's write lock (up to
 // busy_timeout) instead of failing "database is locked" (db/sqlite-write-transactions.ts).
 describeEachDatabase("one audit chain from two server processes writing at once", (dialect) => {
-  let a: Server;
-  let b: Server;
+  let a: PairServer;
+  let b: PairServer;
   let dir: string;
-  const shared: Record<string, string> = {};
+  let shared: Record<string, string>;
 
   beforeAll(async () => {
-    dir = tempDir("keyhaven-audit-two-");
-    Object.assign(shared, { KEYHAVEN_DATA_DIR: dir, KEYHAVEN_MASTER_KEY: randomBytes(32).toString("base64") });
-    if (dialect === "postgres") {
-      const schema = `kh_audit_two_${randomBytes(6).toString("hex")}`;
-      const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-      await admin.connect();
-      await admin.query(`create schema "${schema}"`);
-      cleanups.push(async () => {
-        await admin.query(`drop schema if exists "${schema}" cascade`);
-        await admin.end();
-      });
-      shared.DATABASE_URL = urlWithSchema(TEST_DATABASE_URL!, schema);
-    }
-    const start = async (): Promise<Server> => {
-      const port = await freePort();
-      // Failed sign-ins come from one address here: let each request name its own.
-      const proc = await startServer(dir, cliEnv({ ...shared, PORT: String(port), KEYHAVEN_TRUST_PROXY: "true" }));
-      return { proc, url: `http://localhost:${port}` };
-    };
-    a = await start(); // A migrates first; B finds the schema ready
-    b = await start();
-    expect(a.proc.stdout + b.proc.stdout).toContain(`database: ${dialect}`);
+    // Failed sign-ins come from one address here: let each request name its own.
+    ({ a, b, dir, env: shared } = await startServerPair(dialect, { cleanups, prefix: "audit-two", env: { KEYHAVEN_TRUST_PROXY: "true" } }));
   }, TWO_STARTS_MS);
 
-  async function call(server: Server, method: string, path: string, opts: { cookie?: string; body?: unknown; ip?: string } = {}) {
+  async function call(server: PairServer, method: string, path: string, opts: { cookie?: string; body?: unknown; ip?: string } = {}) {
     const headers: Record<string, string> = { origin: server.url };
     if (opts.cookie) headers.cookie = opts.cookie;
     if (opts.ip) headers["x-forwarded-for"] = opts.ip;
@@ -94,7 +67,7 @@ describeEachDatabase("one audit chain from two server processes writing at once"
 
     // Both servers at once, IN_FLIGHT requests each at any moment (more outruns a 10-connection
     // pool's 5 s wait on a 2-core test machine): creates, reveals, updates and failed sign-ins.
-    const queues = new Map<Server, (() => Promise<unknown>)[]>([[a, []], [b, []]]);
+    const queues = new Map<PairServer, (() => Promise<unknown>)[]>([[a, []], [b, []]]);
     let n = 0;
     for (const server of [a, b]) {
       const work = queues.get(server)!;

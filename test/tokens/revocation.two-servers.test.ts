@@ -7,16 +7,12 @@
  *
  * A starts (and migrates) before B starts, so the two never race on migrations.
  */
-import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeEachDatabase, TEST_DATABASE_URL, type TestDialect, urlWithSchema } from "../support/databases.js";
+import { describeEachDatabase } from "../support/databases.js";
+import { startServerPair, TWO_STARTS_MS, type PairServer } from "../support/server-pair.js";
 import { cookieHeaderFrom, DEFAULT_PASSWORD, openaiKey, unique } from "../support/http-app.js";
 import { TOKEN_UNAUTHORIZED } from "../support/tokens.js";
-import { cliEnv, freePort, killAll, removeTempDirs, startServer, tempDir, type CliProcess } from "../startup/run-cli.js";
-
-/** Two starts from source, on a loaded machine. */
-const TWO_STARTS_MS = 120_000;
+import { killAll, removeTempDirs } from "../startup/run-cli.js";
 
 /** Run at the end: stop the processes, drop the PostgreSQL schemas. */
 const cleanups: (() => Promise<void>)[] = [];
@@ -26,38 +22,7 @@ afterAll(async () => {
   removeTempDirs();
 });
 
-interface Server {
-  proc: CliProcess;
-  url: string;
-}
-
-/** A then B on one database. */
-async function startPair(dialect: TestDialect): Promise<{ a: Server; b: Server }> {
-  const dir = tempDir("keyhaven-two-servers-");
-  const shared: Record<string, string> = { KEYHAVEN_DATA_DIR: dir, KEYHAVEN_MASTER_KEY: randomBytes(32).toString("base64") };
-  if (dialect === "postgres") {
-    const schema = `kh_two_${randomBytes(6).toString("hex")}`;
-    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-    await admin.connect();
-    await admin.query(`create schema "${schema}"`);
-    cleanups.push(async () => {
-      await admin.query(`drop schema if exists "${schema}" cascade`);
-      await admin.end();
-    });
-    shared.DATABASE_URL = urlWithSchema(TEST_DATABASE_URL!, schema);
-  }
-  const start = async (): Promise<Server> => {
-    const port = await freePort();
-    const proc = await startServer(dir, cliEnv({ ...shared, PORT: String(port) }));
-    return { proc, url: `http://localhost:${port}` };
-  };
-  const a = await start();
-  const b = await start();
-  expect(a.proc.stdout + b.proc.stdout).toContain(`database: ${dialect}`);
-  return { a, b };
-}
-
-async function call(server: Server, method: string, path: string, opts: { cookie?: string; bearer?: string; body?: unknown } = {}) {
+async function call(server: PairServer, method: string, path: string, opts: { cookie?: string; bearer?: string; body?: unknown } = {}) {
   // A browser (the web app) sends its Origin; a script with a token sends none.
   const headers: Record<string, string> = opts.bearer ? { authorization: `Bearer ${opts.bearer}` } : { origin: server.url };
   if (opts.cookie) headers.cookie = opts.cookie;
@@ -72,7 +37,7 @@ async function json(res: Response, status: number): Promise<any> {
 }
 
 /** Signs up on `server`, makes a key there; returns the cookie. */
-async function userWithKey(server: Server, keyName: string): Promise<string> {
+async function userWithKey(server: PairServer, keyName: string): Promise<string> {
   const email = `two-${unique()}@example.com`;
   const res = await call(server, "POST", "/api/auth/sign-up/email", { body: { email, password: DEFAULT_PASSWORD, name: "Two" } });
   await json(res.clone(), 200);
@@ -82,10 +47,10 @@ async function userWithKey(server: Server, keyName: string): Promise<string> {
 }
 
 describeEachDatabase("a token revoked on one server process is refused by another at once", (dialect) => {
-  let a: Server;
-  let b: Server;
+  let a: PairServer;
+  let b: PairServer;
   beforeAll(async () => {
-    ({ a, b } = await startPair(dialect));
+    ({ a, b } = await startServerPair(dialect, { cleanups }));
   }, TWO_STARTS_MS);
 
   it("made on A, used on B (200); revoked on A: the very next request to B is a 401", async () => {

@@ -1,10 +1,11 @@
 import { KeyRound, Plus } from "lucide-react";
-import { useEffect, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
 import { AddKeyDialog } from "../components/add-key-dialog";
 import { EmptyState } from "../components/empty-state";
 import { ErrorState } from "../components/error-state";
 import { KeyCard } from "../components/key-card";
 import { LoadingState } from "../components/loading-state";
+import { Notice, useNotice } from "../components/notice";
 import { PageHeader } from "../components/page-header";
 import { RotationDueKeys } from "../components/rotation-due-keys";
 import { useServices } from "../hooks/use-services";
@@ -19,13 +20,7 @@ export function KeysPage() {
   const actions = useMemo(() => ({ updateApiKey, testApiKey, deleteApiKey }), [updateApiKey, testApiKey, deleteApiKey]);
   const services = useServices();
   const [adding, setAdding] = useState(false);
-  const [notice, setNotice] = useState<string | null>(null);
-
-  useEffect(() => {
-    if (!notice) return;
-    const timer = window.setTimeout(() => setNotice(null), 4000);
-    return () => window.clearTimeout(timer);
-  }, [notice]);
+  const [notice, setNotice] = useNotice();
 
   const addButton = (
     <button type="button" className="btn btn--primary" onClick={() => setAdding(true)}>
@@ -72,9 +67,7 @@ export function KeysPage() {
         description={apiKeys.length ? `${apiKeys.length} key${apiKeys.length === 1 ? "" : "s"}, encrypted at rest.` : "Keys for the AI services your apps call."}
         actions={addButton}
       />
-      <p className="notice" role="status" aria-live="polite" data-testid="notice">
-        {notice}
-      </p>
+      <Notice message={notice} />
       {body}
       <AddKeyDialog open={adding} onOpenChange={setAdding} onSaved={(name) => setNotice(`Added ${name}`)} />
     </>
