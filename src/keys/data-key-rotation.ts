@@ -23,7 +23,7 @@ import { authorize } from "../access/policy.js";
 import { auditEvent, type AuditService } from "../audit/audit-service.js";
 import { generateDataKey, unwrapDataKey, wrapDataKey } from "../crypto/data-key.js";
 import type { MasterKeyring } from "../crypto/master-keyring.js";
-import { decryptSecret, encryptSecret } from "../crypto/secret-box.js";
+import { decryptSecret, encryptSecret, type SecretBinding } from "../crypto/secret-box.js";
 import type { DialectName } from "../db/connect.js";
 import type { Database } from "../db/schema.js";
 import { verifyStoredSecrets, versionBinding, type VerificationResult } from "./secret-verification.js";
@@ -103,11 +103,65 @@ function ownerDataKeys(db: Db, owner: OwnerRef) {
     .execute();
 }
 
+/** One table's rows of an owner, as the sweep moves them. */
+interface SealedRow {
+  /** How the row is named in failures ("key …" or "key … version N"). */
+  label: string;
+  binding: SecretBinding;
+  dataKeyId: string;
+  ciphertext: string;
+}
+
 /**
- * One sweep over the owner's current values, then its kept versions, not under `target`:
- * each batch decrypted with the old key, sealed under the new one with the same binding, and
- * written in one transaction, each row compare-and-set on its old data key id and ciphertext.
+ * Moves rows to `target` page by page: each page decrypted with the old key, sealed under the new
+ * one with the same binding, and written in one transaction, each row compare-and-set on its old
+ * data key id and ciphertext (a row changed meanwhile is left for the next sweep). Returns how
+ * many moved and how many were overtaken.
  */
+async function moveRows<R>(
+  db: Db,
+  target: { id: string; dek: Buffer },
+  open: (dataKeyId: string) => Buffer,
+  failed: Set<string>,
+  onMoved: (n: number) => void,
+  table: {
+    /** The next page after `last` (undefined: the first), rows not under `target` only. */
+    page: (last: R | undefined) => Promise<R[]>;
+    sealed: (row: R) => SealedRow;
+    /** The compare-and-set UPDATE of one row; resolves to the rows it changed (0 or 1). */
+    write: (trx: Db, row: R, sealed: SealedRow, ciphertext: string) => Promise<bigint>;
+  },
+): Promise<{ moved: number; pending: number }> {
+  let moved = 0;
+  let pending = 0;
+  let last: R | undefined;
+  for (;;) {
+    const rows = await table.page(last);
+    if (rows.length === 0) break;
+    last = rows[rows.length - 1];
+    const writes: { row: R; sealed: SealedRow; ciphertext: string }[] = [];
+    for (const row of rows) {
+      const sealed = table.sealed(row);
+      try {
+        const plaintext = decryptSecret(open(sealed.dataKeyId), sealed.binding, sealed.ciphertext);
+        writes.push({ row, sealed, ciphertext: encryptSecret(target.dek, sealed.binding, plaintext) });
+      } catch {
+        failed.add(sealed.label);
+      }
+    }
+    const n = await db.transaction().execute(async (trx) => {
+      let changed = 0;
+      for (const w of writes) changed += Number(await table.write(trx, w.row, w.sealed, w.ciphertext));
+      return changed;
+    });
+    moved += n;
+    pending += writes.length - n;
+    onMoved(n);
+  }
+  return { moved, pending };
+}
+
+/** One sweep over the owner's current values, then its kept versions, not under `target`. */
 async function sweep(
   db: Db,
   owner: OwnerRef,
@@ -116,109 +170,82 @@ async function sweep(
   failed: Set<string>,
   onMoved: (n: number) => void,
 ): Promise<{ secrets: number; versions: number; pending: number }> {
-  let secrets = 0;
-  let versions = 0;
-  let pending = 0;
   const open = (dataKeyId: string) => {
     const dek = oldDeks.get(dataKeyId);
     if (!dek) throw new Error("not one of the owner's data keys");
     return dek;
   };
 
-  let afterId = "";
-  for (;;) {
-    const rows = await db
-      .selectFrom("api_keys")
-      .select(["id", "service", "version", "config", "data_key_id", "encrypted_value"])
-      .where("owner_type", "=", owner.type)
-      .where("owner_id", "=", owner.id)
-      .where("data_key_id", "<>", target.id)
-      .where("id", ">", afterId)
-      .orderBy("id")
-      .limit(BATCH)
-      .execute();
-    if (rows.length === 0) break;
-    afterId = rows[rows.length - 1].id;
-    const writes: { id: string; oldKey: string; oldValue: string; value: string }[] = [];
-    for (const row of rows) {
-      const binding = { keyId: row.id, owner, service: row.service, version: Number(row.version), config: JSON.parse(row.config) as unknown };
-      try {
-        const plaintext = decryptSecret(open(row.data_key_id), binding, row.encrypted_value);
-        writes.push({ id: row.id, oldKey: row.data_key_id, oldValue: row.encrypted_value, value: encryptSecret(target.dek, binding, plaintext) });
-      } catch {
-        failed.add(`key ${row.id}`);
-      }
-    }
-    const moved = await db.transaction().execute(async (trx) => {
-      let n = 0;
-      for (const w of writes) {
-        const r = await trx
+  const current = await moveRows(db, target, open, failed, onMoved, {
+    page: (last: { id: string } | undefined) =>
+      db
+        .selectFrom("api_keys")
+        .select(["id", "service", "version", "config", "data_key_id", "encrypted_value"])
+        .where("owner_type", "=", owner.type)
+        .where("owner_id", "=", owner.id)
+        .where("data_key_id", "<>", target.id)
+        .where("id", ">", last?.id ?? "")
+        .orderBy("id")
+        .limit(BATCH)
+        .execute(),
+    sealed: (row) => ({
+      label: `key ${row.id}`,
+      binding: { keyId: row.id, owner, service: row.service, version: Number(row.version), config: JSON.parse(row.config) as unknown },
+      dataKeyId: row.data_key_id,
+      ciphertext: row.encrypted_value,
+    }),
+    write: async (trx, row, sealed, ciphertext) =>
+      (
+        await trx
           .updateTable("api_keys")
-          .set({ data_key_id: target.id, encrypted_value: w.value })
-          .where("id", "=", w.id)
+          .set({ data_key_id: target.id, encrypted_value: ciphertext })
+          .where("id", "=", row.id)
           .where("owner_type", "=", owner.type)
           .where("owner_id", "=", owner.id)
-          .where("data_key_id", "=", w.oldKey)
-          .where("encrypted_value", "=", w.oldValue)
-          .executeTakeFirst();
-        n += Number(r.numUpdatedRows);
-      }
-      return n;
-    });
-    secrets += moved;
-    pending += writes.length - moved;
-    onMoved(moved);
-  }
+          .where("data_key_id", "=", sealed.dataKeyId)
+          .where("encrypted_value", "=", sealed.ciphertext)
+          .executeTakeFirst()
+      ).numUpdatedRows,
+  });
 
-  let after = { keyId: "", version: 0 };
-  for (;;) {
-    const rows = await db
-      .selectFrom("api_key_versions as v")
-      .innerJoin("api_keys as k", "k.id", "v.key_id")
-      // Every column of the version row: its binding may use more than the version (see versionBinding).
-      .selectAll("v")
-      .select(["k.service", "k.config as key_config"])
-      .where("k.owner_type", "=", owner.type)
-      .where("k.owner_id", "=", owner.id)
-      .where("v.data_key_id", "<>", target.id)
-      .where((eb) => eb.or([eb("v.key_id", ">", after.keyId), eb.and([eb("v.key_id", "=", after.keyId), eb("v.version", ">", after.version)])]))
-      .orderBy("v.key_id")
-      .orderBy("v.version")
-      .limit(BATCH)
-      .execute();
-    if (rows.length === 0) break;
-    const last = rows[rows.length - 1];
-    after = { keyId: last.key_id, version: Number(last.version) };
-    const writes: { keyId: string; version: number; oldKey: string; oldValue: string; value: string }[] = [];
-    for (const row of rows) {
-      const binding = versionBinding({ id: row.key_id, owner, service: row.service, config: row.key_config }, row);
-      try {
-        const plaintext = decryptSecret(open(row.data_key_id), binding, row.encrypted_value);
-        writes.push({ keyId: row.key_id, version: Number(row.version), oldKey: row.data_key_id, oldValue: row.encrypted_value, value: encryptSecret(target.dek, binding, plaintext) });
-      } catch {
-        failed.add(`key ${row.key_id} version ${row.version}`);
-      }
-    }
-    const moved = await db.transaction().execute(async (trx) => {
-      let n = 0;
-      for (const w of writes) {
-        const r = await trx
+  const kept = await moveRows(db, target, open, failed, onMoved, {
+    page: (last: { key_id: string; version: number | string } | undefined) => {
+      const after = { keyId: last?.key_id ?? "", version: Number(last?.version ?? 0) };
+      return db
+        .selectFrom("api_key_versions as v")
+        .innerJoin("api_keys as k", "k.id", "v.key_id")
+        // Every column of the version row: its binding may use more than the version (see versionBinding).
+        .selectAll("v")
+        .select(["k.service", "k.config as key_config"])
+        .where("k.owner_type", "=", owner.type)
+        .where("k.owner_id", "=", owner.id)
+        .where("v.data_key_id", "<>", target.id)
+        .where((eb) => eb.or([eb("v.key_id", ">", after.keyId), eb.and([eb("v.key_id", "=", after.keyId), eb("v.version", ">", after.version)])]))
+        .orderBy("v.key_id")
+        .orderBy("v.version")
+        .limit(BATCH)
+        .execute();
+    },
+    sealed: (row) => ({
+      label: `key ${row.key_id} version ${row.version}`,
+      binding: versionBinding({ id: row.key_id, owner, service: row.service, config: row.key_config }, row),
+      dataKeyId: row.data_key_id,
+      ciphertext: row.encrypted_value,
+    }),
+    write: async (trx, row, sealed, ciphertext) =>
+      (
+        await trx
           .updateTable("api_key_versions")
-          .set({ data_key_id: target.id, encrypted_value: w.value })
-          .where("key_id", "=", w.keyId)
-          .where("version", "=", w.version)
-          .where("data_key_id", "=", w.oldKey)
-          .where("encrypted_value", "=", w.oldValue)
-          .executeTakeFirst();
-        n += Number(r.numUpdatedRows);
-      }
-      return n;
-    });
-    versions += moved;
-    pending += writes.length - moved;
-    onMoved(moved);
-  }
-  return { secrets, versions, pending };
+          .set({ data_key_id: target.id, encrypted_value: ciphertext })
+          .where("key_id", "=", row.key_id)
+          .where("version", "=", Number(row.version))
+          .where("data_key_id", "=", sealed.dataKeyId)
+          .where("encrypted_value", "=", sealed.ciphertext)
+          .executeTakeFirst()
+      ).numUpdatedRows,
+  });
+
+  return { secrets: current.moved, versions: kept.moved, pending: current.pending + kept.pending };
 }
 
 /**
