@@ -31,7 +31,14 @@ export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {
     migrationTableSchema = rows[0]?.schema;
   }
   const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS }, migrationTableSchema });
-  const result: MigrationResultSet = await migrator.migrateToLatest();
+  let result: MigrationResultSet = await migrator.migrateToLatest();
+  // Kysely looks for its own tables by introspecting every schema of the database; a schema that
+  // someone else drops at that moment fails the lookup ("schema … does not exist", naming theirs,
+  // not ours). Nothing of ours was changed then: look again.
+  for (let attempt = 1; attempt < 5 && isOtherSchemaGone(result.error, migrationTableSchema); attempt++) {
+    await new Promise((r) => setTimeout(r, 50 * attempt));
+    result = await migrator.migrateToLatest();
+  }
   if (result.error) {
     const failed = result.results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
     // A migration may throw a non-Error (a string, most likely): String() shows it as well as anything.
@@ -40,4 +47,9 @@ export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {
     throw new Error(`migration ${failed} failed: ${reason}`);
   }
   return (result.results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}
+
+function isOtherSchemaGone(error: unknown, ours: string | undefined): boolean {
+  const match = error instanceof Error ? /^schema "([^"]+)" does not exist$/.exec(error.message) : null;
+  return match !== null && match[1] !== ours;
 }
