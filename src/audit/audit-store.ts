@@ -36,6 +36,12 @@ function rowOf(input: AuditEventInput, at: string): Omit<AuditEventsTable, "seq"
 }
 
 /** Appends events, in order, to the chain. Call it inside a transaction (the caller's change's). */
+/**
+ * Rows per INSERT: 17 parameters a row stays under SQLite's 32,766 and PostgreSQL's 65,535 bound
+ * parameters. A usage flush appends one `key.use` event per key and minute — thousands at once.
+ */
+const APPEND_CHUNK = 1_000;
+
 export async function appendAuditEvents(trx: Transaction<Database>, inputs: readonly AuditEventInput[], at: string): Promise<AuditEventsTable[]> {
   if (inputs.length === 0) return [];
   const head = await trx
@@ -51,7 +57,7 @@ export async function appendAuditEvents(trx: Transaction<Database>, inputs: read
     prev = eventHash(row);
     return { ...row, hash: prev };
   });
-  await trx.insertInto("audit_events").values(rows).execute();
+  for (let i = 0; i < rows.length; i += APPEND_CHUNK) await trx.insertInto("audit_events").values(rows.slice(i, i + APPEND_CHUNK)).execute();
   await trx.updateTable("audit_head").set({ hash: prev }).where("id", "=", 1).execute();
   return rows;
 }

@@ -51,6 +51,12 @@ describeEachDatabase("audit chain", (dialect) => {
     for (let i = 0; i < 4; i++) await append(i * 5 + 1, 5); // 20 events in 4 transactions
   });
 
+  it("one append of thousands of events (a usage flush's key.use events) fits the databases' parameter limits", async () => {
+    // 4,500 rows × 17 columns in one INSERT is over SQLite's 32,766 bound parameters.
+    await append(21, 4_500);
+    expect(await verifyAuditChain(db())).toEqual({ ok: true, checked: 4_520, from: 0 });
+  });
+
   it("an untouched chain verifies, every event counted", async () => {
     expect(await verdict()).toEqual({ ok: true, checked: 20, from: 0 });
     const rows = await db().selectFrom("audit_events").selectAll().orderBy("seq").execute();
