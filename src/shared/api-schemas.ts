@@ -12,6 +12,7 @@ import { KEY_DESCRIPTION_MAX, KEY_NAME_MAX } from "./key-fields.js";
 import { TOKEN_NAME_MAX, TOKEN_SCOPES } from "./token-fields.js";
 import { PASSWORD_MAX, PASSWORD_MIN } from "./password.js";
 import { ROTATION_EVERY_DAYS_MAX, ROTATION_EVERY_DAYS_MIN } from "./rotation.js";
+import { SHARING_MODES, TEAM_ROLES } from "./team-roles.js";
 
 export { serviceIdSchema };
 
@@ -37,6 +38,10 @@ const label = (max: number) => z.string().trim().max(max).refine(isOneLine, { me
 const text = (max: number) => z.string().trim().max(max).refine(isPlainText, { message: CONTROL_CHARS_MESSAGE });
 /** A key id as a client sends it: unknown ids are a 404 later, control characters a 400 here. */
 const keyIdSchema = z.string().min(1).refine(isOneLine, { message: CONTROL_CHARS_MESSAGE });
+/** A team id as a client sends it: a team the caller is not in is a 404 later. */
+export const teamIdSchema = z.string().min(1, "is required").max(200).refine(isOneLine, { message: CONTROL_CHARS_MESSAGE });
+export const sharingSchema = z.enum(SHARING_MODES, { error: () => `must be one of: ${SHARING_MODES.join(", ")}` });
+export const teamRoleSchema = z.enum(TEAM_ROLES, { error: () => `must be one of: ${TEAM_ROLES.join(", ")}` });
 
 export const createKeyBodySchema = z.object({
   name: label(KEY_NAME_MAX).pipe(z.string().min(1, "is required")),
@@ -47,6 +52,9 @@ export const createKeyBodySchema = z.object({
   config: keyConfigSchema.optional(),
   isActive: z.boolean().optional(),
   isDefault: z.boolean().optional(),
+  /** Makes it a key of this team (owners and admins); `sharing` then says what members may do. */
+  teamId: teamIdSchema.optional(),
+  sharing: sharingSchema.optional(),
 });
 
 const everyDaysMessage = `must be a whole number of days from ${ROTATION_EVERY_DAYS_MIN} to ${ROTATION_EVERY_DAYS_MAX}, or null for no period`;
@@ -100,6 +108,10 @@ export const apiKeySchema = z.object({
   updatedAt: z.string(),
   /** The rotation period, when the current value is due to be replaced, and when it was set. */
   rotation: z.object({ everyDays: z.number().int().nullable(), dueAt: z.string().nullable(), lastRotatedAt: z.string().nullable() }),
+  /** The team that owns the key; null for a personal key. */
+  teamId: z.string().nullable(),
+  /** How a team key is shared with members; null for a personal key. */
+  sharing: sharingSchema.nullable(),
 });
 export const apiKeyWithValueSchema = apiKeySchema.extend({ value: keyValueSchema });
 export const apiKeyListSchema = z.object({
@@ -122,7 +134,12 @@ export const listKeysQuerySchema = z.object({
     .optional()
     .transform((n) => n ?? LIST_PAGE_DEFAULT),
   cursor: z.string({ error: () => CURSOR_MESSAGE }).min(1, CURSOR_MESSAGE).max(512, CURSOR_MESSAGE).optional(),
+  /** A team's keys instead of one's own (any member). */
+  teamId: teamIdSchema.optional(),
 });
+
+/** `?teamId=` on the routes that act on a set of keys (stats, a test of an unsaved value). */
+export const teamQuerySchema = z.object({ teamId: teamIdSchema.optional() });
 
 /** One value of a key (`GET /api/api-keys/:id/versions`): never the value, its mask. */
 export const keyVersionSchema = z.object({
@@ -328,6 +345,57 @@ export const adminUserSchema = z.object({
 });
 export const adminUserListSchema = z.object({ users: z.array(adminUserSchema) });
 
+/** A team the caller belongs to (`GET /api/teams`). */
+export const teamSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  slug: z.string(),
+  /** The caller's role in it. */
+  role: teamRoleSchema,
+  memberCount: z.number().int(),
+  keyCount: z.number().int(),
+  /** When the caller joined. */
+  joinedAt: z.string(),
+  /** The team whose keys the caller's hand-outs use first, among several. */
+  preferred: z.boolean(),
+});
+export const teamListSchema = z.object({ teams: z.array(teamSummarySchema), preferredTeamId: z.string().nullable() });
+
+/** `PUT /api/teams/preferred`: null goes back to the oldest membership. */
+export const preferredTeamBodySchema = z.strictObject({ teamId: teamIdSchema.nullable() });
+export const preferredTeamSchema = z.object({ preferredTeamId: z.string().nullable() });
+
+export const TEAM_USAGE_DAYS_MAX = 90;
+const usageDaysMessage = `must be a whole number of days from 1 to ${TEAM_USAGE_DAYS_MAX}`;
+export const teamUsageQuerySchema = z.strictObject({
+  days: z
+    .string()
+    .regex(/^[0-9]{1,3}$/, usageDaysMessage)
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= TEAM_USAGE_DAYS_MAX, usageDaysMessage)
+    .optional()
+    .transform((n) => n ?? 30),
+});
+/** Hand-outs of a team's keys per member, key and day (`GET /api/teams/:teamId/usage`). */
+export const teamUsageRowSchema = z.object({
+  date: z.string(),
+  keyId: z.string(),
+  keyName: z.string(),
+  service: serviceIdSchema,
+  userId: z.string(),
+  /** The member's name and email; null once the account is gone. */
+  userName: z.string().nullable(),
+  userEmail: z.string().nullable(),
+  count: z.number().int(),
+});
+export const teamUsageSchema = z.object({
+  teamId: z.string(),
+  /** "all": every member's use (owners, admins); "own": the caller's own (members). */
+  scope: z.enum(["all", "own"]),
+  days: z.number().int(),
+  rows: z.array(teamUsageRowSchema),
+});
+
 export const errorBodySchema = z.object({
   error: z.object({
     code: z.string(),
@@ -367,3 +435,8 @@ export type CreateServiceTokenBody = z.infer<typeof createServiceTokenBodySchema
 export type CreateUserBody = z.infer<typeof createUserBodySchema>;
 export type AdminUser = z.infer<typeof adminUserSchema>;
 export type AdminUserList = z.infer<typeof adminUserListSchema>;
+export type TeamSummary = z.infer<typeof teamSummarySchema>;
+export type TeamList = z.infer<typeof teamListSchema>;
+export type PreferredTeamBody = z.infer<typeof preferredTeamBodySchema>;
+export type TeamUsage = z.infer<typeof teamUsageSchema>;
+export type TeamUsageRow = z.infer<typeof teamUsageRowSchema>;
