@@ -5,6 +5,7 @@
  */
 import { AppError } from "../platform/errors.js";
 import type { TokenScope } from "../shared/api-schemas.js";
+import { teamRoleAllows, TEAM_PERMISSIONS, type Sharing, type TeamAction, type TeamRole } from "../shared/team-roles.js";
 import type { Actor } from "./actor.js";
 import type { OwnerRef } from "./owner.js";
 
@@ -35,6 +36,8 @@ export type Action =
   | "token.manage"
   /** Read the audit events of one's own keys, tokens and sign-ins. */
   | "audit.read"
+  /** A team's own business (rename, delete, invite, members, everyone's usage): by role. */
+  | Extract<TeamAction, `team.${string}`>
   | AdminAction;
 
 /** What only an instance admin, signed in, may do: the instance's accounts and its service tokens. */
@@ -48,6 +51,13 @@ const ADMIN_ACTIONS: ReadonlySet<Action> = new Set<AdminAction>(["admin.users", 
 export interface Resource {
   owner: OwnerRef;
   keyId?: string;
+  /**
+   * For a team owner: the acting person's role in the team now (read by the caller from the
+   * membership table, never cached); null or absent when they are not a member.
+   */
+  teamRole?: TeamRole | null;
+  /** For a team key: how it is shared with members (what members may do with it depends on it). */
+  sharing?: Sharing | null;
 }
 
 /** The instance itself, for admin actions: the ids of its admins now (read by admin/admins.ts, never cached). */
@@ -87,27 +97,56 @@ const ownsUserResource = (userId: string | null, resource: Resource) =>
 
 const NOT_ADMIN = "Only an instance admin may do that";
 
+/**
+ * A person (or their personal token) acting on a team's resource: what their role allows,
+ * per the one table of shared/team-roles.ts. Not a member: NOT_FOUND (a team one is not in
+ * answers like a team that does not exist, as another user's key does).
+ */
+function teamRefusal(action: Action, resource: Resource): Refusal | undefined {
+  // Not a member: nothing of the team exists for them (a key by id answers as a missing key).
+  if (!resource.teamRole) return { code: "NOT_FOUND", message: resource.keyId !== undefined ? "API key not found" : "Team not found" };
+  if (!(action in TEAM_PERMISSIONS)) return { code: "FORBIDDEN", message: "That is not something a team's keys can do" };
+  if (teamRoleAllows(resource.teamRole, action as TeamAction, resource.sharing ?? null)) return undefined;
+  if (action === "key.reveal" || action === "key.update") {
+    return { code: "FORBIDDEN", message: "You can use this key; only the team's owners and admins can see or change it" };
+  }
+  return { code: "FORBIDDEN", message: `Your role in this team (${resource.teamRole}) does not allow that` };
+}
+
+/** Why not: the error code to answer with and words the caller can act on. */
+export interface Refusal {
+  code: "FORBIDDEN" | "NOT_FOUND";
+  message: string;
+}
+
 /** An admin action: a signed-in person who is an admin now; never a token or the system. */
 function adminRefusal(actor: Actor, instance: InstanceResource): string | undefined {
   if (actor.type === "token") return "Access tokens cannot do that; sign in";
   return actor.type === "user" && instance.admins.has(actor.userId) ? undefined : NOT_ADMIN;
 }
 
-/** Why not, in words the caller can act on; undefined when allowed. */
-export function refusal<A extends Action>(actor: Actor, action: A, target: ResourceOf<A>): string | undefined {
-  if (ADMIN_ACTIONS.has(action)) return adminRefusal(actor, target as InstanceResource);
+/** Why not, with the code to answer; undefined when allowed. */
+export function refusalOf<A extends Action>(actor: Actor, action: A, target: ResourceOf<A>): Refusal | undefined {
+  const forbidden = (message: string): Refusal => ({ code: "FORBIDDEN", message });
+  if (ADMIN_ACTIONS.has(action)) {
+    const why = adminRefusal(actor, target as InstanceResource);
+    return why === undefined ? undefined : forbidden(why);
+  }
   const resource = target as Resource;
-  const no = "You are not allowed to do that";
+  const no = forbidden("You are not allowed to do that");
+  const team = resource.owner.type === "team";
   switch (actor.type) {
     case "user":
-      // A user acts on what they own. Team-owned keys arrive with teams (roles decide there).
+      if (team) return teamRefusal(action, resource);
       return ownsUserResource(actor.userId, resource) ? undefined : no;
     case "token": {
       const scope = SCOPE_FOR[action];
-      if (!scope) return "Access tokens cannot do that; sign in";
-      if (!actor.scopes.includes(scope)) return `This token lacks the ${scope} scope`;
+      if (!scope) return forbidden("Access tokens cannot do that; sign in");
+      if (!actor.scopes.includes(scope)) return forbidden(`This token lacks the ${scope} scope`);
       // A service token resolves for any user by id; it never reads or changes keys.
       if (actor.kind === "service") return action === "key.use" && resource.owner.type === "user" ? undefined : no;
+      // A personal token acts as its user, within its scopes: in a team, with that user's role.
+      if (team) return teamRefusal(action, resource);
       return ownsUserResource(actor.userId, resource) ? undefined : no;
     }
     case "system":
@@ -115,12 +154,20 @@ export function refusal<A extends Action>(actor: Actor, action: A, target: Resou
   }
 }
 
+/** Why not, in words the caller can act on; undefined when allowed. */
+export function refusal<A extends Action>(actor: Actor, action: A, target: ResourceOf<A>): string | undefined {
+  return refusalOf(actor, action, target)?.message;
+}
+
 export function isAllowed<A extends Action>(actor: Actor, action: A, resource: ResourceOf<A>): boolean {
   return refusal(actor, action, resource) === undefined;
 }
 
-/** Throws FORBIDDEN (saying why, e.g. the missing scope) unless the actor may do `action` to `resource`. */
+/**
+ * Throws FORBIDDEN (saying why, e.g. the missing scope) unless the actor may do `action` to
+ * `resource`; NOT_FOUND for a team the actor is not a member of.
+ */
 export function authorize<A extends Action>(actor: Actor, action: A, resource: ResourceOf<A>): void {
-  const why = refusal(actor, action, resource);
-  if (why !== undefined) throw new AppError("FORBIDDEN", why);
+  const why = refusalOf(actor, action, resource);
+  if (why !== undefined) throw new AppError(why.code, why.message);
 }

@@ -41,6 +41,8 @@ import { createAwsKeyRotator } from "../rotation/aws-key-rotation.js";
 import { createAwsKeyRetirements } from "../rotation/aws-key-retirements.js";
 import { createAwsKeyRetirementSweeper, type AwsKeyRetirementSweeper } from "../rotation/aws-key-retirement-sweeper.js";
 import { createRotationScheduler, type RotationScheduler } from "../keys/rotation-scheduler.js";
+import { createTeamService, type TeamService } from "../teams/team-service.js";
+import { createTeamStore } from "../teams/team-store.js";
 
 export interface Runtime {
   config: Config;
@@ -62,6 +64,8 @@ export interface Runtime {
   /** The audit log: events appended in their change's transaction (audit-store), read here. */
   audit: AuditService;
   auditReader: AuditReader;
+  /** Teams as keys, hand-outs and usage see them: roles, preferred team, per-member usage, deletion. */
+  teams: TeamService;
   /** Who the instance admins are (KEYHAVEN_ADMIN_EMAILS, else the first account), read per call. */
   admins: Admins;
   /** Rotates due keys automatically (started by the server only, when a rotator is present). */
@@ -117,6 +121,8 @@ export async function createRuntime(config: Config, logger: Logger, opts: Runtim
         graceHours: config.awsRotationGraceHours,
         checkDelaysMs: opts.awsCheckDelaysMs,
       });
+    const audit = createAuditService({ db: database.db, now });
+    const teams = createTeamService({ db: database.db, store: createTeamStore(database.db), audit, now });
     const keys = createKeyService({
       store: createKeyStore(database.db, { reader: database.reader, named: database.named }),
       dataKeys,
@@ -126,6 +132,7 @@ export async function createRuntime(config: Config, logger: Logger, opts: Runtim
       allowPrivateEndpoints: config.allowPrivateEndpoints,
       lookup: opts.lookup,
       automaticRotator,
+      teamRoles: teams,
     });
     // Started by composeServer only: the library and the CLI never rotate.
     const rotationScheduler = createRotationScheduler({ keys, logger, intervalMs: opts.rotationIntervalMs });
@@ -172,11 +179,12 @@ export async function createRuntime(config: Config, logger: Logger, opts: Runtim
       dataKeys,
       keys,
       usage,
-      stats: createStatsReader(database.db, now),
+      stats: createStatsReader(database.db, now, keys.check),
       tokens,
       resolver,
       resolve: createResolveService({ resolver }),
-      audit: createAuditService({ db: database.db, now }),
+      audit,
+      teams,
       auditReader: createAuditReader(database.db, admins),
       admins,
       rotationScheduler,
@@ -213,7 +221,7 @@ export async function composeServer(runtime: Runtime, opts: ServerOptions = {}):
   const { createAuth } = await import("../auth/auth.js");
   const { createAccountCreator } = await import("../auth/account-creator.js");
   runtime.rotationScheduler.start();
-  const auth = createAuth({ config, database: runtime.database, secret: runtime.authSecret, logger: runtime.logger, admins: runtime.admins });
+  const auth = createAuth({ config, database: runtime.database, secret: runtime.authSecret, logger: runtime.logger, admins: runtime.admins, teams: runtime.teams });
   runtime.awsRotation.sweeper.start();
 
   // Audit retention: prune at start and hourly (idempotent on several instances); stopped, and

@@ -4,7 +4,14 @@
  */
 import { betterAuth } from "better-auth";
 import { APIError } from "better-auth/api";
+import { createAuthMiddleware, getSessionFromCtx, isAPIError } from "better-auth/api";
 import { customSession } from "better-auth/plugins/custom-session";
+import { organization } from "better-auth/plugins/organization";
+import { userActor } from "../access/actor.js";
+import type { TeamService } from "../teams/team-service.js";
+import { isTeamRole } from "../shared/team-roles.js";
+import { teamAccessControl, teamRoles } from "./team-access-control.js";
+import { teamChangeOf } from "./team-events.js";
 import type { Admins } from "../admin/admins.js";
 import type { Config } from "../platform/config.js";
 import type { DatabaseHandle } from "../db/connect.js";
@@ -16,8 +23,44 @@ export { PASSWORD_MAX, PASSWORD_MIN };
 
 export const ACCOUNT_DISABLED = "This account is disabled; an administrator can enable it again";
 
-export function createAuth(deps: { config: Config; database: DatabaseHandle; secret: string; logger: Logger; admins: Admins }) {
-  const { config, database, logger, admins } = deps;
+/** How long a team invitation (its link) stays valid. */
+export const INVITATION_TTL_SECONDS = 7 * 24 * 60 * 60;
+
+/** What an invitation email needs; sent only when the server has mail configured. */
+export interface InvitationToSend {
+  id: string;
+  email: string;
+  role: string;
+  teamName: string;
+  inviterName: string;
+  inviterEmail: string;
+  expiresAt: Date;
+}
+
+export interface AuthDeps {
+  config: Config;
+  database: DatabaseHandle;
+  secret: string;
+  logger: Logger;
+  admins: Admins;
+  /** Team events and a deleted team's keys. */
+  teams: Pick<TeamService, "recordChange" | "deleted">;
+  /** Sends an invitation email (KEYHAVEN_SMTP_URL); absent: invitations are shared by link only. */
+  sendInvitation?: (invitation: InvitationToSend) => Promise<void>;
+}
+
+/** A role better-auth would accept but our table does not know (a list, a custom name). */
+function refuseUnknownRole(role: unknown): void {
+  if (!isTeamRole(role)) throw new APIError("BAD_REQUEST", { message: "role must be one of: owner, admin, member" });
+}
+
+export function createAuth(deps: AuthDeps) {
+  const { config, database, logger, admins, teams } = deps;
+  const actorOf = (user: { id: string; name?: string; email?: string }, headers?: Headers) =>
+    userActor(user.id, user.name || user.email || user.id, {
+      ip: null,
+      userAgent: headers?.get("user-agent") ?? null,
+    });
   const secure = new URL(config.publicUrl).protocol === "https:";
   return betterAuth({
     appName: "Keyhaven",
@@ -43,7 +86,51 @@ export function createAuth(deps: { config: Config; database: DatabaseHandle; sec
         },
       },
     },
+    hooks: {
+      // Team changes made through the organization routes, recorded once each succeeded, with
+      // the signed-in person as the actor.
+      after: createAuthMiddleware(async (ctx) => {
+        if (!ctx.path.startsWith("/organization/")) return;
+        const returned = ctx.context.returned;
+        if (returned === undefined || isAPIError(returned) || returned instanceof Response) return;
+        const change = teamChangeOf(ctx.path, ctx.body, returned);
+        if (!change) return;
+        const session = ctx.context.session ?? (await getSessionFromCtx(ctx));
+        if (!session) return;
+        await teams.recordChange(actorOf(session.user, ctx.headers), change.action, change.teamId, change.target, change.details);
+      }),
+    },
     plugins: [
+      // Teams: roles from our one table; a deleted team's keys go with it.
+      organization({
+        ac: teamAccessControl,
+        roles: teamRoles,
+        creatorRole: "owner",
+        invitationExpiresIn: INVITATION_TTL_SECONDS,
+        cancelPendingInvitationsOnReInvite: true,
+        ...(deps.sendInvitation
+          ? {
+              sendInvitationEmail: async (data) => {
+                await deps.sendInvitation!({
+                  id: data.id,
+                  email: data.email,
+                  role: data.role,
+                  teamName: data.organization.name,
+                  inviterName: data.inviter.user.name,
+                  inviterEmail: data.inviter.user.email,
+                  expiresAt: new Date(data.invitation.expiresAt),
+                });
+              },
+            }
+          : {}),
+        organizationHooks: {
+          beforeCreateInvitation: async ({ invitation }) => refuseUnknownRole(invitation.role),
+          beforeUpdateMemberRole: async ({ newRole }) => refuseUnknownRole(newRole),
+          afterDeleteOrganization: async ({ organization: team, user }) => {
+            await teams.deleted(actorOf(user), { id: team.id, name: team.name });
+          },
+        },
+      }),
       // get-session (the web app's, and the session middleware's fallback) tells whether the
       // user is an admin, and answers no session for a disabled account whatever rows remain.
       customSession(async ({ user, session }) => {

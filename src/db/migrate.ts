@@ -8,6 +8,7 @@ import * as m0006 from "./migrations/0006_user_disabled.js";
 import * as m0007 from "./migrations/0007_audit_log.js";
 import * as m0008 from "./migrations/0008_key_versions_rotation.js";
 import * as m0009 from "./migrations/0009_aws_key_retirements.js";
+import * as m0010 from "./migrations/0010_teams.js";
 
 /** Static list: works the same from src/ (tsx, vitest) and dist/ (node). Append, never edit. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0007_audit_log": m0007,
   "0008_key_versions_rotation": m0008,
   "0009_aws_key_retirements": m0009,
+  "0010_teams": m0010,
 };
 
 export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {

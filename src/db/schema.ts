@@ -52,6 +52,8 @@ export interface ApiKeysTable {
   value_created_by: Generated<string | null>;
   /** The scheduler's claim: the start of the last automatic attempt. */
   rotation_attempt_at: Generated<string | null>;
+  /** A team key's sharing with members ("use" | "manage"); null for a personal key. */
+  sharing: Generated<string | null>;
 }
 
 /**
@@ -193,6 +195,43 @@ export interface AwsKeyRetirementsTable {
   updated_at: string;
 }
 
+/** better-auth's organization (a team). Dates: ISO text on SQLite, Date from PostgreSQL. */
+export interface OrganizationTable {
+  id: string;
+  name: string;
+  slug: string;
+  logo: string | null;
+  createdAt: string | Date;
+  metadata: string | null;
+}
+
+/** better-auth's membership row: a person's role in a team. */
+export interface MemberTable {
+  id: string;
+  organizationId: string;
+  userId: string;
+  role: string;
+  createdAt: string | Date;
+}
+
+export interface InvitationTable {
+  id: string;
+  organizationId: string;
+  email: string;
+  role: string | null;
+  status: string;
+  expiresAt: string | Date;
+  createdAt: Generated<string | Date>;
+  inviterId: string;
+}
+
+/** Ours: the team a user's hand-outs take a team key from first, among several. */
+export interface TeamPreferencesTable {
+  user_id: string;
+  team_id: string;
+  updated_at: string;
+}
+
 export interface Database {
   rate_limits: RateLimitsTable;
   user: UserTable;
@@ -208,6 +247,10 @@ export interface Database {
   audit_head: AuditHeadTable;
   audit_checkpoints: AuditCheckpointsTable;
   aws_key_retirements: AwsKeyRetirementsTable;
+  organization: OrganizationTable;
+  member: MemberTable;
+  invitation: InvitationTable;
+  team_preferences: TeamPreferencesTable;
 }
 
 export type ApiKeyRow = Selectable<ApiKeysTable>;

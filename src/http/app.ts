@@ -21,6 +21,7 @@ import { tokenRoutes } from "./routes/tokens.js";
 import { resolveRoutes } from "./routes/resolve.js";
 import { auditRoutes } from "./routes/audit.js";
 import { adminRoutes } from "./routes/admin.js";
+import { teamRoutes } from "./routes/teams.js";
 import { requireSameOrigin, securityHeaders } from "./middleware/security.js";
 import { serveWebApp } from "./routes/web-app.js";
 
@@ -72,6 +73,9 @@ export function createApp(runtime: Runtime, services: ServerServices, opts: AppO
   // Tokens are managed by a signed-in person only: no bearer path here.
   app.use("/api/tokens/*", sameOrigin, session);
   app.route("/api/tokens", tokenRoutes({ tokens: runtime.tokens }));
+  // A person's teams: signed in only (tokens act on team keys through /api/api-keys by scope).
+  app.use("/api/teams/*", sameOrigin, session);
+  app.route("/api/teams", teamRoutes({ teams: runtime.teams }));
   // Instance administration: a signed-in admin only, never a bearer token.
   app.use("/api/admin/*", sameOrigin, session);
   app.route("/api/admin", adminRoutes({ tokens: runtime.tokens, users }));

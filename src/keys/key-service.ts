@@ -9,7 +9,8 @@ import { ROTATION_ACTOR, type Actor } from "../access/actor.js";
 import { auditActor, auditEvent } from "../audit/audit-service.js";
 import type { AuditAction } from "../audit/audit-types.js";
 import type { OwnerRef } from "../access/owner.js";
-import { authorize } from "../access/policy.js";
+import { authorize, type Action } from "../access/policy.js";
+import type { Sharing, TeamRole } from "../shared/team-roles.js";
 import type { OwnerDataKeys } from "./data-key-store.js";
 import { canonicalJson } from "../crypto/canonical-json.js";
 import { DecryptionError } from "../crypto/decryption-error.js";
@@ -40,6 +41,8 @@ export interface CreateKeyInput {
   config?: unknown;
   isActive?: boolean;
   isDefault?: boolean;
+  /** For a team's key: what its members may do with it (default "use"). */
+  sharing?: Sharing;
 }
 
 export interface UpdateKeyInput {
@@ -76,6 +79,8 @@ export interface KeyServiceDeps {
   lookup?: LookupFn;
   /** Rotates keys of services whose provider can mint keys (AWS); absent: no automatic rotation. */
   automaticRotator?: AutomaticRotator;
+  /** The actor's role in a team that owns keys (teams/team-service.ts); absent: no team has keys here. */
+  teamRoles?: { teamRoleFor(actor: Actor, owner: OwnerRef): Promise<TeamRole | null | undefined> };
 }
 
 export interface ListKeysQuery {
@@ -151,6 +156,26 @@ export function createKeyService(deps: KeyServiceDeps) {
     dataKeyId: row.data_key_id,
     ciphertext: row.encrypted_value,
   });
+  /**
+   * Asks the policy, with what it needs for a team's key: the actor's role in the team now (one
+   * indexed read, never cached) and, for one key, how it is shared. A person (or personal token)
+   * who is not a member gets NOT_FOUND, as for another user's key.
+   */
+  async function allow(actor: Actor, action: Action, owner: OwnerRef, keyId?: string): Promise<void> {
+    if (owner.type !== "team" || actor.type === "system") {
+      authorize(actor, action, { owner, keyId });
+      return;
+    }
+    const teamRole = (await deps.teamRoles?.teamRoleFor(actor, owner)) ?? null;
+    let sharing: Sharing | null = null;
+    if (keyId !== undefined && teamRole !== null) {
+      const row = await store.find(owner, keyId);
+      if (!row) throw notFound();
+      sharing = (row.sharing as Sharing | null) ?? "use";
+    }
+    authorize(actor, action, { owner, keyId, teamRole, sharing });
+  }
+
   const listViews = new WeakMap<readonly ApiKeyRow[], { view: Readonly<ApiKeyList>; from: number; until: number }>();
 
   /** The audit event of `action` on a key: its id and name, never its value. */
@@ -263,7 +288,7 @@ export function createKeyService(deps: KeyServiceDeps) {
    * value that was current, and the error names the failed step.
    */
   async function rotateAutomatically(actor: Actor, owner: OwnerRef, id: string): Promise<ApiKey> {
-    authorize(actor, "key.rotate", { owner, keyId: id });
+    await allow(actor, "key.rotate", owner, id);
     const row = await store.find(owner, id);
     if (!row) throw notFound();
     const rotator = deps.automaticRotator;
@@ -320,14 +345,23 @@ export function createKeyService(deps: KeyServiceDeps) {
   }
 
   return {
+    /**
+     * Asks the policy whether the actor may do `action` on the owner's keys (for a team: with
+     * their role now). Routes call it before spending a rate-limit budget on a refused caller.
+     */
+    check: (actor: Actor, action: Action, owner: OwnerRef): Promise<void> => allow(actor, action, owner),
+
     async create(actor: Actor, owner: OwnerRef, input: CreateKeyInput): Promise<ApiKey> {
-      authorize(actor, "key.create", { owner });
+      await allow(actor, "key.create", owner);
       const at = now();
       const value = normalizeKeyValue(input.service, input.value);
       const config = normalizeServiceConfig(input.service, input.config ?? {}, configOpts);
       const expiresAt = futureExpiry(input.expiresAt, at);
       const name = input.name.trim();
       if (!name) throw validationError("name is required", [{ path: "name", message: "is required" }]);
+      if (owner.type !== "team" && input.sharing !== undefined) {
+        throw validationError("sharing is for team keys: send teamId too", [{ path: "sharing", message: "needs teamId" }]);
+      }
 
       await checkEndpoint(input.service, config);
 
@@ -344,7 +378,10 @@ export function createKeyService(deps: KeyServiceDeps) {
             throw conflict(`You have reached the limit of ${maxKeys} API keys; delete one first`);
           }
           if (input.isDefault) await tx.clearDefault(owner, input.service);
-          await tx.audit([keyEvent(actor, "key.create", owner, { id, name }, { service: input.service })], iso);
+          await tx.audit(
+            [keyEvent(actor, "key.create", owner, { id, name }, { service: input.service, ...(owner.type === "team" ? { sharing: input.sharing ?? "use" } : {}) })],
+            iso,
+          );
           return tx.insert({
             id,
             owner_type: owner.type,
@@ -367,6 +404,7 @@ export function createKeyService(deps: KeyServiceDeps) {
             created_at: iso,
             updated_at: iso,
             value_created_by: auditActor(actor).label,
+            sharing: owner.type === "team" ? (input.sharing ?? "use") : null,
           });
         }),
       );
@@ -379,7 +417,7 @@ export function createKeyService(deps: KeyServiceDeps) {
      * crosses a key's expiry, so callers may memoize on identity.
      */
     async list(actor: Actor, owner: OwnerRef, query: ListKeysQuery = {}): Promise<Readonly<ApiKeyList>> {
-      authorize(actor, "key.list", { owner });
+      await allow(actor, "key.list", owner);
       const { service, limit = LIST_PAGE_DEFAULT, cursor } = query;
       const after = cursor === undefined ? undefined : decodeCursor(cursor, owner, service);
       if (cursor !== undefined && !after) {
@@ -401,7 +439,7 @@ export function createKeyService(deps: KeyServiceDeps) {
     },
 
     async get(actor: Actor, owner: OwnerRef, id: string): Promise<ApiKey> {
-      authorize(actor, "key.read", { owner, keyId: id });
+      await allow(actor, "key.read", owner, id);
       const row = await store.find(owner, id);
       if (!row) throw notFound();
       return toApiKey(row, now());
@@ -409,7 +447,7 @@ export function createKeyService(deps: KeyServiceDeps) {
 
     /** The key with its decrypted value: only for an explicit reveal, which is recorded. */
     async reveal(actor: Actor, owner: OwnerRef, id: string): Promise<ApiKeyWithValue> {
-      authorize(actor, "key.reveal", { owner, keyId: id });
+      await allow(actor, "key.reveal", owner, id);
       const key = await openKey(owner, id);
       // Committed before the value is returned: if the event cannot be written, nothing leaves.
       await store.transaction((tx) => tx.audit([keyEvent(actor, "key.reveal", owner, key)], now().toISOString()));
@@ -421,7 +459,7 @@ export function createKeyService(deps: KeyServiceDeps) {
      * and remembers the outcome on the key.
      */
     async test(actor: Actor, owner: OwnerRef, id: string, tester: KeyTester): Promise<KeyTestResult & { keyId: string }> {
-      authorize(actor, "key.test", { owner, keyId: id });
+      await allow(actor, "key.test", owner, id);
       const key = await openKey(owner, id);
       const outcome = await tester.testKey(key.service, key.value, key.config);
       await recordTestResult(actor, owner, key, outcome);
@@ -438,7 +476,7 @@ export function createKeyService(deps: KeyServiceDeps) {
       input: { service: ServiceId; value: unknown; config?: unknown },
       tester: KeyTester,
     ): Promise<KeyTestResult & { keyId: null }> {
-      authorize(actor, "key.test", { owner });
+      await allow(actor, "key.test", owner);
       return { keyId: null, ...(await tester.testKey(input.service, input.value, input.config ?? {})) };
     },
 
@@ -451,7 +489,7 @@ export function createKeyService(deps: KeyServiceDeps) {
      * data key is created on the main connection, which a SQLite transaction holds.)
      */
     async update(actor: Actor, owner: OwnerRef, id: string, input: UpdateKeyInput): Promise<ApiKey> {
-      authorize(actor, "key.update", { owner, keyId: id });
+      await allow(actor, "key.update", owner, id);
       if ("service" in (input as object)) {
         throw validationError("service cannot be changed; create a new key instead", [{ path: "service", message: "cannot be changed" }]);
       }
@@ -532,7 +570,7 @@ export function createKeyService(deps: KeyServiceDeps) {
      * every other field, updated_at included, as it is. False when there was nothing to do.
      */
     async resealLegacy(actor: Actor, owner: OwnerRef, id: string): Promise<boolean> {
-      authorize(actor, "key.reseal", { owner, keyId: id });
+      await allow(actor, "key.reseal", owner, id);
       for (let attempt = 1; attempt <= RESEAL_ATTEMPTS; attempt++) {
         const current = await store.find(owner, id);
         if (!current || !isLegacySecret(current.encrypted_value)) return false;
@@ -547,7 +585,7 @@ export function createKeyService(deps: KeyServiceDeps) {
     },
 
     async remove(actor: Actor, owner: OwnerRef, id: string): Promise<void> {
-      authorize(actor, "key.delete", { owner, keyId: id });
+      await allow(actor, "key.delete", owner, id);
       await store.transaction(async (tx) => {
         const row = await tx.find(owner, id);
         if (!row || !(await tx.remove(owner, id))) throw notFound();
@@ -557,7 +595,7 @@ export function createKeyService(deps: KeyServiceDeps) {
 
     /** The key's values, newest first: the current one and up to KEY_VERSIONS_KEPT - 1 before it, masked. */
     async listVersions(actor: Actor, owner: OwnerRef, id: string): Promise<KeyVersionList> {
-      authorize(actor, "key.versions", { owner, keyId: id });
+      await allow(actor, "key.versions", owner, id);
       const row = await store.find(owner, id);
       if (!row) throw notFound();
       const history = await store.listVersions(owner, id);
@@ -581,7 +619,7 @@ export function createKeyService(deps: KeyServiceDeps) {
      * or renumbered fails to decrypt, and nothing changes.
      */
     async rollback(actor: Actor, owner: OwnerRef, id: string, version: number): Promise<ApiKey> {
-      authorize(actor, "key.rollback", { owner, keyId: id });
+      await allow(actor, "key.rollback", owner, id);
       const row = await store.find(owner, id);
       if (!row) throw notFound();
       if (version === row.version) throw conflict(`Version ${version} is already the key's value`);
@@ -601,7 +639,7 @@ export function createKeyService(deps: KeyServiceDeps) {
      * `error`, does not stop it). `{ automatic: true }`: the rotator mints one (AWS).
      */
     async rotate(actor: Actor, owner: OwnerRef, id: string, input: RotateKeyInput, tester: Pick<KeyTester, "testKey">): Promise<ApiKey> {
-      authorize(actor, "key.rotate", { owner, keyId: id });
+      await allow(actor, "key.rotate", owner, id);
       if ("automatic" in input) {
         // Marks the attempt, so a scheduler on another instance does not start one meanwhile.
         if (!(await store.claimRotation(owner, id, now().toISOString(), null))) throw notFound();
@@ -668,6 +706,36 @@ export function createKeyService(deps: KeyServiceDeps) {
     },
 
     /**
+     * The team step of a hand-out for `userId`: a usable key of a team the user is a member of
+     * now (see KeyStore.findUsableForMember), or undefined. The actor must be allowed to hand out
+     * for the user; membership is part of the query, so a removed member gets nothing.
+     */
+    async findUsableTeamKey(
+      actor: Actor,
+      userId: string,
+      service: ServiceId,
+    ): Promise<{ id: string; teamId: string; value: KeyValue; config: Record<string, unknown> } | undefined> {
+      authorize(actor, "key.use", { owner: { type: "user", id: userId } });
+      const row = await store.findUsableForMember(userId, service, now().toISOString());
+      if (!row) return undefined;
+      const owner: OwnerRef = { type: "team", id: row.team_id };
+      const config = JSON.parse(row.config) as Record<string, unknown>;
+      const sealed = { dataKeyId: row.data_key_id, ciphertext: row.encrypted_value, wrappedKey: row.wrapped_key };
+      const plaintext = await dataKeys.decrypt(binding(owner, row.id, row.service, row.version, config), sealed);
+      return { id: row.id, teamId: row.team_id, value: deserialize(row.service, plaintext), config };
+    },
+
+    /**
+     * The owner a route acting on key `id` works with: the key's team when it is a team's (the
+     * policy then asks for membership and role), else the caller's own (`fallback`): a key of
+     * another user then answers 404 from the owner-scoped store, as it always has.
+     */
+    async ownerForKey(fallback: OwnerRef, id: string): Promise<OwnerRef> {
+      const owner = await store.ownerOf(id);
+      return owner?.type === "team" ? owner : fallback;
+    },
+
+    /**
      * A key with its value, for the provider calls of an automatic rotation (the AWS retirement
      * sweeper signs DeleteAccessKey with it). Not a reveal: the value goes to the provider only.
      */
@@ -675,7 +743,7 @@ export function createKeyService(deps: KeyServiceDeps) {
       // People and tokens may rotate (the value stays inside the rotation); opening it is the
       // server's own rotation actor's alone, so no future route can turn this into a reveal.
       if (actor.type !== "system" || actor.name !== "rotation") throw new AppError("FORBIDDEN", "Only automatic rotation may open a key for its provider's calls");
-      authorize(actor, "key.rotate", { owner, keyId: id });
+      await allow(actor, "key.rotate", owner, id);
       return openKey(owner, id);
     },
   };

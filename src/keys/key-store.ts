@@ -28,6 +28,11 @@ export interface UsableKeyRow {
   wrapped_key?: string | null;
 }
 
+/** A team key found for a member: the team it belongs to comes with it. */
+export interface UsableTeamKeyRow extends UsableKeyRow {
+  team_id: string;
+}
+
 /** Where a list page starts: just after this row in the list order (service, created_at desc, id). */
 export interface ListPosition {
   service: string;
@@ -77,6 +82,15 @@ export interface KeyStore {
    * call: ~25 µs of server time measured).
    */
   findUsable(owner: OwnerRef, service: string, nowIso: string, withDataKey: boolean): Promise<UsableKeyRow | undefined>;
+  /**
+   * The team hand-out: a usable key of a team `userId` is a member of now (membership joined in
+   * the same query, so a member removed by any instance gets nothing after the commit): the
+   * preferred team's first, else the oldest membership's; within a team, its default, else the
+   * most recently updated. Always with the team's wrapped data key.
+   */
+  findUsableForMember(userId: string, service: string, nowIso: string): Promise<UsableTeamKeyRow | undefined>;
+  /** Who owns the key with this id (any owner): for routes that reach a key by id alone. */
+  ownerOf(id: string): Promise<OwnerRef | undefined>;
   /** The owner's key's previous values, newest first (none for a key of another owner). */
   listVersions(owner: OwnerRef, keyId: string): Promise<ApiKeyVersionRow[]>;
   findVersion(owner: OwnerRef, keyId: string, version: number): Promise<ApiKeyVersionRow | undefined>;
@@ -124,6 +138,35 @@ function handOutQuery(db: Db, withDataKey: boolean) {
     .where("k.service", "=", param("service"))
     .where("k.is_active", "=", 1)
     .where((eb) => eb.or([eb("k.expires_at", "is", null), eb("k.expires_at", ">", param("now"))]))
+    .orderBy("k.is_default", "desc")
+    .orderBy("k.updated_at", "desc")
+    .orderBy("k.id", "desc")
+    .limit(sql.lit(1));
+}
+
+/** The team hand-out query (see KeyStore.findUsableForMember). */
+function teamHandOutQuery(db: Db) {
+  return db
+    .selectFrom("member as m")
+    .innerJoin("api_keys as k", (join) => join.on("k.owner_type", "=", "team").onRef("k.owner_id", "=", "m.organizationId"))
+    .leftJoin("team_preferences as p", "p.user_id", "m.userId")
+    .select(["k.id", "k.service", "k.data_key_id", "k.encrypted_value", "k.config", "k.version", "k.owner_id as team_id"])
+    .select((eb) =>
+      eb
+        .selectFrom("data_keys as d")
+        .select("d.wrapped_key")
+        .whereRef("d.id", "=", "k.data_key_id")
+        .whereRef("d.owner_type", "=", "k.owner_type")
+        .whereRef("d.owner_id", "=", "k.owner_id")
+        .as("wrapped_key"),
+    )
+    .where("m.userId", "=", param("userId"))
+    .where("k.service", "=", param("service"))
+    .where("k.is_active", "=", 1)
+    .where((eb) => eb.or([eb("k.expires_at", "is", null), eb("k.expires_at", ">", param("now"))]))
+    .orderBy(sql`case when p.team_id = m."organizationId" then 0 else 1 end`)
+    .orderBy("m.createdAt")
+    .orderBy("m.organizationId")
     .orderBy("k.is_default", "desc")
     .orderBy("k.updated_at", "desc")
     .orderBy("k.id", "desc")
@@ -178,6 +221,7 @@ export function createKeyStore(db: Db, opts: KeyStoreOptions = {}): KeyStore {
   // Compiled once per store, on first use: rebuilding a query per call cost more than running it.
   // [without, with] the wrapped data key.
   const handOut: Array<PreparedQuery<UsableKeyRow, "ownerType" | "ownerId" | "service" | "now"> | undefined> = [undefined, undefined];
+  let teamHandOut: PreparedQuery<UsableTeamKeyRow, "userId" | "service" | "now"> | undefined;
   // By [service filter][after a position]: four shapes, each compiled once.
   const lists = new Map<string, PreparedQuery<ApiKeyRow, ListParams>>();
   // Lists are read far more often than keys change: reuse an answer while the database is unchanged.
@@ -296,6 +340,16 @@ export function createKeyStore(db: Db, opts: KeyStoreOptions = {}): KeyStore {
       const i = withDataKey ? 1 : 0;
       const query = (handOut[i] ??= prepareQuery(db, handOutQuery(db, withDataKey) as Compilable<UsableKeyRow>, { reader: opts.reader, named: opts.named }));
       return query.first({ ownerType: owner.type, ownerId: owner.id, service, now: nowIso });
+    },
+
+    findUsableForMember(userId: string, service: string, nowIso: string): Promise<UsableTeamKeyRow | undefined> {
+      teamHandOut ??= prepareQuery(db, teamHandOutQuery(db) as Compilable<UsableTeamKeyRow>, { reader: opts.reader, named: opts.named });
+      return teamHandOut.first({ userId, service, now: nowIso });
+    },
+
+    async ownerOf(id: string): Promise<OwnerRef | undefined> {
+      const row = await db.selectFrom("api_keys").select(["owner_type", "owner_id"]).where("id", "=", id).executeTakeFirst();
+      return row ? { type: row.owner_type as OwnerRef["type"], id: row.owner_id } : undefined;
     },
 
     listVersions(owner: OwnerRef, keyId: string): Promise<ApiKeyVersionRow[]> {

@@ -39,5 +39,7 @@ export function toApiKey(row: ApiKeyRow, now: Date): ApiKey {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     rotation: { everyDays: row.rotation_every_days, dueAt: row.rotation_due_at, lastRotatedAt: row.last_rotated_at },
+    teamId: row.owner_type === "team" ? row.owner_id : null,
+    sharing: row.owner_type === "team" ? ((row.sharing ?? "use") as ApiKey["sharing"]) : null,
   };
 }

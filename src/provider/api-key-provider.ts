@@ -1,7 +1,7 @@
 /**
  * apiKeyProvider: the key an application should use for a user and a service, at the moment
  * it calls the provider — the library's face of key-resolver.ts (which `/api/resolve` shares):
- * user's key → (later) team key → environment → undefined, inactive and expired keys skipped.
+ * user's key → a key of a team the user is in → environment → undefined, inactive and expired keys skipped.
  * An empty or unknown user id is not an error: it resolves like a user without keys.
  * An unknown service id is a VALIDATION_ERROR. getServiceConfig never hands out a custom base
  * URL that points inside the network (unless the operator allows private endpoints): it throws
@@ -26,6 +26,8 @@ export interface ServiceConfig {
   /** The auth headers the service expects (`Authorization: Bearer …`, `x-api-key` + `anthropic-version`, `x-goog-api-key`, custom's header); empty for aws. */
   headers: Record<string, string>;
   source: KeySource;
+  /** The team whose key was handed out (source "team" only). */
+  teamId?: string;
   /** aws only: the region the credentials are for. */
   region?: string;
 }
@@ -39,6 +41,8 @@ export interface AWSCredentials {
   region: string;
   /** "none" when neither the user nor the environment has AWS credentials (no other field is then set). */
   source: KeySource | "none";
+  /** The team whose credentials were handed out (source "team" only). */
+  teamId?: string;
 }
 
 export interface RequiredKeysCheck {
@@ -124,9 +128,9 @@ export function createApiKeyProvider(deps: ApiKeyProviderDeps): ApiKeyProvider {
       checkService(service);
       const found = await resolve(userId, service);
       if (!found) return undefined;
-      const { apiKey, baseUrl, headers, source, region } = await resolver.answer(found);
+      const { apiKey, baseUrl, headers, source, region, teamId } = await resolver.answer(found);
       handOut(found); // counted only once the answer is complete
-      return { service, apiKey, baseUrl, headers, source, ...(region ? { region } : {}) };
+      return { service, apiKey, baseUrl, headers, source, ...(teamId ? { teamId } : {}), ...(region ? { region } : {}) };
     },
 
     async getAWSCredentials(userId: string): Promise<AWSCredentials> {
@@ -134,7 +138,8 @@ export function createApiKeyProvider(deps: ApiKeyProviderDeps): ApiKeyProvider {
       if (!found) return { region: regionOf(undefined), source: "none" };
       const { accessKeyId, secretAccessKey, sessionToken } = found.value as AwsCredentialValue;
       handOut(found);
-      return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}), region: regionOf(found), source: found.source };
+      const team = found.teamId ? { teamId: found.teamId } : {};
+      return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}), region: regionOf(found), source: found.source, ...team };
     },
   };
 }

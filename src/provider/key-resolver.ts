@@ -5,7 +5,9 @@
  *   1. the user's active, unexpired key for the service (the default one, else the most
  *      recently updated) — one indexed lookup + one decrypt, no row cache, so a key switched
  *      off anywhere is never handed out after the commit;
- *   2. (later) a team key shared with the user;
+ *   2. a key of a team the user is a member of now (that team's default for the service; among
+ *      several teams, the one the user marked preferred, else the oldest membership) — one
+ *      query that joins the membership, so a removed member gets nothing after the commit;
  *   3. the environment fallback (OPENAI_API_KEY, …; the catalog's `envVars`, in order);
  *   4. nothing.
  * The actor is asked of the policy before anything is looked up (the library may use any
@@ -31,13 +33,15 @@ import {
 } from "../services/index.js";
 import type { KeyUse, UsageRecorder } from "../usage/usage-recorder.js";
 
-/** Where a handed-out key came from. "team" is reserved for team keys shared with the user. */
+/** Where a handed-out key came from: the user's own key, a team's, or the server's environment. */
 export type KeySource = "user" | "team" | "env";
 
 /** A key found for a user and a service, not yet handed out. */
 export interface Resolved {
   service: ServiceId;
-  source: "user" | "env";
+  source: KeySource;
+  /** The team whose key this is (source "team"). */
+  teamId?: string;
   value: KeyValue;
   /** The stored key's id; null for the environment. */
   keyId: string | null;
@@ -56,6 +60,8 @@ export interface ResolvedKey {
   headers: Record<string, string>;
   source: KeySource;
   keyId: string | null;
+  /** The team whose key it is (source "team" only). */
+  teamId?: string;
   /** aws only. */
   region?: string;
   /** aws only: the pair (and session token) in the AWS SDK's shape. */
@@ -63,7 +69,7 @@ export interface ResolvedKey {
 }
 
 export interface KeyResolverDeps {
-  keys: Pick<KeyService, "findUsableKey">;
+  keys: Pick<KeyService, "findUsableKey" | "findUsableTeamKey">;
   usage: Pick<UsageRecorder, "record">;
   config: Pick<Config, "fallbackEnv" | "baseUrlOverrides" | "allowPrivateEndpoints">;
   /** DNS for the custom endpoint check at hand-out (tests inject one); default: the system's. */
@@ -121,6 +127,18 @@ export function createKeyResolver(deps: KeyResolverDeps) {
         };
         return { service, source: "user", value: key.value, keyId: key.id, config: key.config, use };
       }
+      const shared = await keys.findUsableTeamKey(actor, userId, service);
+      if (shared) {
+        const use: KeyUse = {
+          keyId: shared.id,
+          owner: { type: "team", id: shared.teamId },
+          service,
+          member: userId,
+          actor: actor === LIBRARY_ACTOR ? LIBRARY_AUDIT_ACTOR : auditActor(actor),
+          ...(actor.type === "token" ? { consumer: describeActor(actor) } : {}),
+        };
+        return { service, source: "team", teamId: shared.teamId, value: shared.value, keyId: shared.id, config: shared.config, use };
+      }
     } else {
       // Nothing stored to ask about, but a token still needs the scope to reach the environment's key.
       authorize(actor, "key.use", { owner: { type: "user", id: "" } });
@@ -162,6 +180,7 @@ export function createKeyResolver(deps: KeyResolverDeps) {
      */
     async answer(found: Resolved): Promise<ResolvedKey> {
       const { service, source, keyId } = found;
+      const team = found.teamId !== undefined ? { teamId: found.teamId } : {};
       if (service === "aws") {
         const region = regionOf(found);
         const { accessKeyId, secretAccessKey, sessionToken } = found.value as AwsCredentialValue;
@@ -172,6 +191,7 @@ export function createKeyResolver(deps: KeyResolverDeps) {
           headers: {},
           source,
           keyId,
+          ...team,
           region,
           credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) },
         };
@@ -180,7 +200,7 @@ export function createKeyResolver(deps: KeyResolverDeps) {
       const config = found.config as StoredServiceConfig<typeof service>;
       const baseUrl = baseUrlFor(service, config, overrides);
       if (service === "custom") await checkCustomBaseUrl(baseUrl);
-      return { service, apiKey: value, baseUrl, headers: authHeadersFor(service, value, config), source, keyId };
+      return { service, apiKey: value, baseUrl, headers: authHeadersFor(service, value, config), source, keyId, ...team };
     },
   };
 }

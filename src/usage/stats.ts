@@ -96,9 +96,14 @@ export async function getKeyStats(db: Kysely<Database>, owner: OwnerRef, now: Da
 /** The owner's stats as one actor may see them: the same policy as listing the keys. */
 export type StatsReader = (actor: Actor, owner: OwnerRef) => Promise<KeyStats>;
 
-export function createStatsReader(db: Kysely<Database>, now: () => Date): StatsReader {
+/** `check`: the key service's policy check (a team's stats need the actor's role in it). */
+export function createStatsReader(
+  db: Kysely<Database>,
+  now: () => Date,
+  check: (actor: Actor, action: "key.list", owner: OwnerRef) => Promise<void> = async (actor, action, owner) => authorize(actor, action, { owner }),
+): StatsReader {
   return async (actor, owner) => {
-    authorize(actor, "key.list", { owner });
+    await check(actor, "key.list", owner);
     return getKeyStats(db, owner, now());
   };
 }

@@ -23,6 +23,8 @@ export interface KeyUse {
   service: string;
   /** Who asked, when it was an access token (`token:<id>`): counted per consumer too. */
   consumer?: string;
+  /** A team key's hand-out: the member it was handed out for, counted per member (`user:<id>`) too. */
+  member?: string;
   /** Who handed it out, as the audit log names them: one `key.use` event per key, actor and minute. */
   actor?: AuditEventInput["actor"];
 }
@@ -63,6 +65,9 @@ interface UseBuffer {
 }
 
 const MINUTE_MS = 60_000;
+
+/** How a member's hand-outs of a team key are kept in usage_by_consumer (beside `token:<id>`). */
+export const memberConsumer = (userId: string) => `user:${userId}`;
 
 /** The `key.use` events of a batch, written in the flush's transaction. */
 function useEvents(events: Iterable<UseEvent>): AuditEventInput[] {
@@ -143,7 +148,7 @@ export function createUsageRecorder(deps: UsageRecorderDeps): UsageRecorder {
   }
 
   return {
-    record({ keyId, owner, service, consumer, actor }: KeyUse): void {
+    record({ keyId, owner, service, consumer, member, actor }: KeyUse): void {
       if (batches.closed) return;
       const ms = now().getTime();
       const day = dayOf(ms);
@@ -157,6 +162,7 @@ export function createUsageRecorder(deps: UsageRecorderDeps): UsageRecorder {
       if (ms > use.lastUsedMs) use.lastUsedMs = ms;
       addTo(use.byDay, day, 1);
       if (consumer !== undefined) addTo(consumerDays(use, consumer), day, 1);
+      if (member !== undefined) addTo(consumerDays(use, memberConsumer(member)), day, 1);
       if (actor !== undefined) {
         const minuteMs = ms - (((ms % MINUTE_MS) + MINUTE_MS) % MINUTE_MS);
         const k = `${keyId}\u0000${actor.type}:${actor.id}\u0000${minuteMs}`;

@@ -22,8 +22,8 @@ describeEachDatabase("requireUser after a failed better-auth start", (dialect) =
   afterAll(() => h?.close());
 
   it("the first request fails, the second one starts again and answers the user", async () => {
-    const { config, logger, database, authSecret, admins } = h.runtime;
-    const auth = createAuth({ config, database, secret: authSecret, logger, admins });
+    const { config, logger, database, authSecret, admins, teams } = h.runtime;
+    const auth = createAuth({ config, database, secret: authSecret, logger, admins, teams });
     // better-auth as it would look if its start had failed once (the database away for a moment).
     let starts = 0;
     const flaky = new Proxy(auth, {

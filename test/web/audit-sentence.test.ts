@@ -39,6 +39,30 @@ const EXPECTED: Record<(typeof AUDIT_ACTIONS)[number], [AuditSentenceEvent, stri
   "key.rollback": [ev("key.rollback", { details: { rolledBackTo: 2 } }), "Ada rolled back My OpenAI Key to version 2 from 203.0.113.4"],
   "token.create": [ev("token.create", { target: { type: "token", id: "tok_1", label: "ci-deploy" } }), "Ada created the access token ci-deploy from 203.0.113.4"],
   "token.revoke": [ev("token.revoke", { target: { type: "token", id: "tok_1", label: "ci-deploy" } }), "Ada revoked the access token ci-deploy from 203.0.113.4"],
+  "team.create": [ev("team.create", { target: { type: "team", id: "t1", label: "Physics 101" } }), "Ada created the team Physics 101 from 203.0.113.4"],
+  "team.update": [ev("team.update", { target: { type: "team", id: "t1", label: "Physics 102" } }), "Ada renamed the team to Physics 102 from 203.0.113.4"],
+  "team.delete": [
+    ev("team.delete", { target: { type: "team", id: "t1", label: "Physics 101" }, details: { keysDeleted: 2 } }),
+    "Ada deleted the team Physics 101 and its 2 keys from 203.0.113.4",
+  ],
+  "team.invite": [
+    ev("team.invite", { target: { type: "invitation", id: "inv_1", label: "bob@example.com" }, details: { role: "member" } }),
+    "Ada invited bob@example.com as member from 203.0.113.4",
+  ],
+  "team.invite_cancel": [
+    ev("team.invite_cancel", { target: { type: "invitation", id: "inv_1", label: "bob@example.com" } }),
+    "Ada cancelled the invitation of bob@example.com from 203.0.113.4",
+  ],
+  "team.join": [ev("team.join", { target: { type: "user", id: "u1", label: "ada@example.com" }, details: { role: "member" } }), "Ada joined the team as member from 203.0.113.4"],
+  "team.leave": [ev("team.leave", { target: { type: "user", id: "u1", label: "ada@example.com" } }), "Ada left the team from 203.0.113.4"],
+  "team.remove_member": [
+    ev("team.remove_member", { target: { type: "user", id: "u2", label: "bob@example.com" } }),
+    "Ada removed bob@example.com from the team from 203.0.113.4",
+  ],
+  "team.role_change": [
+    ev("team.role_change", { target: { type: "user", id: "u2", label: "bob@example.com" }, details: { role: "admin" } }),
+    "Ada changed the role of bob@example.com to admin from 203.0.113.4",
+  ],
   "admin.user_create": [ev("admin.user_create", { target: { type: "user", id: "u2", label: "bob@example.com" } }), "Ada added the account bob@example.com from 203.0.113.4"],
   "admin.user_disable": [ev("admin.user_disable", { target: { type: "user", id: "u2", label: "bob@example.com" } }), "Ada disabled the account bob@example.com from 203.0.113.4"],
   "admin.user_enable": [ev("admin.user_enable", { target: { type: "user", id: "u2", label: "bob@example.com" } }), "Ada enabled the account bob@example.com from 203.0.113.4"],
