@@ -31,6 +31,8 @@ export class SmtpConnection {
   private partialCode = 0;
   private replies: SmtpReply[] = [];
   private waiter?: { resolve: (r: SmtpReply) => void; reject: (e: Error) => void };
+  /** Told of a failure while a connect or TLS handshake is awaited. */
+  private settling?: (e: Error) => void;
   private failure?: Error;
   private step = "connect";
 
@@ -106,7 +108,8 @@ export class SmtpConnection {
     this.unlisten(this.socket);
     // The TLS socket reports the plain one's errors; this only keeps a late one from going unhandled.
     this.socket.on("error", () => {});
-    const secure = tls.connect({ socket: this.socket, ...serverName(this.target.host), ...tlsOptions });
+    // `host` is what the certificate is checked against (an IP address too, unlike SNI).
+    const secure = tls.connect({ socket: this.socket, host: this.target.host, ...serverName(this.target.host), ...tlsOptions });
     this.socket = secure;
     this.listen(secure);
     await this.settle(secure, "secureConnect");
@@ -145,7 +148,7 @@ export class SmtpConnection {
       const done = (err?: Error) => {
         clearTimeout(timer);
         socket.off(event, onEvent);
-        this.waiter = undefined;
+        this.settling = undefined;
         if (err) {
           this.close();
           reject(err);
@@ -156,7 +159,7 @@ export class SmtpConnection {
       const timer = setTimeout(() => done(this.error(`${what} within ${this.timeoutMs} ms`)), this.timeoutMs);
       socket.once(event, onEvent);
       if (this.failure) done(this.failure);
-      else this.waiter = { resolve: () => done(), reject: (e) => done(e) };
+      else this.settling = done;
     });
   }
 
@@ -190,6 +193,7 @@ export class SmtpConnection {
     const waiter = this.waiter;
     this.waiter = undefined;
     waiter?.reject(err);
+    this.settling?.(err);
   }
 
   private readonly onError = (err: NodeJS.ErrnoException) => {

@@ -100,9 +100,11 @@ describe("sending over plain SMTP", () => {
 describe.skipIf(!certificate)("sending over TLS", () => {
   it("STARTTLS when offered, then AUTH PLAIN inside the encrypted connection", async () => {
     const smtp = await server({ certificate, auth: { user: USER, pass: PASS } });
-    await mailer(smtp.url({ user: USER, pass: PASS }), trustTestCa()).send(simple);
+    const logs: unknown[][] = [];
+    await mailer(smtp.url({ user: USER, pass: PASS }), { ...trustTestCa(), logger: { info: (...args: unknown[]) => logs.push(args) } }).send(simple);
     const m = await smtp.nextMessage();
     expect(m).toMatchObject({ encrypted: true, user: USER, text: simple.text });
+    expect(logs).toEqual([[{ smtp: `127.0.0.1:${smtp.port}`, messageId: m.headers["message-id"] }, "mail sent"]]);
     expect(smtp.commands.slice(0, 3)).toEqual(["EHLO client.test", "STARTTLS", "EHLO client.test"]);
     expect(smtp.commands[3]).toMatch(/^AUTH PLAIN /);
   });
@@ -126,6 +128,23 @@ describe.skipIf(!certificate)("sending over TLS", () => {
     await mailer(smtp.url({ query: "starttls=never" }), trustTestCa()).send(simple);
     expect((await smtp.nextMessage()).encrypted).toBe(false);
     expect(smtp.commands).not.toContain("STARTTLS");
+  });
+
+  it("checks the certificate names the host after STARTTLS too (trusted CA, wrong name: refused)", async () => {
+    const elsewhere = makeSelfSignedCertificate("mail.example", "DNS:mail.example")!;
+    const smtp = await server({ certificate: elsewhere });
+    const err = await failure(mailer(smtp.url(), { tls: { ca: elsewhere.cert } }).send(simple));
+    expect(err.message).toBe(`Sending mail via 127.0.0.1:${smtp.port} failed at STARTTLS: ERR_TLS_CERT_ALTNAME_INVALID`);
+    expect(smtp.messages).toEqual([]);
+  });
+
+  it("a server that agrees to STARTTLS but never shakes hands: the error comes within the timeout", async () => {
+    const smtp = await server({ certificate });
+    smtp.fail("STARTTLS", "220 2.0.0 Ready to start TLS");
+    const started = Date.now();
+    const err = await failure(mailer(smtp.url(), { ...trustTestCa(), timeoutMs: 300 }).send(simple));
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(err.message).toMatch(/failed at STARTTLS: no TLS handshake within 300 ms$/);
   });
 
   it("refuses plaintext sent after the server's STARTTLS answer (the STARTTLS injection flaw)", async () => {
@@ -171,6 +190,12 @@ describe("credentials", () => {
     expect(echoed.message).not.toContain(PASS);
     expect(echoed.message).not.toContain(plainB64);
     expect(echoed.message).toContain("[redacted]");
+  });
+
+  it("wrong ones over AUTH LOGIN: the error names the LOGIN step that failed", async () => {
+    const smtp = await server({ auth: { user: USER, pass: PASS, mechanisms: ["LOGIN"] } });
+    const err = await failure(mailer(smtp.url({ user: USER, pass: "wrong", query: "starttls=never" })).send(simple));
+    expect(err.message).toMatch(/failed at AUTH LOGIN \(password\): the server answered 535 /);
   });
 
   it("the server offering no AUTH at all is a clear error", async () => {
