@@ -4,6 +4,9 @@
  */
 import path from "node:path";
 import { EXIT, StartupError } from "./errors.js";
+import { escapeControlChars } from "./logger.js";
+import { assertHeaderSafe, parseMailbox } from "./mail-message.js";
+import { parseSmtpUrl } from "./smtp-url.js";
 import { listServices } from "../services/catalog.js";
 import type { ServiceId } from "../shared/service-ids.js";
 
@@ -55,6 +58,13 @@ export interface Config {
   awsIamBaseUrl?: string;
   /** KEYHAVEN_AWS_ROTATION_GRACE_HOURS: how long a rotated-out AWS access key lives (inactive) before it is deleted. */
   awsRotationGraceHours: number;
+  /**
+   * KEYHAVEN_SMTP_URL (`smtp://[user:pass@]host[:port][?starttls=never|required]` or `smtps://…`),
+   * for createMailer; unset: no email is sent (team invitations are by link only).
+   */
+  smtpUrl?: string;
+  /** KEYHAVEN_MAIL_FROM: the sender of Keyhaven's mail, `Name <address>` or an address. */
+  mailFrom: string;
 }
 
 const configError = (message: string) => new StartupError(message, EXIT.CONFIG);
@@ -122,6 +132,29 @@ function parseRetentionDays(raw: string | undefined): number | null {
   return n;
 }
 
+/** Checked here so a typo stops the start, not the first invitation. Never echoed: it may hold a password. */
+function parseSmtpUrlVariable(raw: string | undefined): string | undefined {
+  const value = raw?.trim();
+  if (!value) return undefined;
+  const parsed = parseSmtpUrl(value);
+  if (!parsed.ok) throw configError(`KEYHAVEN_SMTP_URL ${parsed.problem}`);
+  return value;
+}
+
+/** Default: Keyhaven <keyhaven@the public URL's host name>. */
+function parseMailFrom(raw: string | undefined, publicUrl: string): string {
+  const value = raw?.trim();
+  if (!value) return `Keyhaven <keyhaven@${new URL(publicUrl).hostname.replace(/^\[.*\]$/, "localhost")}>`;
+  const bad = () => configError(`KEYHAVEN_MAIL_FROM must be an email address, or a name and one: Keyhaven <keyhaven@example.com> (got "${escapeControlChars(value)}")`);
+  try {
+    assertHeaderSafe("sender", value);
+  } catch {
+    throw bad();
+  }
+  if (!parseMailbox(value)) throw bad();
+  return value;
+}
+
 const PREVIOUS_KEYS = "KEYHAVEN_PREVIOUS_MASTER_KEYS";
 
 /**
@@ -156,6 +189,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), stdoutIs
   const masterKeyVersion = parseInteger("KEYHAVEN_MASTER_KEY_VERSION", env.KEYHAVEN_MASTER_KEY_VERSION, 1, 1, 1_000_000);
   if (databaseUrl) parseUrl("DATABASE_URL", databaseUrl, ["postgres:", "postgresql:"]);
 
+  const publicUrl = env.KEYHAVEN_PUBLIC_URL?.trim()
+    ? parseUrl("KEYHAVEN_PUBLIC_URL", env.KEYHAVEN_PUBLIC_URL.trim(), ["http:", "https:"])
+    : `http://localhost:${port}`;
+
   const baseUrlOverrides: Config["baseUrlOverrides"] = {};
   for (const { id, baseUrlEnvVar } of listServices()) {
     const raw = baseUrlEnvVar ? env[baseUrlEnvVar]?.trim() : undefined;
@@ -175,9 +212,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), stdoutIs
     masterKey: env.KEYHAVEN_MASTER_KEY?.trim() || undefined,
     masterKeyVersion,
     previousMasterKeys: parsePreviousMasterKeys(env[PREVIOUS_KEYS], masterKeyVersion),
-    publicUrl: env.KEYHAVEN_PUBLIC_URL?.trim()
-      ? parseUrl("KEYHAVEN_PUBLIC_URL", env.KEYHAVEN_PUBLIC_URL.trim(), ["http:", "https:"])
-      : `http://localhost:${port}`,
+    publicUrl,
     authSecret: env.KEYHAVEN_AUTH_SECRET?.trim() || undefined,
     logLevel: env.LOG_LEVEL?.trim() || (nodeEnv === "test" ? "silent" : "info"),
     logFormat: parseLogFormat(env.LOG_FORMAT, nodeEnv === "production" || !stdoutIsTerminal),
@@ -198,6 +233,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), stdoutIs
       ? parseUrl("KEYHAVEN_AWS_IAM_BASE_URL", env.KEYHAVEN_AWS_IAM_BASE_URL.trim(), ["https:", "http:"])
       : undefined,
     awsRotationGraceHours: parseInteger("KEYHAVEN_AWS_ROTATION_GRACE_HOURS", env.KEYHAVEN_AWS_ROTATION_GRACE_HOURS, 24, 0, 8760),
+    smtpUrl: parseSmtpUrlVariable(env.KEYHAVEN_SMTP_URL),
+    mailFrom: parseMailFrom(env.KEYHAVEN_MAIL_FROM, publicUrl),
   };
 }
 

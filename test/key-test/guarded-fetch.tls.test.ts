@@ -1,39 +1,16 @@
 /**
  * HTTPS through the pinned address: SNI still names the host and the certificate is still
  * verified (an untrusted one is refused). A throwaway self-signed certificate is made with
- * the openssl CLI; without it the file is skipped.
+ * the openssl CLI (test/support/self-signed-cert.ts); without it the file is skipped.
  */
-import { execFileSync } from "node:child_process";
-import fs from "node:fs";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKeyTester, guardedFetch, type LookupFn } from "../../src/key-test/index.js";
 import { fakeKey } from "../support/fake-provider.js";
+import { makeSelfSignedCertificate } from "../support/self-signed-cert.js";
 
-function makeCertificate(): { key: string; cert: string } | undefined {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keyhaven-tls-"));
-  try {
-    execFileSync(
-      "openssl",
-      [
-        "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
-        "-subj", "/CN=provider.example", "-addext", "subjectAltName=DNS:provider.example",
-        "-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem"),
-      ],
-      { stdio: "ignore" },
-    );
-    return { key: fs.readFileSync(path.join(dir, "key.pem"), "utf8"), cert: fs.readFileSync(path.join(dir, "cert.pem"), "utf8") };
-  } catch {
-    return undefined;
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-const certificate = makeCertificate();
+const certificate = makeSelfSignedCertificate("provider.example", "DNS:provider.example");
 const toLoopback: LookupFn = async () => [{ address: "127.0.0.1", family: 4 }];
 
 describe.skipIf(!certificate)("https with a pinned address", () => {
