@@ -43,6 +43,10 @@ import { createAwsKeyRetirementSweeper, type AwsKeyRetirementSweeper } from "../
 import { createRotationScheduler, type RotationScheduler } from "../keys/rotation-scheduler.js";
 import { createTeamService, type TeamService } from "../teams/team-service.js";
 import { createTeamStore } from "../teams/team-store.js";
+import { invitationEmail } from "../teams/invitation-email.js";
+import { createMailer } from "../platform/mailer.js";
+import { isTeamRole } from "../shared/team-roles.js";
+import type { InvitationToSend } from "../auth/auth.js";
 
 export interface Runtime {
   config: Config;
@@ -199,6 +203,27 @@ export async function createRuntime(config: Config, logger: Logger, opts: Runtim
   }
 }
 
+/**
+ * Invitation emails (KEYHAVEN_SMTP_URL): sent in the background, so a slow mail server never
+ * holds the inviter's request; a failure is logged and the invitation's link still works.
+ */
+function invitationSender(config: Config, logger: Logger) {
+  const mailer = createMailer(config.smtpUrl!, { from: config.mailFrom, logger });
+  return async (inv: InvitationToSend): Promise<void> => {
+    const { subject, text } = invitationEmail({
+      teamName: inv.teamName,
+      inviterName: inv.inviterName,
+      inviterEmail: inv.inviterEmail,
+      role: isTeamRole(inv.role) ? inv.role : "member",
+      link: `${config.publicUrl}/invite/${encodeURIComponent(inv.id)}`,
+      expiresAt: inv.expiresAt,
+    });
+    void mailer.send({ to: inv.email, subject, text }).catch((err: unknown) => {
+      logger.warn({ invitationId: inv.id, err: { message: err instanceof Error ? err.message : String(err) } }, "invitation email not sent; the link still works");
+    });
+  };
+}
+
 /** The services only the HTTP server uses, built on a runtime. */
 export interface ServerServices {
   /** Sign-ins, failed sign-ins and sign-outs in the audit log. */
@@ -221,7 +246,15 @@ export async function composeServer(runtime: Runtime, opts: ServerOptions = {}):
   const { createAuth } = await import("../auth/auth.js");
   const { createAccountCreator } = await import("../auth/account-creator.js");
   runtime.rotationScheduler.start();
-  const auth = createAuth({ config, database: runtime.database, secret: runtime.authSecret, logger: runtime.logger, admins: runtime.admins, teams: runtime.teams });
+  const auth = createAuth({
+    config,
+    database: runtime.database,
+    secret: runtime.authSecret,
+    logger: runtime.logger,
+    admins: runtime.admins,
+    teams: runtime.teams,
+    sendInvitation: config.smtpUrl ? invitationSender(config, runtime.logger) : undefined,
+  });
   runtime.awsRotation.sweeper.start();
 
   // Audit retention: prune at start and hourly (idempotent on several instances); stopped, and

@@ -57,7 +57,7 @@ export function createApp(runtime: Runtime, services: ServerServices, opts: AppO
   app.get("/api/services", (c) => c.json(publicCatalog()));
   app.route("/api", docsRoutes(config.publicUrl));
 
-  app.route("/api/auth", authRoutes({ auth, rateLimiter, config, events: services.authEvents }));
+  app.route("/api/auth", authRoutes({ auth, rateLimiter, config, events: services.authEvents, isInvited: runtime.teams.isInvited }));
 
   // "/api/api-keys/*" also matches "/api/api-keys" itself: one registration, one caller lookup.
   const sameOrigin = requireSameOrigin(config.publicUrl);

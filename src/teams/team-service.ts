@@ -56,6 +56,9 @@ export function createTeamService(deps: TeamServiceDeps) {
   return {
     roleOf,
 
+    /** Whether someone with this email has been invited to a team (closed sign-up still lets them in). */
+    isInvited: (email: string): Promise<boolean> => store.hasPendingInvitation(email, now()),
+
     /** The role the policy needs for a resource of `owner`: the actor's, for a team; undefined for a user's. */
     async teamRoleFor(actor: Actor, owner: OwnerRef): Promise<TeamRole | null | undefined> {
       return owner.type === "team" ? roleOf(actor, owner.id) : undefined;

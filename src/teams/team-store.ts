@@ -95,6 +95,17 @@ export function createTeamStore(db: Kysely<Database>) {
         .execute();
     },
 
+    /** True when a pending invitation to some team, not expired, names this email. */
+    async hasPendingInvitation(email: string, now: Date): Promise<boolean> {
+      const rows = await db
+        .selectFrom("invitation")
+        .select("expiresAt")
+        .where("email", "=", email.toLowerCase())
+        .where("status", "=", "pending")
+        .execute();
+      return rows.some((r) => new Date(r.expiresAt).getTime() > now.getTime());
+    },
+
     async teamName(teamId: string): Promise<string | null> {
       const row = await db.selectFrom("organization").select("name").where("id", "=", teamId).executeTakeFirst();
       return row?.name ?? null;

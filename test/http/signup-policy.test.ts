@@ -10,7 +10,7 @@ import { loadConfig } from "../../src/platform/config.js";
 import { createApp } from "../../src/http/app.js";
 import { composeServer } from "../../src/app/compose.js";
 
-const CLOSED = { code: "FORBIDDEN", message: "Sign-up is closed on this server: an administrator adds accounts" };
+const CLOSED = { code: "FORBIDDEN", message: "Sign-up is closed on this server: an administrator adds accounts, and people invited to a team can sign up with the invited email" };
 
 describeEachDatabase("KEYHAVEN_SIGNUP", (dialect) => {
   const email = () => `signup-${unique()}@example.com`;

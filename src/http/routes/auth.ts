@@ -55,6 +55,8 @@ async function inOurErrorShape(res: Response, req: Request): Promise<Response> {
   let status = res.status;
   // "User already exists" is a conflict, not an unprocessable entity; other 4xx we never send are 400s.
   if (status === 422) status = reason.code?.startsWith("USER_ALREADY_EXISTS") ? 409 : 400;
+  // The organization plugin answers a signed-in person's missing permission with 401: it is a 403.
+  if (status === 401 && reason.code?.startsWith("YOU_ARE_NOT_ALLOWED")) status = 403;
   if (status < 500 && codeForStatus(status) === "INTERNAL") status = 400;
   const code = codeForStatus(status);
   const message =
@@ -70,15 +72,23 @@ async function inOurErrorShape(res: Response, req: Request): Promise<Response> {
   return new Response(JSON.stringify({ error: { code: err.code, message: err.message } }), { status: status >= 500 ? 500 : status, headers });
 }
 
-export function authRoutes(deps: { auth: Auth; rateLimiter: RateLimiter; config: Config; events: AuthEvents }) {
+export function authRoutes(deps: {
+  auth: Auth;
+  rateLimiter: RateLimiter;
+  config: Config;
+  events: AuthEvents;
+  /** Closed sign-up stays open to people a team has invited (by the invitation's email). */
+  isInvited: (email: string) => Promise<boolean>;
+}) {
   const { auth, rateLimiter, config, events } = deps;
   const origin = (c: Context) => requestOrigin(c, config.trustProxy);
   const app = new Hono();
 
   // Before anything else: closed sign-up is closed whatever the body says.
-  app.post("/sign-up/email", async (_c, next) => {
-    if (config.signup === "closed") {
-      throw new AppError("FORBIDDEN", "Sign-up is closed on this server: an administrator adds accounts");
+  app.post("/sign-up/email", async (c, next) => {
+    const invited = config.signup === "closed" && (await deps.isInvited(await emailOf(c.req.raw).catch(() => "")));
+    if (config.signup === "closed" && !invited) {
+      throw new AppError("FORBIDDEN", "Sign-up is closed on this server: an administrator adds accounts, and people invited to a team can sign up with the invited email");
     }
     await next();
   });
