@@ -90,6 +90,8 @@ export const SCOPE_FOR: Readonly<Partial<Record<Action, TokenScope>>> = {
   "key.reveal": "keys:reveal",
   "key.use": "resolve",
   "audit.read": "audit:read",
+  // A team's log and everyone's use of its keys are read with the audit scope (and the role).
+  "team.usage_all": "audit:read",
 };
 
 const ownsUserResource = (userId: string | null, resource: Resource) =>

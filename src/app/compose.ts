@@ -189,7 +189,7 @@ export async function createRuntime(config: Config, logger: Logger, opts: Runtim
       resolve: createResolveService({ resolver }),
       audit,
       teams,
-      auditReader: createAuditReader(database.db, admins),
+      auditReader: createAuditReader(database.db, admins, teams.auditTeams),
       admins,
       rotationScheduler,
       now,

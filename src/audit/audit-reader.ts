@@ -7,7 +7,7 @@ import type { Kysely } from "kysely";
 import type { Actor } from "../access/actor.js";
 import { authorize } from "../access/policy.js";
 import type { AuditEventsTable, Database } from "../db/schema.js";
-import { validationError } from "../platform/errors.js";
+import { AppError, validationError } from "../platform/errors.js";
 import type { AuditEvent, AuditList, AuditQuery } from "../shared/api-schemas.js";
 import { listAuditEvents } from "./audit-store.js";
 import type { Admins } from "../admin/admins.js";
@@ -41,23 +41,42 @@ function decodeCursor(cursor: string): number {
 const asInstant = (iso: string | undefined) => (iso === undefined ? undefined : new Date(iso).toISOString());
 
 /** The filters of a list or an export, as the store takes them (who, what, when). */
-type AuditFilters = Pick<AuditQuery, "action" | "keyId" | "actorId" | "from" | "to" | "all">;
+type AuditFilters = Pick<AuditQuery, "action" | "keyId" | "actorId" | "from" | "to" | "all" | "teamId">;
+
+/** Whose events a reader may see: one user's and their teams', or everyone's (userId null). */
+interface AuditScope {
+  userId: string | null;
+  teamIds: readonly string[];
+  teamId?: string;
+}
 
 export const AUDIT_EXPORT_PAGE = 1_000;
 
-export function createAuditReader(db: Kysely<Database>, admins: Pick<Admins, "ids">) {
-  /** Whose events this actor may read with these filters: one user's, or (admins, `all`) everyone's. */
-  async function scopeOf(actor: Actor, all: boolean): Promise<string | null> {
+/** The teams whose events a person reads: those where their role may see the team's log (teams/team-service.ts). */
+export type AuditTeams = (actor: Actor) => Promise<readonly string[]>;
+
+export function createAuditReader(db: Kysely<Database>, admins: Pick<Admins, "ids">, auditTeams: AuditTeams = async () => []) {
+  /**
+   * Whose events this actor may read with these filters: one user's and the teams they
+   * administer, one of those teams' (`teamId`), or (admins, `all`) everyone's.
+   */
+  async function scopeOf(actor: Actor, query: AuditFilters): Promise<AuditScope> {
     const own = actor.type === "system" ? null : actor.userId;
     // "All" is asked of the policy as an admin's read of the instance's log; one's own as a read of one's own.
-    if (all) authorize(actor, "audit.read_all", { admins: await admins.ids() });
-    else authorize(actor, "audit.read", { owner: { type: "user", id: own ?? "" } });
-    return all ? null : own;
+    if (query.all === "true") {
+      authorize(actor, "audit.read_all", { admins: await admins.ids() });
+      return { userId: null, teamIds: [], teamId: query.teamId };
+    }
+    authorize(actor, "audit.read", { owner: { type: "user", id: own ?? "" } });
+    const teamIds = await auditTeams(actor);
+    // A team one does not administer answers like one that does not exist.
+    if (query.teamId !== undefined && !teamIds.includes(query.teamId)) throw new AppError("NOT_FOUND", "Team not found");
+    return { userId: own, teamIds, teamId: query.teamId };
   }
 
-  async function page(userId: string | null, query: AuditFilters, beforeSeq: number | undefined, limit: number): Promise<AuditEventsTable[]> {
+  async function page(scope: AuditScope, query: AuditFilters, beforeSeq: number | undefined, limit: number): Promise<AuditEventsTable[]> {
     return listAuditEvents(db, {
-      userId,
+      ...scope,
       action: query.action,
       keyId: query.keyId,
       actorId: query.actorId,
@@ -82,9 +101,9 @@ export function createAuditReader(db: Kysely<Database>, admins: Pick<Admins, "id
 
   return {
     async list(actor: Actor, query: AuditQuery): Promise<AuditList> {
-      const userId = await scopeOf(actor, query.all === "true");
+      const scope = await scopeOf(actor, query);
       const limit = query.limit ?? AUDIT_PAGE_DEFAULT;
-      const rows = await page(userId, query, query.cursor === undefined ? undefined : decodeCursor(query.cursor), limit + 1);
+      const rows = await page(scope, query, query.cursor === undefined ? undefined : decodeCursor(query.cursor), limit + 1);
       const shown = rows.slice(0, limit);
       return {
         events: await named(shown.map(toAuditEvent)),
@@ -97,12 +116,12 @@ export function createAuditReader(db: Kysely<Database>, admins: Pick<Admins, "id
      * access check runs here, before anything is sent; what is appended meanwhile is not included.
      */
     async export(actor: Actor, query: AuditFilters): Promise<AsyncIterable<AuditEvent[]>> {
-      const userId = await scopeOf(actor, query.all === "true");
+      const scope = await scopeOf(actor, query);
       return {
         async *[Symbol.asyncIterator]() {
           let beforeSeq: number | undefined;
           for (;;) {
-            const rows = await page(userId, query, beforeSeq, AUDIT_EXPORT_PAGE);
+            const rows = await page(scope, query, beforeSeq, AUDIT_EXPORT_PAGE);
             if (rows.length > 0) yield await named(rows.map(toAuditEvent));
             if (rows.length < AUDIT_EXPORT_PAGE) return;
             beforeSeq = Number(rows[rows.length - 1].seq);

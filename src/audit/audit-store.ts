@@ -138,6 +138,10 @@ function prunedThrough(details: string, checkpoint: { seq: number | string; hash
 export interface AuditFilter {
   /** Whose events: one user's (their keys, tokens, sign-ins), or null for everyone's. */
   userId: string | null;
+  /** With `userId`: these teams' events too (teams the user administers). */
+  teamIds?: readonly string[];
+  /** Only this team's events (the caller checked it is among the teams the reader may see). */
+  teamId?: string;
   action?: string;
   keyId?: string;
   actorId?: string;
@@ -151,7 +155,11 @@ export interface AuditFilter {
 /** Newest first, filtered; `limit` rows at most. */
 export function listAuditEvents(db: Db, f: AuditFilter): Promise<AuditEventsTable[]> {
   let q = db.selectFrom("audit_events").selectAll();
-  if (f.userId !== null) q = q.where("user_id", "=", f.userId);
+  if (f.teamId !== undefined) q = q.where("team_id", "=", f.teamId);
+  else if (f.userId !== null) {
+    const { userId, teamIds = [] } = f;
+    q = teamIds.length === 0 ? q.where("user_id", "=", userId) : q.where((eb) => eb.or([eb("user_id", "=", userId), eb("team_id", "in", [...teamIds])]));
+  }
   if (f.action) q = q.where("action", "=", f.action);
   if (f.keyId) q = q.where("target_id", "=", f.keyId);
   if (f.actorId) q = q.where("actor_id", "=", f.actorId);

@@ -305,6 +305,8 @@ export const auditQuerySchema = z.strictObject({
   to: isoDateTime.optional(),
   /** Instance admins: every user's events, not only their own. */
   all: z.enum(["true", "false"], { error: () => "must be true or false" }).optional(),
+  /** Only this team's events (its owners and admins). */
+  teamId: oneLineFilter.optional(),
 });
 
 /**

@@ -64,6 +64,14 @@ export function createTeamService(deps: TeamServiceDeps) {
       return owner.type === "team" ? roleOf(actor, owner.id) : undefined;
     },
 
+    /** The teams whose audit events the actor reads: where their role sees the team's log. */
+    async auditTeams(actor: Actor): Promise<string[]> {
+      const person = personOf(actor);
+      if (person === null) return [];
+      const memberships = await store.membershipsOf(person);
+      return memberships.filter((m) => isAllowed(actor, "team.usage_all", { owner: teamOwner(m.teamId), teamRole: m.role })).map((m) => m.teamId);
+    },
+
     /** The teams the actor belongs to, oldest membership first. */
     async list(actor: Actor): Promise<TeamList> {
       const person = requirePerson(actor);

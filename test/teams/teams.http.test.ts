@@ -208,6 +208,22 @@ describeEachDatabase("teams", (dialect) => {
     });
   });
 
+  describe("audit", () => {
+    it("the team's owners and admins read its events; a member reads only their own", async () => {
+      const forAdmin = await jsonOf(await get(admin, `/api/audit?teamId=${team.id}&limit=200`), 200);
+      const actions = forAdmin.events.map((e: { action: string }) => e.action);
+      expect(actions).toEqual(expect.arrayContaining(["team.create", "team.invite", "team.join", "key.create", "team.remove_member"]));
+      const mixed = await jsonOf(await get(owner, "/api/audit?limit=200"), 200);
+      expect(mixed.events.some((e: { action: string }) => e.action === "team.join")).toBe(true);
+      await refused(await get(member, `/api/audit?teamId=${team.id}`), 404, "NOT_FOUND");
+      const own = await jsonOf(await get(member, "/api/audit?limit=200"), 200);
+      expect(own.events.some((e: { action: string }) => e.action === "team.invite")).toBe(false);
+      const everything = JSON.stringify([forAdmin, mixed, own]);
+      expect(everything).not.toContain(useValue);
+      expect(everything).not.toContain(manageValue);
+    });
+  });
+
   describe("deleting a team", () => {
     it("deletes its keys (audited) and nobody gets them any more", async () => {
       const t = await createTeam(h, owner);
