@@ -30,6 +30,11 @@ import {
   keyVersionListSchema,
   rollbackBodySchema,
   rotateBodySchema,
+  teamListSchema,
+  preferredTeamBodySchema,
+  preferredTeamSchema,
+  teamUsageSchema,
+  teamUsageQuerySchema,
 } from "../shared/api-schemas.js";
 import { LIST_PAGE_DEFAULT, LIST_PAGE_MAX } from "../shared/list-page.js";
 import { auditExportQuerySchema } from "../shared/audit-export.js";
@@ -62,6 +67,34 @@ const listParams = queryParams(listKeysQuerySchema, {
   service: "Only keys of this service",
   limit: `Keys per page, 1–${LIST_PAGE_MAX} (default ${LIST_PAGE_DEFAULT})`,
   cursor: "`nextCursor` of the previous page (opaque; only for the same user and the same `service` filter)",
+  teamId: "A team's keys instead of your own (any member; 404 for a team you are not in)",
+});
+
+const teamIdQuery = {
+  name: "teamId",
+  in: "query",
+  required: false,
+  schema: { type: "string" },
+  description: "A team's keys instead of your own (any member; 404 for a team you are not in)",
+};
+const teamIdPath = { name: "teamId", in: "path", required: true, schema: { type: "string" }, description: "Team id" };
+const sessionCommon = {
+  "401": error("No session (a bearer token is not accepted here)"),
+  "403": error("Cookie request from another origin"),
+};
+/** better-auth's organization routes: documented by name; their bodies are better-auth's own. */
+const orgRoute = (summary: string, body: Record<string, string>) => ({
+  post: {
+    summary,
+    security: [{ session: [] }],
+    requestBody: json({ type: "object", required: Object.keys(body), properties: Object.fromEntries(Object.entries(body).map(([k, d]) => [k, { description: d }])) }),
+    responses: {
+      "200": { description: "Done (better-auth's answer)" },
+      "400": error("Invalid input, or a rule of teams (the last owner cannot leave or be demoted; unknown role)"),
+      "401": error("No session"),
+      "403": error("Your role in the team does not allow it"),
+    },
+  },
 });
 
 const rateLimited = error(`More than ${KEY_WRITES_PER_MINUTE} key changes (create, update, delete) a minute; Retry-After says when to retry`);
@@ -113,6 +146,10 @@ export function buildOpenApiDocument(serverUrl: string) {
         RollbackApiKey: toSchema(rollbackBodySchema, "input"),
         RotateApiKey: toSchema(rotateBodySchema, "input"),
         Stats: toSchema(statsSchema, "output"),
+        TeamList: toSchema(teamListSchema, "output"),
+        PreferredTeamRequest: toSchema(preferredTeamBodySchema, "input"),
+        PreferredTeam: toSchema(preferredTeamSchema, "output"),
+        TeamUsage: toSchema(teamUsageSchema, "output"),
         Service: toSchema(publicServiceSchema, "output"),
         CreateToken: toSchema(createTokenBodySchema, "input"),
         CreatedToken: toSchema(createdTokenSchema, "output"),
@@ -161,7 +198,11 @@ export function buildOpenApiDocument(serverUrl: string) {
         },
       },
       "/api/api-keys/stats": {
-        get: { summary: "Counts and 30 days of usage", responses: { "200": { description: "Stats", ...json(ref("Stats")) }, ...common } },
+        get: {
+          summary: "Counts and 30 days of usage (your keys, or a team's with ?teamId=)",
+          parameters: [teamIdQuery],
+          responses: { "200": { description: "Stats", ...json(ref("Stats")) }, "404": error("A team you are not in"), ...common },
+        },
       },
       "/api/api-keys/test": {
         post: {
@@ -431,6 +472,79 @@ export function buildOpenApiDocument(serverUrl: string) {
           responses: { "204": { description: "Revoked" }, "404": error("No such service token"), ...adminCommon },
         },
       },
+      "/api/teams": {
+        get: {
+          summary: "Your teams, oldest membership first: your role, sizes, and the preferred team for hand-outs",
+          security: [{ session: [] }],
+          responses: { "200": { description: "Teams", ...json(ref("TeamList")) }, ...sessionCommon },
+        },
+      },
+      "/api/teams/preferred": {
+        put: {
+          summary: "The team whose keys your hand-outs take first among several (null: the oldest membership)",
+          security: [{ session: [] }],
+          requestBody: { required: true, ...json(ref("PreferredTeamRequest")) },
+          responses: {
+            "200": { description: "Saved", ...json(ref("PreferredTeam")) },
+            "400": error("Validation error"),
+            "404": error("A team you are not in"),
+            ...sessionCommon,
+          },
+        },
+      },
+      "/api/teams/{teamId}/usage": {
+        get: {
+          summary: "Hand-outs of the team's keys per member, key and day: everyone's for owners and admins, your own for members",
+          security: [{ session: [] }],
+          parameters: [teamIdPath, ...queryParams(teamUsageQuerySchema, { days: "Days back, 1–90 (default 30)" })],
+          responses: {
+            "200": { description: "Usage rows", ...json(ref("TeamUsage")) },
+            "400": error("Validation error"),
+            "404": error("A team you are not in"),
+            ...sessionCommon,
+          },
+        },
+      },
+      "/api/auth/organization/create": orgRoute("Create a team; you are its owner (better-auth)", { name: "Team name", slug: "Unique short name" }),
+      "/api/auth/organization/update": orgRoute("Rename a team (owners, admins)", { organizationId: "Team id", data: "{ name }" }),
+      "/api/auth/organization/delete": orgRoute("Delete a team and all its keys (owners; audited)", { organizationId: "Team id" }),
+      "/api/auth/organization/invite-member": orgRoute("Invite by email (owners, admins); the link /invite/<id> works once, for that email, for 7 days; emailed when KEYHAVEN_SMTP_URL is set", {
+        email: "Who",
+        role: "member, admin or owner",
+        organizationId: "Team id",
+      }),
+      "/api/auth/organization/cancel-invitation": orgRoute("Cancel a pending invitation (owners, admins)", { invitationId: "Invitation id" }),
+      "/api/auth/organization/accept-invitation": orgRoute("Join: the signed-in person must have the invited email", { invitationId: "Invitation id" }),
+      "/api/auth/organization/reject-invitation": orgRoute("Decline an invitation", { invitationId: "Invitation id" }),
+      "/api/auth/organization/remove-member": orgRoute("Remove a member (owners, admins): their hand-outs of team keys stop at once, on every instance", {
+        memberIdOrEmail: "Member id or email",
+        organizationId: "Team id",
+      }),
+      "/api/auth/organization/update-member-role": orgRoute("Change a member's role (owners, admins); a team always keeps an owner", {
+        memberId: "Member id",
+        role: "owner, admin or member",
+        organizationId: "Team id",
+      }),
+      "/api/auth/organization/leave": orgRoute("Leave a team (not its last owner)", { organizationId: "Team id" }),
+      "/api/auth/organization/list": {
+        get: { summary: "Teams you belong to (better-auth's shape; /api/teams adds your role)", security: [{ session: [] }], responses: { "200": { description: "Teams" } } },
+      },
+      "/api/auth/organization/get-full-organization": {
+        get: {
+          summary: "A team with its members and invitations (members of the team)",
+          security: [{ session: [] }],
+          parameters: [{ name: "organizationId", in: "query", required: true, schema: { type: "string" }, description: "Team id" }],
+          responses: { "200": { description: "The team" } },
+        },
+      },
+      "/api/auth/organization/get-invitation": {
+        get: {
+          summary: "An invitation, for the invited person (team name, role, inviter)",
+          security: [{ session: [] }],
+          parameters: [{ name: "id", in: "query", required: true, schema: { type: "string" }, description: "Invitation id" }],
+          responses: { "200": { description: "The invitation" } },
+        },
+      },
       "/api/auth/sign-up/email": {
         post: {
           summary: "Create an account (better-auth); sets the session cookie",
@@ -443,7 +557,7 @@ export function buildOpenApiDocument(serverUrl: string) {
           responses: {
             "200": { description: "Signed up" },
             "400": error("Invalid input (password length, email, control characters)"),
-            "403": error("Sign-up is closed (KEYHAVEN_SIGNUP=closed)"),
+            "403": error("Sign-up is closed (KEYHAVEN_SIGNUP=closed) and no team has invited this email"),
             "429": error("Rate limited"),
           },
         },

@@ -19,10 +19,18 @@ const aliceTeam: OwnerRef = { type: "team", id: "user_alice" };
 const OPENAI = "sk-proj-Abc_def-1234567890abcdefghijXYZ9";
 
 describe("authorize(actor, action, resource)", () => {
+  it("a user, on a team whose id equals theirs but that they are not in: nothing, and it answers 404", () => {
+    for (const action of ACTIONS) {
+      expect(isAllowed(userActor(alice.id), action, { owner: aliceTeam })).toBe(false);
+      expect(() => authorize(userActor(alice.id), action, { owner: aliceTeam, teamRole: null })).toThrow(
+        expect.objectContaining({ code: "NOT_FOUND", status: 404 }) as AppError,
+      );
+    }
+  });
+
   const expected: Array<[string, Actor, OwnerRef, (a: Action) => boolean]> = [
     ["a user, on their own keys: everything", userActor(alice.id), alice, () => true],
     ["a user, on another user's keys: nothing", userActor(alice.id), bob, () => false],
-    ["a user, on a team whose id equals theirs: nothing (teams decide by role, later)", userActor(alice.id), aliceTeam, () => false],
     ["the library: hand-out only", LIBRARY_ACTOR, alice, (a) => a === "key.use"],
     ["the CLI: re-seal only", CLI_ACTOR, bob, (a) => a === "key.reseal"],
   ];

@@ -25,7 +25,14 @@ const NOT_DOCUMENTED: Record<string, string> = {
 };
 
 /** Documented, and answered by better-auth through "ALL /api/auth/*" (no route of their own). */
-const DOCUMENTED_BETTER_AUTH = ["GET /api/auth/get-session"];
+const DOCUMENTED_BETTER_AUTH = [
+  "GET /api/auth/get-session",
+  // Teams: better-auth's organization plugin.
+  ...["create", "update", "delete", "invite-member", "cancel-invitation", "accept-invitation", "reject-invitation", "remove-member", "update-member-role", "leave"].map(
+    (r) => `POST /api/auth/organization/${r}`,
+  ),
+  ...["list", "get-full-organization", "get-invitation"].map((r) => `GET /api/auth/organization/${r}`),
+];
 
 /**
  * Every route as "METHOD /path" with OpenAPI's `{param}`. Middleware added with `use` (method

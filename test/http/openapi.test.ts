@@ -78,7 +78,7 @@ describeEachDatabase("API documentation", (dialect) => {
     it("the list is paginated: service, limit and cursor in, apiKeys and nextCursor out", () => {
       const get = spec.paths["/api/api-keys"].get;
       const params = Object.fromEntries(get.parameters.map((p: { name: string }) => [p.name, p]));
-      expect(Object.keys(params)).toEqual(["service", "limit", "cursor"]);
+      expect(Object.keys(params)).toEqual(["service", "limit", "cursor", "teamId"]);
       for (const p of Object.values(params) as { in: string; required: boolean; description: string }[]) {
         expect(p).toMatchObject({ in: "query", required: false, description: expect.any(String) });
       }
