@@ -26,12 +26,12 @@ const GRANTS: ReadonlyArray<[TeamAction, Grant]> = [
 ];
 
 function grantsOf(role: TeamRole): Grant {
-  const grant: Record<string, string[]> = {};
+  const grant: Record<string, readonly string[]> = {};
   for (const [action, g] of GRANTS) {
     if (!teamRoleAllows(role, action)) continue;
-    for (const [resource, verbs] of Object.entries(g)) grant[resource] = [...(grant[resource] ?? []), ...(verbs as string[])];
+    for (const [resource, verbs] of Object.entries(g) as [string, readonly string[]][]) grant[resource] = [...(grant[resource] ?? []), ...verbs];
   }
-  return grant as Grant;
+  return grant;
 }
 
 export const teamAccessControl = createAccessControl(statements);

@@ -65,7 +65,7 @@ export function createTeamService(deps: TeamServiceDeps) {
     },
 
     /** The teams whose audit events the actor reads: where their role sees the team's log. */
-    async auditTeams(actor: Actor): Promise<string[]> {
+    auditTeams: async (actor: Actor): Promise<string[]> => {
       const person = personOf(actor);
       if (person === null) return [];
       const memberships = await store.membershipsOf(person);
