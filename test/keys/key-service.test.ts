@@ -118,8 +118,8 @@ describeEachDatabase("key store", (dialect) => {
     it("a team owner with the same id as a user is a different owner", async () => {
       const team: OwnerRef = { type: "team", id: alice.id };
       const key = await rt.keys.create(actorFor(alice), alice, { name: "user only", service: "google", value: "AIza" + "d".repeat(35) });
-      // The policy refuses a user acting on a team first; behind it, the team owner's scoped query finds nothing.
-      await expectAppError(rt.keys.get(actorFor(alice), team, key.id), "FORBIDDEN");
+      // The policy refuses a user acting on a team they are not in (as a missing key); behind it, the team owner's scoped query finds nothing.
+      await expectAppError(rt.keys.get(actorFor(alice), team, key.id), "NOT_FOUND");
       expect(await rt.keys.findUsableKey(LIBRARY_ACTOR, team, "google")).toBeUndefined();
       expect((await rt.keys.findUsableKey(LIBRARY_ACTOR, alice, "google"))?.id).toBe(key.id);
     });

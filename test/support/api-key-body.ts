@@ -24,6 +24,8 @@ export function apiKeyBody(fields: Record<string, unknown>): Record<string, unkn
     createdAt: expect.stringMatching(ISO_DATE),
     updatedAt: expect.stringMatching(ISO_DATE),
     rotation: { everyDays: null, dueAt: null, lastRotatedAt: null },
+    teamId: null,
+    sharing: null,
     ...fields,
   };
 }
