@@ -61,6 +61,8 @@ export function createFakeApi() {
         createdAt: now,
         updatedAt: now,
         rotation: { everyDays: null, dueAt: null, lastRotatedAt: null },
+        teamId: b.teamId ?? null,
+        sharing: b.teamId ? (b.sharing ?? "use") : null,
       };
       keys.set(key.id, key);
       return json(201, key);
@@ -117,7 +119,7 @@ export function createFakeApi() {
     keys.set(key.id, {
       description: null, maskedValue: "sk-…seed", isActive: true, isDefault: false, isExpired: false, expiresAt: null, config: {},
       usageCount: 0, lastUsedAt: null, lastTestedAt: null, lastTestStatus: null, createdAt: now, updatedAt: now,
-      rotation: { everyDays: null, dueAt: null, lastRotatedAt: null }, ...key,
+      rotation: { everyDays: null, dueAt: null, lastRotatedAt: null }, teamId: null, sharing: null, ...key,
     });
   }
 

@@ -20,6 +20,8 @@ const saved: ApiKey = {
   createdAt: "2026-11-25T10:00:00.000Z",
   updatedAt: "2026-11-25T10:00:00.000Z",
   rotation: { everyDays: null, dueAt: null, lastRotatedAt: null },
+  teamId: null,
+  sharing: null,
 };
 
 describe("buildCreateBody", () => {
