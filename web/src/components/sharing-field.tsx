@@ -10,7 +10,8 @@ const SHARING_MEANING: Readonly<Record<Sharing, string>> = {
 /** A team key's "Sharing" choice; admins always reveal, edit, rotate and delete. */
 export function SharingField({ id, value, onChange }: { id: string; value: Sharing; onChange: (sharing: Sharing) => void }) {
   return (
-    <Field id={id} label="Sharing" hint="Nobody but the team's owners and admins can ever reveal or change it.">
+    // The choice's meaning again under it: a narrow screen cuts the option's text short.
+    <Field id={id} label="Sharing" hint={`${SHARING_LABELS[value]}: ${SHARING_MEANING[value]}. Only owners and admins ever reveal or change it.`}>
       <select id={id} className="input select" value={value} onChange={(e) => onChange(e.target.value as Sharing)} aria-describedby={`${id}-hint`}>
         {SHARING_MODES.map((mode) => (
           <option key={mode} value={mode}>

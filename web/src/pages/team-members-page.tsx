@@ -56,7 +56,7 @@ function TeamMembers({ team }: { team: TeamSummary }) {
     );
   else
     body = (
-      <Panel titleId="members-title" title="Members" meta={`${members.length}`}>
+      <Panel titleId="members-title" title="Members" meta={`${members.length} member${members.length === 1 ? "" : "s"}`}>
         <FormError message={actions.updateRole.error ? errorMessage(actions.updateRole.error) : null} />
         <div className="table-wrap">
           <table className="table members-table" aria-labelledby="members-title">
@@ -115,7 +115,7 @@ function TeamMembers({ team }: { team: TeamSummary }) {
       {body}
 
       {offers.invite && full.data && (
-        <Panel titleId="invitations-title" title="Pending invitations" meta={invitations.length ? `${invitations.length}` : undefined}>
+        <Panel titleId="invitations-title" title="Pending invitations" meta={invitations.length ? `${invitations.length} pending` : undefined}>
           {invitations.length === 0 ? (
             <p className="muted panel__empty">No pending invitations. Invite someone to send them a link.</p>
           ) : (
