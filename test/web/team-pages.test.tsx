@@ -149,10 +149,15 @@ describe("members page", () => {
     const bob = await screen.findByRole("row", { name: /bob@example\.com/ });
     const role = within(bob).getByLabelText<HTMLSelectElement>("Role for bob@example.com");
     expect([...role.options].map((o) => o.value)).toEqual(["member", "owner", "admin"]);
+    fireEvent.change(role, { target: { value: "owner" } });
     fireEvent.change(role, { target: { value: "admin" } });
+    // Choosing is not saving: one request, on Save, for the last choice.
+    expect(api.requests.some((r) => r.call.includes("update-member-role"))).toBe(false);
+    fireEvent.click(within(bob).getByRole("button", { name: "Save role for bob@example.com" }));
     await waitFor(() =>
       expect(api.requests.find((r) => r.call === "POST /api/auth/organization/update-member-role")?.body).toEqual({ memberId: "m2", role: "admin", organizationId: "t1" }),
     );
+    expect(api.requests.filter((r) => r.call.includes("update-member-role"))).toHaveLength(1);
     // Not oneself: the owner's own row has no select and no Remove.
     const me = screen.getByRole("row", { name: /ada@example\.com/ });
     expect(within(me).queryByRole("combobox")).toBeNull();

@@ -1,4 +1,5 @@
-import { UserMinus } from "lucide-react";
+import { Check, UserMinus } from "lucide-react";
+import { useState } from "react";
 import { isTeamRole, TEAM_ROLE_LABELS, type TeamRole } from "../../../src/shared/team-roles.js";
 import { formatDate } from "../lib/format-date";
 import type { TeamMember } from "../lib/organization-api";
@@ -17,10 +18,21 @@ interface Props {
 /** A role as people read it; a role from outside our table (better-auth allows any) as it is. */
 export const roleLabel = (role: string) => (isTeamRole(role) ? TEAM_ROLE_LABELS[role] : role);
 
-/** One member in the members table: who, their role (a select for those who may change it), since when, Remove. */
+/**
+ * One member in the members table: who, their role (a select for those who may change it), since
+ * when, Remove. A new role is saved by its own button: arrow keys on a closed select change its
+ * value, and each change must not be a request (nor make an owner by accident).
+ */
 export function MemberRow({ member, isSelf, roles, onRoleChange, changingRole, onRemove }: Props) {
   const who = member.user.name || member.user.email;
   const manage = roles.length > 0;
+  const [draft, setDraft] = useState(member.role);
+  // The server's answer wins: a refetched role resets the choice.
+  const [seen, setSeen] = useState(member.role);
+  if (seen !== member.role) {
+    setSeen(member.role);
+    setDraft(member.role);
+  }
   return (
     <tr data-testid="member-row" data-email={member.user.email}>
       <th scope="row" data-label="Name">
@@ -36,9 +48,9 @@ export function MemberRow({ member, isSelf, roles, onRoleChange, changingRole, o
             <select
               className="input select input--compact"
               aria-label={`Role for ${member.user.email}`}
-              value={member.role}
+              value={draft}
               disabled={changingRole}
-              onChange={(e) => onRoleChange(e.target.value as TeamRole)}
+              onChange={(e) => setDraft(e.target.value)}
             >
               {/* Their current role stays listed even if the viewer could not give it. */}
               {[...new Set([member.role, ...roles])].map((r) => (
@@ -47,7 +59,21 @@ export function MemberRow({ member, isSelf, roles, onRoleChange, changingRole, o
                 </option>
               ))}
             </select>
-            {changingRole && <Spinner size={14} />}
+            {changingRole ? (
+              <Spinner size={14} />
+            ) : (
+              draft !== member.role && (
+                <button
+                  type="button"
+                  className="btn btn--secondary btn--sm"
+                  onClick={() => onRoleChange(draft as TeamRole)}
+                  aria-label={`Save role for ${member.user.email}`}
+                >
+                  <Check size={14} aria-hidden="true" />
+                  Save
+                </button>
+              )
+            )}
           </span>
         ) : (
           roleLabel(member.role)
