@@ -15,7 +15,7 @@ import { TextField } from "./text-field";
 
 interface Props {
   teamName: string;
-  /** The roles the viewer may invite as; the first is the default. */
+  /** The roles the viewer may invite as, most powerful first; the last (the least) is the default. */
   roles: TeamRole[];
   open: boolean;
   onOpenChange: (open: boolean) => void;
@@ -28,7 +28,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+$/;
 export function InviteDialog({ teamName, roles, open, onOpenChange, invite }: Props) {
   const uid = useId();
   const [email, setEmail] = useState("");
-  const [role, setRole] = useState<TeamRole>(roles.includes("member") ? "member" : roles[0]);
+  const [role, setRole] = useState<TeamRole>(roles[roles.length - 1]);
   const [emailError, setEmailError] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -37,6 +37,7 @@ export function InviteDialog({ teamName, roles, open, onOpenChange, invite }: Pr
   function change(next: boolean) {
     if (!next) {
       setEmail("");
+      setRole(roles[roles.length - 1]);
       setEmailError(null);
       setError(null);
       setMade(null);

@@ -12,8 +12,9 @@ import { LoadingState } from "./loading-state";
  * loading, the error, or "not in this team" (a wrong link, a team one left or that was deleted).
  */
 export function TeamFrame({ teamId, children }: { teamId: string; children: (team: TeamSummary) => ReactNode }) {
-  const { team, isLoading, error, refetch } = useTeam(teamId);
-  if (isLoading) return <LoadingState label="Loading the team…" />;
+  const { team, isLoading, isFetching, error, refetch } = useTeam(teamId);
+  // Not in the list while it refetches: a team just made or joined, not yet in the cached list.
+  if (isLoading || (!team && isFetching)) return <LoadingState label="Loading the team…" />;
   if (error && !team) return <ErrorState title="Couldn't load your teams" error={error} onRetry={() => void refetch()} />;
   if (!team)
     return (

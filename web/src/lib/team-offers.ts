@@ -75,7 +75,10 @@ export function canManageMember(role: TeamRole, memberRole: TeamRole, isSelf: bo
   return !isSelf && assignableRoles(role).includes(memberRole);
 }
 
-/** The roles an invitation can carry: every role one may assign except the top one (ownership is given, not invited). */
+/**
+ * The roles an invitation can carry: every role one may assign except the top one (ownership is
+ * given, not invited); most powerful first, like TEAM_ROLES, so the last is the safe default.
+ */
 export function invitableRoles(role: TeamRole): TeamRole[] {
   if (!teamRoleAllows(role, "team.invite")) return [];
   return TEAM_ROLES.filter((r) => !teamRoleAllows(r, "team.delete"));
