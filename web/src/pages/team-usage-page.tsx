@@ -65,7 +65,7 @@ function UsageTables({ usage }: { usage: TeamUsage }) {
   const perDay = usageByDay(usage.rows);
   const maxDay = Math.max(1, ...perDay.map((d) => d.count));
   return (
-    <div className="team-usage">
+    <div>
       <Panel titleId="team-usage-title" title={everyone ? "Everyone's use" : "Your use"} meta={`${formatCount(totalUses(usage.rows))} uses`}>
         <div className="table-wrap">
           <table className="table" aria-labelledby="team-usage-title" data-testid="team-usage-table">
