@@ -4,13 +4,13 @@ import type { TeamSummary } from "../../../src/shared/api-schemas.js";
 import { TEAM_ROLE_LABELS } from "../../../src/shared/team-roles.js";
 import { AddTeamKeyDialog } from "../components/add-team-key-dialog";
 import { EmptyState } from "../components/empty-state";
-import { KeyCard } from "../components/key-card";
+import { KeyCard, type KeyActions } from "../components/key-card";
 import { ListBody } from "../components/list-body";
 import { Notice, useNotice } from "../components/notice";
 import { PageHeader } from "../components/page-header";
 import { TeamFrame } from "../components/team-frame";
 import { useTeamKeys } from "../hooks/use-team-keys";
-import { useDeleteApiKey, useTestApiKey, useUpdateApiKey } from "../keyhaven";
+import { useDeleteApiKey, useTestApiKey, useUpdateApiKey, type UpdateKeyBody } from "../keyhaven";
 import { teamOffers } from "../lib/team-offers";
 import type { RoutePageProps } from "../routes";
 
@@ -25,8 +25,8 @@ function TeamKeys({ team }: { team: TeamSummary }) {
   const { mutateAsync: update } = useUpdateApiKey();
   const { mutateAsync: remove } = useDeleteApiKey();
   const { mutateAsync: test } = useTestApiKey();
-  const actions = useMemo(
-    () => ({ updateApiKey: (id: string, body: Parameters<typeof update>[0]["body"]) => update({ id, body }), deleteApiKey: remove, testApiKey: test }),
+  const actions = useMemo<KeyActions>(
+    () => ({ updateApiKey: (id: string, body: UpdateKeyBody) => update({ id, body }), deleteApiKey: remove, testApiKey: test }),
     [update, remove, test],
   );
   const offers = teamOffers(team.role);
