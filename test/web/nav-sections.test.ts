@@ -23,8 +23,9 @@ describe("navSections", () => {
     ]);
   });
 
-  it("the app's table puts Access tokens under Settings", () => {
+  it("the app's table puts Access tokens and Teams under Settings, and no team page in the navigation", () => {
     const settings = navSections(ROUTES).find((s) => s.label === "Settings");
-    expect(settings?.items.map((i) => i.label)).toEqual(["Access tokens"]);
+    expect(settings?.items.map((i) => i.label)).toEqual(["Access tokens", "Teams"]);
+    expect(navSections(ROUTES).flatMap((s) => s.items.map((i) => i.to)).filter((to) => to.includes(":"))).toEqual([]);
   });
 });

@@ -50,6 +50,11 @@ describe("routes", () => {
     await waitFor(() => expect(window.location.pathname + window.location.search).toBe("/sign-in?next=%2Fusage"));
   });
 
+  it("a signed-out person opening an invitation link signs in first, then comes back to it", async () => {
+    renderAt("/invite/inv_1", false);
+    await waitFor(() => expect(window.location.pathname + window.location.search).toBe("/sign-in?next=%2Finvite%2Finv_1"));
+  });
+
   it("a signed-in person on a guest page is sent on", async () => {
     renderAt("/sign-in?next=%2Fkeys", true);
     await waitFor(() => expect(window.location.pathname).toBe("/keys"));

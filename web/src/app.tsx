@@ -5,19 +5,20 @@ import { LoadingState } from "./components/loading-state";
 import { useSession } from "./hooks/use-session";
 import { NotFoundPage } from "./pages/not-found-page";
 import { HOME, navigate, safeNext, useLocation } from "./router";
-import { findRoute, type AppRoute } from "./routes";
+import type { RouteParams } from "./lib/route-match";
+import { matchRoute, type AppRoute } from "./routes";
 
 function Redirect({ to }: { to: string }) {
   useEffect(() => navigate(to, { replace: true }), [to]);
   return null;
 }
 
-function RoutePage({ route }: { route: AppRoute }) {
+function RoutePage({ route, params }: { route: AppRoute; params: RouteParams }) {
   const Page = route.page;
   // Lazily loaded pages suspend while they download; the others never do.
   return (
     <Suspense fallback={<LoadingState label={route.loading ?? "Loading…"} />}>
-      <Page />
+      <Page params={params} />
     </Suspense>
   );
 }
@@ -25,7 +26,8 @@ function RoutePage({ route }: { route: AppRoute }) {
 export function App() {
   const session = useSession();
   const { pathname, search } = useLocation();
-  const route = findRoute(pathname);
+  const match = matchRoute(pathname);
+  const route = match?.route;
 
   useEffect(() => {
     document.title = `${route?.title ?? "Keyhaven"} · Keyhaven`;
@@ -40,9 +42,9 @@ export function App() {
     );
 
   const user = session.data?.user;
-  if (route?.access === "guest") {
+  if (match && match.route.access === "guest") {
     if (user) return <Redirect to={safeNext(search.get("next"))} />;
-    return <RoutePage route={route} />;
+    return <RoutePage route={match.route} params={match.params} />;
   }
   // Every other path, known or not, is for signed-in people: sign in first, then come back.
   if (!user) {
@@ -52,6 +54,7 @@ export function App() {
   if (pathname === "/") return <Redirect to={HOME} />;
 
   // An admin page for someone who is not an admin: as if it did not exist.
-  const allowed = route && (route.access !== "admin" || user.isAdmin);
-  return <AppLayout user={user}>{allowed ? <RoutePage route={route} /> : <NotFoundPage />}</AppLayout>;
+  const allowed = match && (match.route.access !== "admin" || user.isAdmin) ? match : undefined;
+  // Keyed by path: another team's page is a fresh page, not the last one's state with new params.
+  return <AppLayout user={user}>{allowed ? <RoutePage key={pathname} route={allowed.route} params={allowed.params} /> : <NotFoundPage />}</AppLayout>;
 }

@@ -34,13 +34,15 @@ interface CopyButtonProps {
   variant?: "primary" | "secondary";
   autoFocus?: boolean;
   buttonRef?: RefObject<HTMLButtonElement | null>;
+  /** The button's text, "Copy" unless told (e.g. "Copy link"). */
+  label?: string;
 }
 
-export function CopyButton({ copied, onCopy, variant = "secondary", autoFocus, buttonRef }: CopyButtonProps) {
+export function CopyButton({ copied, onCopy, variant = "secondary", autoFocus, buttonRef, label = "Copy" }: CopyButtonProps) {
   return (
     <button ref={buttonRef} type="button" className={`btn btn--${variant} btn--sm`} onClick={onCopy} autoFocus={autoFocus}>
       {copied === "yes" ? <Check size={14} aria-hidden="true" /> : <Copy size={14} aria-hidden="true" />}
-      Copy
+      {label}
     </button>
   );
 }

@@ -2,6 +2,8 @@ import { Eye, FlaskConical, History, Pencil, RefreshCw, Star, Trash2 } from "luc
 import { useCallback, useEffect, useRef, useState } from "react";
 import { errorMessage, useKeyhavenClient, type ApiKey, type ApiKeyWithValue, type TestResult, type UseApiKeysResult } from "../keyhaven";
 import { keyStatus } from "../lib/key-status";
+import { keyAccessNote, keyOffers } from "../lib/team-offers";
+import type { TeamRole } from "../../../src/shared/team-roles.js";
 import { useServiceLabel } from "../hooks/use-services";
 import { ActiveSwitch } from "./active-switch";
 import { DeleteKeyDialog } from "./delete-key-dialog";
@@ -14,6 +16,7 @@ import { RotationBadge } from "./rotation-badge";
 import { ServiceIcon } from "./service-icon";
 import { Spinner } from "./spinner";
 import { StatusBadge } from "./status-badge";
+import { TeamKeyBadge } from "./team-key-badge";
 import { TestResultView } from "./test-result-view";
 
 type Outcome = Pick<TestResult, "status" | "message"> & { latencyMs?: number };
@@ -21,8 +24,16 @@ type Outcome = Pick<TestResult, "status" | "message"> & { latencyMs?: number };
 /** What a card does to its key: the page's useApiKeys() actions (a card never subscribes to the list itself). */
 export type KeyActions = Pick<UseApiKeysResult, "updateApiKey" | "testApiKey" | "deleteApiKey">;
 
-/** One saved key: what it is, how it is doing, and everything you can do with it. */
-export function KeyCard({ apiKey, actions, onNotice }: { apiKey: ApiKey; actions: KeyActions; onNotice: (message: string) => void }) {
+interface KeyCardProps {
+  apiKey: ApiKey;
+  actions: KeyActions;
+  onNotice: (message: string) => void;
+  /** The viewer's role in the key's team; absent for a personal key. What the card offers follows from it. */
+  role?: TeamRole;
+}
+
+/** One saved key: what it is, how it is doing, and everything you may do with it. */
+export function KeyCard({ apiKey, actions, onNotice, role }: KeyCardProps) {
   const { updateApiKey, testApiKey } = actions;
   const client = useKeyhavenClient();
   const serviceLabel = useServiceLabel();
@@ -38,6 +49,8 @@ export function KeyCard({ apiKey, actions, onNotice }: { apiKey: ApiKey; actions
   const [history, setHistory] = useState(false);
   const nameId = `key-${apiKey.id}-name`;
   const status = keyStatus(apiKey);
+  const offers = keyOffers(role ?? null, apiKey.sharing);
+  const accessNote = keyAccessNote(offers, apiKey.sharing);
   const revealButton = useRef<HTMLButtonElement>(null);
   const refocusReveal = useRef(false);
   const hide = useCallback((reason: "button" | "timeout") => {
@@ -112,41 +125,58 @@ export function KeyCard({ apiKey, actions, onNotice }: { apiKey: ApiKey; actions
           </div>
           <div className="key-card__badges">
             <StatusBadge status={status} />
+            {apiKey.teamId && <TeamKeyBadge sharing={apiKey.sharing} />}
             <RotationBadge apiKey={apiKey} />
           </div>
         </div>
 
         <KeyMeta apiKey={apiKey} />
 
+        {accessNote && (
+          <p className="key-card__access" data-testid="key-access-note">
+            {accessNote}
+          </p>
+        )}
+
         <div className="key-card__actions">
-          <ActiveSwitch checked={apiKey.isActive} disabled={toggling} onChange={toggle} />
+          {offers.edit && <ActiveSwitch checked={apiKey.isActive} disabled={toggling} onChange={toggle} />}
           <span className="key-card__spacer" />
-          <button type="button" className="btn btn--ghost btn--sm" onClick={runTest} disabled={testing}>
-            {testing ? <Spinner size={14} /> : <FlaskConical size={14} aria-hidden="true" />}
-            Test
-          </button>
-          {!revealed && (
+          {offers.test && (
+            <button type="button" className="btn btn--ghost btn--sm" onClick={runTest} disabled={testing}>
+              {testing ? <Spinner size={14} /> : <FlaskConical size={14} aria-hidden="true" />}
+              Test
+            </button>
+          )}
+          {offers.reveal && !revealed && (
             <button ref={revealButton} type="button" className="btn btn--ghost btn--sm" onClick={reveal} disabled={revealing}>
               {revealing ? <Spinner size={14} /> : <Eye size={14} aria-hidden="true" />}
               Reveal
             </button>
           )}
-          <button type="button" className="btn btn--ghost btn--sm" onClick={() => setRotating(true)}>
-            <RefreshCw size={14} aria-hidden="true" />
-            Rotate
-          </button>
-          <button type="button" className="btn btn--ghost btn--sm" onClick={() => setHistory(true)}>
-            <History size={14} aria-hidden="true" />
-            History
-          </button>
-          <button type="button" className="btn btn--ghost btn--sm" onClick={() => setEditing(true)}>
-            <Pencil size={14} aria-hidden="true" />
-            Edit
-          </button>
-          <button type="button" className="btn btn--ghost btn--sm btn--danger-text" onClick={() => setDeleting(true)}>
-            <Trash2 size={14} aria-hidden="true" />
-            Delete
-          </button>
+          {offers.rotate && (
+            <button type="button" className="btn btn--ghost btn--sm" onClick={() => setRotating(true)}>
+              <RefreshCw size={14} aria-hidden="true" />
+              Rotate
+            </button>
+          )}
+          {offers.history && (
+            <button type="button" className="btn btn--ghost btn--sm" onClick={() => setHistory(true)}>
+              <History size={14} aria-hidden="true" />
+              History
+            </button>
+          )}
+          {offers.edit && (
+            <button type="button" className="btn btn--ghost btn--sm" onClick={() => setEditing(true)}>
+              <Pencil size={14} aria-hidden="true" />
+              Edit
+            </button>
+          )}
+          {offers.delete && (
+            <button type="button" className="btn btn--ghost btn--sm btn--danger-text" onClick={() => setDeleting(true)}>
+              <Trash2 size={14} aria-hidden="true" />
+              Delete
+            </button>
+          )}
         </div>
 
         {actionError && (
@@ -160,7 +190,7 @@ export function KeyCard({ apiKey, actions, onNotice }: { apiKey: ApiKey; actions
 
       <EditKeyDialog apiKey={apiKey} updateApiKey={actions.updateApiKey} testApiKey={actions.testApiKey} open={editing} onOpenChange={setEditing} onSaved={(name) => { setOutcome(null); onNotice(`Saved ${name}`); }} />
       <RotateKeyDialog apiKey={apiKey} open={rotating} onOpenChange={setRotating} onRotated={(name) => { setOutcome(null); onNotice(`Rotated ${name}`); }} />
-      <KeyHistoryDialog apiKey={apiKey} open={history} onOpenChange={setHistory} onRolledBack={(name, version) => onNotice(`Rolled ${name} back to version ${version}`)} />
+      <KeyHistoryDialog apiKey={apiKey} canRollback={offers.rollback} open={history} onOpenChange={setHistory} onRolledBack={(name, version) => onNotice(`Rolled ${name} back to version ${version}`)} />
       <DeleteKeyDialog apiKey={apiKey} deleteApiKey={actions.deleteApiKey} open={deleting} onOpenChange={setDeleting} onDeleted={(name) => onNotice(`Deleted ${name}`)} />
     </li>
   );

@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import type { ApiKey, TestKeyBody, TestResult } from "../keyhaven";
 import type { KeyDraftState } from "../lib/key-draft";
 import { KeyForm } from "./key-form";
@@ -15,10 +16,12 @@ export interface KeyFormDialogProps {
   /** Stores the draft and answers the saved key's name; a throw stays in the form as its error. */
   save: (draft: KeyDraftState) => Promise<string>;
   onSaved?: (name: string) => void;
+  /** More fields in the form, after the standard ones. */
+  extraFields?: ReactNode;
 }
 
 /** The key form in a modal, mounted only while open (a fresh draft each time); saving closes it. */
-export function KeyFormDialog({ title, description, mode, initial, open, onOpenChange, onTest, save, onSaved }: KeyFormDialogProps) {
+export function KeyFormDialog({ title, description, mode, initial, open, onOpenChange, onTest, save, onSaved, extraFields }: KeyFormDialogProps) {
   return (
     <Modal open={open} onOpenChange={onOpenChange} title={title} description={description}>
       {open && (
@@ -29,6 +32,7 @@ export function KeyFormDialog({ title, description, mode, initial, open, onOpenC
               initial={initial}
               services={services}
               onTest={onTest}
+              extraFields={extraFields}
               onCancel={() => onOpenChange(false)}
               onSubmit={async (draft) => {
                 const name = await save(draft);

@@ -1,5 +1,5 @@
 import { FlaskConical, Save } from "lucide-react";
-import { useId, useState, type FormEvent } from "react";
+import { useId, useState, type FormEvent, type ReactNode } from "react";
 import { errorMessage, type ApiKey, type ServiceId, type ServiceInfo, type TestKeyBody, type TestResult } from "../keyhaven";
 import { KEY_DESCRIPTION_MAX, KEY_NAME_MAX } from "../../../src/shared/key-fields";
 import { todayDateInput } from "../lib/format-date";
@@ -30,12 +30,14 @@ export interface KeyFormProps {
   onSubmit: (draft: KeyDraftState) => Promise<void>;
   onTest: (body: TestKeyBody) => Promise<TestResult>;
   onCancel: () => void;
+  /** More fields, after the standard ones (e.g. a team key's sharing); their state is the caller's. */
+  extraFields?: ReactNode;
 }
 
 type TestOutcome = Pick<TestResult, "status" | "message"> & { latencyMs?: number };
 
 /** Add or edit one key: fields per service, live format feedback, "Test" before "Save". */
-export function KeyForm({ mode, services, initial, onSubmit, onTest, onCancel }: KeyFormProps) {
+export function KeyForm({ mode, services, initial, onSubmit, onTest, onCancel, extraFields }: KeyFormProps) {
   const uid = useId();
   const ids = {
     name: `${uid}-name`,
@@ -181,6 +183,8 @@ export function KeyForm({ mode, services, initial, onSubmit, onTest, onCancel }:
         min={mode === "create" ? todayDateInput() : undefined}
         onValueChange={(expiration) => update({ expiration })}
       />
+
+      {extraFields}
 
       {testOutcome && <TestResultView result={testOutcome} />}
       <FormError message={submitError} />

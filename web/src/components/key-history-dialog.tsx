@@ -14,10 +14,12 @@ interface Props {
   open: boolean;
   onOpenChange: (open: boolean) => void;
   onRolledBack?: (name: string, version: number) => void;
+  /** False for someone who may see a team key's history but not roll it back. */
+  canRollback?: boolean;
 }
 
 /** The key's values (masked), newest first, each earlier one with a "Roll back" that asks first. */
-export function KeyHistoryDialog({ apiKey, open, onOpenChange, onRolledBack }: Props) {
+export function KeyHistoryDialog({ apiKey, open, onOpenChange, onRolledBack, canRollback = true }: Props) {
   const versions = useKeyVersions(apiKey.id, open);
   const rollback = useRollbackApiKey();
   const [confirming, setConfirming] = useState<number | null>(null);
@@ -52,6 +54,7 @@ export function KeyHistoryDialog({ apiKey, open, onOpenChange, onRolledBack }: P
               {v.createdBy && <> · {v.createdBy}</>}
             </div>
             {!v.current &&
+              canRollback &&
               (confirming === v.version ? (
                 <div className="versions__confirm" role="group" aria-label={`Roll back to version ${v.version}`}>
                   <span>Make this the key’s value again? The current value is kept here.</span>
@@ -85,7 +88,11 @@ export function KeyHistoryDialog({ apiKey, open, onOpenChange, onRolledBack }: P
         onOpenChange(next);
       }}
       title={`History of “${apiKey.name}”`}
-      description="The current value and up to 9 before it. Rolling back makes an earlier value current again, as a new version."
+      description={
+        canRollback
+          ? "The current value and up to 9 before it. Rolling back makes an earlier value current again, as a new version."
+          : "The current value and up to 9 before it. Only the team's admins can roll back."
+      }
     >
       <FormError message={error} />
       {body}

@@ -6,6 +6,7 @@ import { navSections } from "../lib/nav-sections";
 import { ROUTES } from "../routes";
 import { AppLink } from "./app-link";
 import { Brand } from "./brand";
+import { TeamSwitcher } from "./team-switcher";
 import { UserPanel } from "./user-panel";
 
 /** The navigation this user may open, grouped: admin pages for admins only (they group under "Admin"). */
@@ -42,6 +43,7 @@ export function Sidebar({ user }: { user: SessionUser }) {
         </button>
       </div>
       <div className="sidebar__panel" id="sidebar-panel">
+        <TeamSwitcher />
         <nav aria-label="Main">
           {navFor(user).map((section) => {
             const headingId = section.label && `nav-${section.label.toLowerCase().replace(/\W+/g, "-")}`;
