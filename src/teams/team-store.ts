@@ -106,6 +106,25 @@ export function createTeamStore(db: Kysely<Database>) {
       return rows.some((r) => new Date(r.expiresAt).getTime() > now.getTime());
     },
 
+    /** The team's pending invitations for this email (ids): what a new invitation to it replaces. */
+    async pendingInvitationIds(teamId: string, email: string): Promise<string[]> {
+      const rows = await db
+        .selectFrom("invitation")
+        .select("id")
+        .where("organizationId", "=", teamId)
+        .where("email", "=", email.toLowerCase())
+        .where("status", "=", "pending")
+        .execute();
+      return rows.map((r) => r.id);
+    },
+
+    /** Those of `ids` whose invitation is cancelled now. */
+    async cancelledInvitationIds(ids: readonly string[]): Promise<string[]> {
+      if (ids.length === 0) return [];
+      const rows = await db.selectFrom("invitation").select("id").where("id", "in", [...ids]).where("status", "=", "canceled").execute();
+      return rows.map((r) => r.id);
+    },
+
     async teamName(teamId: string): Promise<string | null> {
       const row = await db.selectFrom("organization").select("name").where("id", "=", teamId).executeTakeFirst();
       return row?.name ?? null;

@@ -153,9 +153,9 @@ describeEachDatabase("team invitations", (dialect) => {
     it("an admin cannot invite someone as owner; an owner can", async () => {
       const email = `would-be-owner-${unique()}@example.com`;
       await expectError(await inviteAs(admin, team.id, email, "owner"), 403, NOT_THIS_ROLE);
-      // Not as a list with owner in it either.
+      // Nor with a list that holds owner (a list is no role of ours at all).
       const listed = await h.request("POST", orgRoute("invite-member"), { cookie: admin.cookie, body: { email, role: ["member", "owner"], organizationId: team.id } });
-      expect(listed.status).toBe(403);
+      expect(listed.status).toBe(400);
       expect(await db().selectFrom("invitation").select("id").where("email", "=", email).execute()).toEqual([]);
 
       const u = await person();
@@ -195,10 +195,39 @@ describeEachDatabase("team invitations", (dialect) => {
     expect((await jsonOf(await accept(h, u, second.id), 200)).member.role).toBe("admin");
     const pending = await db().selectFrom("invitation").select("id").where("email", "=", u.email).where("status", "=", "pending").execute();
     expect(pending).toEqual([]);
+    // The log says so: the older one cancelled by whoever invited again, then the new invitation.
+    const events = (await eventsOf(team.id)).filter((e) => [first.id, second.id].includes(e.target_id!));
+    expect(events.map((e) => [e.action, e.actor_id, e.target_id, e.target_label])).toEqual([
+      ["team.invite", owner.id, first.id, u.email],
+      ["team.invite_cancel", admin.id, first.id, u.email],
+      ["team.invite", admin.id, second.id, u.email],
+    ]);
+    expect(JSON.parse(events[1].details)).toEqual({ reason: "invited again", replacedBy: second.id });
   });
 
-  it("an unknown role is refused on invitation too", async () => {
-    await expectError(await inviteAs(owner, team.id, `x-${unique()}@example.com`, "superuser"), 400, { code: "VALIDATION_ERROR", message: "ROLE_NOT_FOUND: superuser" });
+  it("an unknown role is refused in our words, on invitation and on a role change", async () => {
+    const UNKNOWN_ROLE = { code: "VALIDATION_ERROR", message: "role must be one of: owner, admin, member" };
+    const email = `x-${unique()}@example.com`;
+    await expectError(await inviteAs(owner, team.id, email, "superuser"), 400, UNKNOWN_ROLE);
+    await expectError(await changeRole(h, owner, team.id, memberId, "superuser"), 400, UNKNOWN_ROLE);
+    await expectError(await h.request("POST", orgRoute("invite-member"), { cookie: owner.cookie, body: { email, role: ["admin", "member"], organizationId: team.id } }), 400, UNKNOWN_ROLE);
+    expect(await db().selectFrom("invitation").select("id").where("email", "=", email).execute()).toEqual([]);
+    expect((await membersOf(team.id)).find((m) => m.id === memberId)?.role).toBe("member");
+  });
+
+  it("only a pending invitation can be cancelled: an accepted one stays accepted, its person a member (409)", async () => {
+    const u = await person();
+    const inv = await invite(h, owner, team.id, u.email);
+    await jsonOf(await accept(h, u, inv.id), 200);
+    await expectError(await cancel(owner, inv.id), 409, { code: "CONFLICT", message: "This invitation was already accepted: remove the member instead" });
+    expect((await invitationRow(inv.id))?.status).toBe("accepted");
+    expect((await membersOf(team.id)).some((m) => m.userId === u.id)).toBe(true);
+
+    const dropped = await invite(h, owner, team.id, `twice-${unique()}@example.com`);
+    await jsonOf(await cancel(admin, dropped.id), 200);
+    await expectError(await cancel(admin, dropped.id), 409, { code: "CONFLICT", message: "This invitation was already cancelled" });
+    const cancels = (await eventsOf(team.id)).filter((e) => e.action === "team.invite_cancel" && [inv.id, dropped.id].includes(e.target_id!));
+    expect(cancels.map((e) => e.target_id)).toEqual([dropped.id]);
   });
 
   it("every invite, accept, cancel, removal and role change is in the audit log, with its actor and no secret", async () => {
