@@ -44,7 +44,7 @@ export interface AuthDeps {
   logger: Logger;
   admins: Admins;
   /** Team events and a deleted team's keys. */
-  teams: Pick<TeamService, "recordChange" | "deleted" | "pendingInvitations" | "cancelledInvitations">;
+  teams: Pick<TeamService, "recordChange" | "deleted" | "pendingInvitations" | "cancelledInvitations" | "roleOf" | "memberRole">;
   /** Sends an invitation email (KEYHAVEN_SMTP_URL); absent: invitations are shared by link only. */
   sendInvitation?: (invitation: InvitationToSend) => Promise<void>;
 }
@@ -86,6 +86,19 @@ export function createAuth(deps: AuthDeps) {
   // (cancelPendingInvitationsOnReInvite), looked up before the route runs so their cancellation
   // is logged too once it succeeded.
   const replacedInvitations = new WeakMap<Request, string[]>();
+
+  /**
+   * Only an owner removes an owner. better-auth refuses it too, but as "You cannot leave the
+   * organization as the only owner" (400), whoever the owners are.
+   */
+  async function refuseRemovingOwnerUnlessOwner(ctx: { body?: unknown } & Parameters<typeof getSessionFromCtx>[0]): Promise<void> {
+    const { organizationId, memberIdOrEmail } = bodyOf(ctx.body);
+    if (typeof organizationId !== "string" || typeof memberIdOrEmail !== "string") return;
+    const session = await getSessionFromCtx(ctx);
+    if (!session) return; // better-auth answers 401
+    const [mine, theirs] = await Promise.all([teams.roleOf(actorOf(session.user), organizationId), teams.memberRole(organizationId, memberIdOrEmail)]);
+    if (theirs === "owner" && mine !== null && mine !== "owner") throw new APIError("FORBIDDEN", { message: "Only an owner can remove an owner" });
+  }
   return betterAuth({
     appName: "Keyhaven",
     baseURL: config.publicUrl,
@@ -112,6 +125,7 @@ export function createAuth(deps: AuthDeps) {
     },
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
+        if (ctx.path === "/organization/remove-member") return refuseRemovingOwnerUnlessOwner(ctx);
         if (ctx.path !== "/organization/invite-member" && ctx.path !== "/organization/update-member-role") return;
         const body = bodyOf(ctx.body);
         // Before better-auth's own check, whose answer is "ROLE_NOT_FOUND: <role>".

@@ -48,6 +48,16 @@ export function createTeamStore(db: Kysely<Database>) {
       return row ? (isTeamRole(row.role) ? row.role : "member") : null;
     },
 
+    /** A member's role in the team, the member named by id or by email (as better-auth's remove-member takes it); null: none such. */
+    async memberRole(teamId: string, memberIdOrEmail: string): Promise<TeamRole | null> {
+      const base = db.selectFrom("member").select("member.role").where("member.organizationId", "=", teamId);
+      const row = await (memberIdOrEmail.includes("@")
+        ? base.innerJoin("user", "user.id", "member.userId").where("user.email", "=", memberIdOrEmail.toLowerCase())
+        : base.where("member.id", "=", memberIdOrEmail)
+      ).executeTakeFirst();
+      return row ? (isTeamRole(row.role) ? row.role : "member") : null;
+    },
+
     /** The teams a person belongs to, oldest membership first, with their role and sizes. */
     async membershipsOf(userId: string): Promise<MembershipRow[]> {
       const rows = await db

@@ -167,9 +167,15 @@ describeEachDatabase("team invitations", (dialect) => {
       await expectError(await changeRole(h, admin, team.id, memberId, "owner"), 403, NOT_THIS_MEMBER);
       const ownerMember = (await membersOf(team.id)).find((m) => m.userId === owner.id)!;
       await expectError(await changeRole(h, admin, team.id, ownerMember.id, "member"), 403, NOT_THIS_MEMBER);
-      // Nor remove one: better-auth's words for it are the "only owner" ones.
-      const removed = await removeMember(h, admin, team.id, ownerMember.id);
-      expect(removed.status).toBe(400);
+      // Nor remove one, by member id or by email, even with a second owner in the team.
+      const secondOwner = await person();
+      const secondOwnerId = await addMember(h, owner, team.id, secondOwner, "owner");
+      const ONLY_OWNERS = { code: "FORBIDDEN", message: "Only an owner can remove an owner" };
+      await expectError(await removeMember(h, admin, team.id, ownerMember.id), 403, ONLY_OWNERS);
+      await expectError(await removeMember(h, admin, team.id, secondOwner.email.toUpperCase()), 403, ONLY_OWNERS);
+      await expectError(await removeMember(h, member, team.id, secondOwnerId), 403, ONLY_OWNERS);
+      // An owner may remove another owner.
+      await jsonOf(await removeMember(h, owner, team.id, secondOwnerId), 200);
       const members = await membersOf(team.id);
       expect(members.find((m) => m.id === memberId)?.role).toBe("member");
       expect(members.find((m) => m.userId === owner.id)?.role).toBe("owner");
