@@ -44,7 +44,7 @@ export interface AuthDeps {
   logger: Logger;
   admins: Admins;
   /** Team events and a deleted team's keys. */
-  teams: Pick<TeamService, "recordChange" | "deleted">;
+  teams: Pick<TeamService, "recordChange" | "deleted" | "pendingInvitations" | "cancelledInvitations" | "roleOf" | "memberRole">;
   /** Sends an invitation email (KEYHAVEN_SMTP_URL); absent: invitations are shared by link only. */
   sendInvitation?: (invitation: InvitationToSend) => Promise<void>;
 }
@@ -54,6 +54,26 @@ function refuseUnknownRole(role: unknown): void {
   if (!isTeamRole(role)) throw new APIError("BAD_REQUEST", { message: "role must be one of: owner, admin, member" });
 }
 
+/**
+ * Only a pending invitation can be cancelled. better-auth would mark an accepted one "canceled"
+ * (the person staying a member) and the log would say it was cancelled.
+ */
+function refuseCancellingSettled(status: string): void {
+  if (status === "pending") return;
+  const message =
+    status === "accepted"
+      ? "This invitation was already accepted: remove the member instead"
+      : status === "canceled"
+        ? "This invitation was already cancelled"
+        : status === "rejected"
+          ? "This invitation was declined"
+          : "This invitation is no longer pending";
+  throw new APIError("CONFLICT", { message });
+}
+
+type Body = Record<string, unknown>;
+const bodyOf = (body: unknown): Body => (typeof body === "object" && body !== null ? (body as Body) : {});
+
 export function createAuth(deps: AuthDeps) {
   const { config, database, logger, admins, teams } = deps;
   const actorOf = (user: { id: string; name?: string; email?: string }, headers?: Headers) =>
@@ -62,6 +82,23 @@ export function createAuth(deps: AuthDeps) {
       userAgent: headers?.get("user-agent") ?? null,
     });
   const secure = new URL(config.publicUrl).protocol === "https:";
+  // Per request: the pending invitations a new one to the same email replaces
+  // (cancelPendingInvitationsOnReInvite), looked up before the route runs so their cancellation
+  // is logged too once it succeeded.
+  const replacedInvitations = new WeakMap<Request, string[]>();
+
+  /**
+   * Only an owner removes an owner. better-auth refuses it too, but as "You cannot leave the
+   * organization as the only owner" (400), whoever the owners are.
+   */
+  async function refuseRemovingOwnerUnlessOwner(ctx: { body?: unknown } & Parameters<typeof getSessionFromCtx>[0]): Promise<void> {
+    const { organizationId, memberIdOrEmail } = bodyOf(ctx.body);
+    if (typeof organizationId !== "string" || typeof memberIdOrEmail !== "string") return;
+    const session = await getSessionFromCtx(ctx);
+    if (!session) return; // better-auth answers 401
+    const [mine, theirs] = await Promise.all([teams.roleOf(actorOf(session.user), organizationId), teams.memberRole(organizationId, memberIdOrEmail)]);
+    if (theirs === "owner" && mine !== null && mine !== "owner") throw new APIError("FORBIDDEN", { message: "Only an owner can remove an owner" });
+  }
   return betterAuth({
     appName: "Keyhaven",
     baseURL: config.publicUrl,
@@ -87,6 +124,16 @@ export function createAuth(deps: AuthDeps) {
       },
     },
     hooks: {
+      before: createAuthMiddleware(async (ctx) => {
+        if (ctx.path === "/organization/remove-member") return refuseRemovingOwnerUnlessOwner(ctx);
+        if (ctx.path !== "/organization/invite-member" && ctx.path !== "/organization/update-member-role") return;
+        const body = bodyOf(ctx.body);
+        // Before better-auth's own check, whose answer is "ROLE_NOT_FOUND: <role>".
+        refuseUnknownRole(body.role);
+        if (ctx.path === "/organization/invite-member" && ctx.request && typeof body.organizationId === "string" && typeof body.email === "string") {
+          replacedInvitations.set(ctx.request, await teams.pendingInvitations(body.organizationId, body.email));
+        }
+      }),
       // Team changes made through the organization routes, recorded once each succeeded, with
       // the signed-in person as the actor.
       after: createAuthMiddleware(async (ctx) => {
@@ -97,7 +144,15 @@ export function createAuth(deps: AuthDeps) {
         if (!change) return;
         const session = ctx.context.session ?? (await getSessionFromCtx(ctx));
         if (!session) return;
-        await teams.recordChange(actorOf(session.user, ctx.headers), change.action, change.teamId, change.target, change.details);
+        const actor = actorOf(session.user, ctx.headers);
+        const replaced = change.action === "team.invite" && ctx.request ? (replacedInvitations.get(ctx.request) ?? []) : [];
+        for (const id of await teams.cancelledInvitations(replaced)) {
+          await teams.recordChange(actor, "team.invite_cancel", change.teamId, { type: "invitation", id, label: change.target?.label ?? null }, {
+            reason: "invited again",
+            replacedBy: change.target?.id ?? null,
+          });
+        }
+        await teams.recordChange(actor, change.action, change.teamId, change.target, change.details);
       }),
     },
     plugins: [
@@ -126,6 +181,7 @@ export function createAuth(deps: AuthDeps) {
         organizationHooks: {
           beforeCreateInvitation: async ({ invitation }) => refuseUnknownRole(invitation.role),
           beforeUpdateMemberRole: async ({ newRole }) => refuseUnknownRole(newRole),
+          beforeCancelInvitation: async ({ invitation }) => refuseCancellingSettled(invitation.status),
           afterDeleteOrganization: async ({ organization: team, user }) => {
             await teams.deleted(actorOf(user), { id: team.id, name: team.name });
           },

@@ -59,6 +59,15 @@ export function createTeamService(deps: TeamServiceDeps) {
     /** Whether someone with this email has been invited to a team (closed sign-up still lets them in). */
     isInvited: (email: string): Promise<boolean> => store.hasPendingInvitation(email, now()),
 
+    /** A member's role, the member named by id or email; null: no such member of the team. */
+    memberRole: (teamId: string, memberIdOrEmail: string): Promise<TeamRole | null> => store.memberRole(teamId, memberIdOrEmail),
+
+    /** The team's pending invitations for this email: a new invitation to it cancels them. */
+    pendingInvitations: (teamId: string, email: string): Promise<string[]> => store.pendingInvitationIds(teamId, email),
+
+    /** Those of `ids` whose invitation is cancelled now. */
+    cancelledInvitations: (ids: readonly string[]): Promise<string[]> => store.cancelledInvitationIds(ids),
+
     /** The role the policy needs for a resource of `owner`: the actor's, for a team; undefined for a user's. */
     async teamRoleFor(actor: Actor, owner: OwnerRef): Promise<TeamRole | null | undefined> {
       return owner.type === "team" ? roleOf(actor, owner.id) : undefined;

@@ -48,6 +48,16 @@ export function createTeamStore(db: Kysely<Database>) {
       return row ? (isTeamRole(row.role) ? row.role : "member") : null;
     },
 
+    /** A member's role in the team, the member named by id or by email (as better-auth's remove-member takes it); null: none such. */
+    async memberRole(teamId: string, memberIdOrEmail: string): Promise<TeamRole | null> {
+      const base = db.selectFrom("member").select("member.role").where("member.organizationId", "=", teamId);
+      const row = await (memberIdOrEmail.includes("@")
+        ? base.innerJoin("user", "user.id", "member.userId").where("user.email", "=", memberIdOrEmail.toLowerCase())
+        : base.where("member.id", "=", memberIdOrEmail)
+      ).executeTakeFirst();
+      return row ? (isTeamRole(row.role) ? row.role : "member") : null;
+    },
+
     /** The teams a person belongs to, oldest membership first, with their role and sizes. */
     async membershipsOf(userId: string): Promise<MembershipRow[]> {
       const rows = await db
@@ -104,6 +114,25 @@ export function createTeamStore(db: Kysely<Database>) {
         .where("status", "=", "pending")
         .execute();
       return rows.some((r) => new Date(r.expiresAt).getTime() > now.getTime());
+    },
+
+    /** The team's pending invitations for this email (ids): what a new invitation to it replaces. */
+    async pendingInvitationIds(teamId: string, email: string): Promise<string[]> {
+      const rows = await db
+        .selectFrom("invitation")
+        .select("id")
+        .where("organizationId", "=", teamId)
+        .where("email", "=", email.toLowerCase())
+        .where("status", "=", "pending")
+        .execute();
+      return rows.map((r) => r.id);
+    },
+
+    /** Those of `ids` whose invitation is cancelled now. */
+    async cancelledInvitationIds(ids: readonly string[]): Promise<string[]> {
+      if (ids.length === 0) return [];
+      const rows = await db.selectFrom("invitation").select("id").where("id", "in", [...ids]).where("status", "=", "canceled").execute();
+      return rows.map((r) => r.id);
     },
 
     async teamName(teamId: string): Promise<string | null> {
