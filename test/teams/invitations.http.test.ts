@@ -9,8 +9,11 @@ import { describeEachDatabase } from "../support/databases.js";
 import { createHttpApp, expectError, jsonOf, unique, type HttpApp, type SignedUpUser } from "../support/http-app.js";
 import { accept, addMember, changeRole, createTeam, invite, orgRoute, removeMember, type TestTeam } from "../support/teams.js";
 
-const NOT_FOUND_INVITATION = { code: "VALIDATION_ERROR", message: "Invitation not found" };
-const NOT_RECIPIENT = { code: "FORBIDDEN", message: "You are not the recipient of the invitation" };
+const NOT_FOUND_INVITATION = {
+  code: "NOT_FOUND",
+  message: "This invitation can't be used: it has expired, was already used or declined, or was cancelled, or its team was deleted. Ask the team for a new one.",
+};
+const NOT_RECIPIENT = { code: "FORBIDDEN", message: "This invitation is for another email address: sign in with that address to accept it." };
 
 describeEachDatabase("team invitations", (dialect) => {
   let app: HttpApp;
@@ -66,8 +69,8 @@ describeEachDatabase("team invitations", (dialect) => {
       .set({ expiresAt: row!.expiresAt instanceof Date ? past : past.toISOString() })
       .where("id", "=", inv.id)
       .execute();
-    await expectError(await getInvitation(u, inv.id), 400, NOT_FOUND_INVITATION);
-    await expectError(await accept(h, u, inv.id), 400, NOT_FOUND_INVITATION);
+    await expectError(await getInvitation(u, inv.id), 404, NOT_FOUND_INVITATION);
+    await expectError(await accept(h, u, inv.id), 404, NOT_FOUND_INVITATION);
     expect((await membersOf(team.id)).some((m) => m.userId === u.id)).toBe(false);
     expect((await invitationRow(inv.id))?.status).toBe("pending");
   });
@@ -77,11 +80,11 @@ describeEachDatabase("team invitations", (dialect) => {
     const inv = await invite(h, owner, team.id, u.email);
     const joined = await jsonOf(await accept(h, u, inv.id), 200);
     expect(joined.member).toMatchObject({ userId: u.id, organizationId: team.id, role: "member" });
-    await expectError(await accept(h, u, inv.id), 400, NOT_FOUND_INVITATION);
-    await expectError(await getInvitation(u, inv.id), 400, NOT_FOUND_INVITATION);
+    await expectError(await accept(h, u, inv.id), 404, NOT_FOUND_INVITATION);
+    await expectError(await getInvitation(u, inv.id), 404, NOT_FOUND_INVITATION);
     expect((await membersOf(team.id)).filter((m) => m.userId === u.id)).toHaveLength(1);
     // Nor can they be invited again while a member.
-    await expectError(await inviteAs(owner, team.id, u.email, "admin"), 400, { code: "VALIDATION_ERROR", message: "User is already a member of this organization" });
+    await expectError(await inviteAs(owner, team.id, u.email, "admin"), 400, { code: "VALIDATION_ERROR", message: "User is already a member of this team" });
   });
 
   it("an invitation for another email: someone else signed in can neither see nor accept it; its person still can", async () => {
@@ -114,8 +117,8 @@ describeEachDatabase("team invitations", (dialect) => {
     const u = await person();
     const inv = await invite(h, owner, t.id, u.email);
     await jsonOf(await h.request("POST", orgRoute("delete"), { cookie: owner.cookie, body: { organizationId: t.id } }), 200);
-    await expectError(await getInvitation(u, inv.id), 400, NOT_FOUND_INVITATION);
-    await expectError(await accept(h, u, inv.id), 400, NOT_FOUND_INVITATION);
+    await expectError(await getInvitation(u, inv.id), 404, NOT_FOUND_INVITATION);
+    await expectError(await accept(h, u, inv.id), 404, NOT_FOUND_INVITATION);
     expect(await db().selectFrom("member").select("id").where("userId", "=", u.id).execute()).toEqual([]);
   });
 
@@ -124,8 +127,8 @@ describeEachDatabase("team invitations", (dialect) => {
     const inv = await invite(h, owner, team.id, u.email);
     const cancelled = await jsonOf(await cancel(admin, inv.id), 200);
     expect(cancelled).toMatchObject({ id: inv.id, status: "canceled" });
-    await expectError(await accept(h, u, inv.id), 400, NOT_FOUND_INVITATION);
-    await expectError(await getInvitation(u, inv.id), 400, NOT_FOUND_INVITATION);
+    await expectError(await accept(h, u, inv.id), 404, NOT_FOUND_INVITATION);
+    await expectError(await getInvitation(u, inv.id), 404, NOT_FOUND_INVITATION);
     expect((await membersOf(team.id)).some((m) => m.userId === u.id)).toBe(false);
   });
 
@@ -133,7 +136,7 @@ describeEachDatabase("team invitations", (dialect) => {
     const email = `by-member-${unique()}@example.com`;
     await expectError(await inviteAs(member, team.id, email, "member"), 403, {
       code: "FORBIDDEN",
-      message: "You are not allowed to invite users to this organization",
+      message: "You are not allowed to invite users to this team",
     });
     expect(await db().selectFrom("invitation").select("id").where("email", "=", email).execute()).toEqual([]);
 
@@ -196,7 +199,7 @@ describeEachDatabase("team invitations", (dialect) => {
     expect(second.id).not.toBe(first.id);
     expect((await invitationRow(first.id))?.status).toBe("canceled");
     expect((await invitationRow(second.id))?.status).toBe("pending");
-    await expectError(await accept(h, u, first.id), 400, NOT_FOUND_INVITATION);
+    await expectError(await accept(h, u, first.id), 404, NOT_FOUND_INVITATION);
     // The newer one holds, with its role.
     expect((await jsonOf(await accept(h, u, second.id), 200)).member.role).toBe("admin");
     const pending = await db().selectFrom("invitation").select("id").where("email", "=", u.email).where("status", "=", "pending").execute();

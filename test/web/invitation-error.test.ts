@@ -1,25 +1,23 @@
-/** An invitation that cannot be used says why, from better-auth's error codes. */
+/** An invitation that cannot be used says why: the server's words, the status deciding the offer. */
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../../src/react/index.js";
 import { invitationProblem } from "../../web/src/lib/invitation-error";
 
 describe("invitationProblem", () => {
-  it("expired, used, declined or cancelled (better-auth's 'not found')", () => {
-    expect(invitationProblem(new ApiError(400, "INVITATION_NOT_FOUND", "Invitation not found"))).toMatchObject({
-      title: "This invitation can't be used",
-      otherAccount: false,
-    });
+  it("expired, used, declined or cancelled: the server's explanation", () => {
+    const text = "This invitation can't be used: it has expired, was already used or declined, or was cancelled, or its team was deleted. Ask the team for a new one.";
+    expect(invitationProblem(new ApiError(404, "NOT_FOUND", text))).toEqual({ title: "This invitation can't be used", text, otherAccount: false });
   });
 
   it("for another email: offers to sign in as someone else", () => {
-    expect(invitationProblem(new ApiError(403, "YOU_ARE_NOT_THE_RECIPIENT_OF_THE_INVITATION", "You are not the recipient of the invitation"))).toMatchObject({
+    expect(invitationProblem(new ApiError(403, "FORBIDDEN", "This invitation is for another email address: sign in with that address to accept it."))).toMatchObject({
       title: "This invitation is for someone else",
       otherAccount: true,
     });
   });
 
   it("a deleted team", () => {
-    expect(invitationProblem(new ApiError(400, "ORGANIZATION_NOT_FOUND", "Organization not found")).title).toBe("This team no longer exists");
+    expect(invitationProblem(new ApiError(404, "NOT_FOUND", "Team not found")).title).toBe("This team no longer exists");
   });
 
   it("anything else: the server's message", () => {

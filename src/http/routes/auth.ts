@@ -14,6 +14,7 @@ import { assertJsonContentType, isJsonContentType, parseWith } from "../json-bod
 import { RATE_LIMITS, type RateLimiter, type RateLimitRule } from "../../limits/rate-limiter.js";
 import { assertAuthBodyText, updateUserBodySchema } from "../../auth/auth-input.js";
 import type { Auth } from "../../auth/auth.js";
+import { authErrorWords, inTeamWords } from "../auth-error-words.js";
 
 /** Routes that check the signed-in user's password (delete-user is off today; counted should it come on). */
 const PASSWORD_CHECK_PATHS = ["/change-password", "/delete-user"];
@@ -57,6 +58,13 @@ async function inOurErrorShape(res: Response, req: Request): Promise<Response> {
   if (status === 422) status = reason.code?.startsWith("USER_ALREADY_EXISTS") ? 409 : 400;
   // The organization plugin answers a signed-in person's missing permission with 401: it is a 403.
   if (status === 401 && reason.code?.startsWith("YOU_ARE_NOT_ALLOWED")) status = 403;
+  const words = status < 500 ? authErrorWords(reason.code) : undefined;
+  if (words) {
+    status = words.status;
+    reason = { ...reason, message: words.message };
+  } else if (reason.message) {
+    reason = { ...reason, message: inTeamWords(reason.message) };
+  }
   if (status < 500 && codeForStatus(status) === "INTERNAL") status = 400;
   const code = codeForStatus(status);
   const message =

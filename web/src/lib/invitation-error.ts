@@ -1,6 +1,6 @@
 /**
- * What went wrong with an invitation, in words: better-auth answers with one code per case
- * (an expired or used invitation is "not found", like an unknown one).
+ * What went wrong with an invitation, in words. The server says which case it is (its message
+ * names it); the status tells whether signing in as someone else would help.
  */
 import { ApiError, errorMessage } from "../keyhaven";
 
@@ -12,25 +12,12 @@ export interface InvitationProblem {
 }
 
 export function invitationProblem(err: unknown): InvitationProblem {
-  const code = err instanceof ApiError ? err.code : "";
-  switch (code) {
-    case "INVITATION_NOT_FOUND":
-      return {
-        title: "This invitation can't be used",
-        text: "It has expired, was already used or declined, or was cancelled. Ask the team for a new one.",
-        otherAccount: false,
-      };
-    case "YOU_ARE_NOT_THE_RECIPIENT_OF_THE_INVITATION":
-      return {
-        title: "This invitation is for someone else",
-        text: "It was sent to another email address. Sign in with that address to accept it.",
-        otherAccount: true,
-      };
-    case "ORGANIZATION_NOT_FOUND":
-      return { title: "This team no longer exists", text: "The team was deleted after the invitation was sent.", otherAccount: false };
-    case "INVITER_IS_NO_LONGER_A_MEMBER_OF_THE_ORGANIZATION":
-      return { title: "This invitation is no longer valid", text: "Whoever sent it has left the team. Ask the team for a new one.", otherAccount: false };
-    default:
-      return { title: "Couldn't open this invitation", text: errorMessage(err), otherAccount: false };
+  const status = err instanceof ApiError ? err.status : 0;
+  const text = errorMessage(err);
+  if (status === 403) return { title: "This invitation is for someone else", text, otherAccount: true };
+  if (status === 404) {
+    const title = /^Team not found/.test(text) ? "This team no longer exists" : "This invitation can't be used";
+    return { title, text, otherAccount: false };
   }
+  return { title: "Couldn't open this invitation", text, otherAccount: false };
 }
