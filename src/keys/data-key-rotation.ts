@@ -26,7 +26,8 @@ import type { MasterKeyring } from "../crypto/master-keyring.js";
 import { decryptSecret, encryptSecret, type SecretBinding } from "../crypto/secret-box.js";
 import type { DialectName } from "../db/connect.js";
 import type { Database } from "../db/schema.js";
-import { verifyStoredSecrets, versionBinding, type VerificationResult } from "./secret-verification.js";
+import { verifyStoredSecrets, type VerificationResult } from "./secret-verification.js";
+import { currentBinding, versionBinding } from "./secret-binding.js";
 
 const BATCH = 500;
 /** Sweeps over rows still under an old key (writes racing the switch); each normally finds none. */
@@ -190,7 +191,7 @@ async function sweep(
         .execute(),
     sealed: (row) => ({
       label: `key ${row.id}`,
-      binding: { keyId: row.id, owner, service: row.service, version: Number(row.version), config: JSON.parse(row.config) as unknown },
+      binding: currentBinding(owner, row),
       dataKeyId: row.data_key_id,
       ciphertext: row.encrypted_value,
     }),
@@ -214,9 +215,9 @@ async function sweep(
       return db
         .selectFrom("api_key_versions as v")
         .innerJoin("api_keys as k", "k.id", "v.key_id")
-        // Every column of the version row: its binding may use more than the version (see versionBinding).
+        // Every column of the version row: its binding uses its own version and config (keys/secret-binding.ts).
         .selectAll("v")
-        .select(["k.service", "k.config as key_config"])
+        .select(["k.service"])
         .where("k.owner_type", "=", owner.type)
         .where("k.owner_id", "=", owner.id)
         .where("v.data_key_id", "<>", target.id)
@@ -228,7 +229,7 @@ async function sweep(
     },
     sealed: (row) => ({
       label: `key ${row.key_id} version ${row.version}`,
-      binding: versionBinding({ id: row.key_id, owner, service: row.service, config: row.key_config }, row),
+      binding: versionBinding({ id: row.key_id, owner, service: row.service }, row),
       dataKeyId: row.data_key_id,
       ciphertext: row.encrypted_value,
     }),

@@ -28,6 +28,7 @@ import { CURSOR_MESSAGE, type ApiKey, type ApiKeyList, type ApiKeyWithValue, typ
 import { KEY_VERSIONS_KEPT, rotationDueAt } from "../shared/rotation.js";
 import type { AutomaticRotationContext, AutomaticRotator } from "../rotation/automatic-rotation.js";
 import { decodeCursor, encodeCursor } from "./key-cursor.js";
+import { currentBinding, versionBinding } from "./secret-binding.js";
 import { LIST_PAGE_DEFAULT } from "../shared/list-page.js";
 import { expiryWindow, toApiKey } from "./key-view.js";
 import type { KeyTester, KeyTestResult } from "../key-test/key-tester.js";
@@ -150,8 +151,7 @@ export function createKeyService(deps: KeyServiceDeps) {
     config,
   });
   /** The binding a stored row was sealed with: the row's own id, owner, service, version and config. */
-  const rowBinding = (owner: OwnerRef, row: Pick<ApiKeyRow, "id" | "service" | "version" | "config">): SecretBinding =>
-    binding(owner, row.id, row.service, row.version, JSON.parse(row.config));
+  const rowBinding = (owner: OwnerRef, row: Pick<ApiKeyRow, "id" | "service" | "version" | "config">): SecretBinding => currentBinding(owner, row);
   const sealedOf = (row: Pick<ApiKeyRow, "data_key_id" | "encrypted_value">) => ({
     dataKeyId: row.data_key_id,
     ciphertext: row.encrypted_value,
@@ -625,7 +625,7 @@ export function createKeyService(deps: KeyServiceDeps) {
       if (version === row.version) throw conflict(`Version ${version} is already the key's value`);
       const old = await store.findVersion(owner, id, version);
       if (!old) throw notFound(`Version ${version} of this key`);
-      const plaintext = await dataKeys.decrypt(binding(owner, id, row.service, old.version, JSON.parse(old.config)), sealedOf(old));
+      const plaintext = await dataKeys.decrypt(versionBinding({ id, owner, service: row.service }, old), sealedOf(old));
       const updated = await replaceValue(actor, owner, id, { plaintext, masked: old.masked_value }, {
         action: "key.rollback",
         details: { rolledBackTo: old.version },

@@ -9,7 +9,8 @@ import type { DialectName } from "../db/connect.js";
 import type { OwnerRef } from "../access/owner.js";
 import { unwrapDataKey } from "../crypto/data-key.js";
 import type { MasterKeyring } from "../crypto/master-keyring.js";
-import { decryptSecret, type SecretBinding } from "../crypto/secret-box.js";
+import { decryptSecret } from "../crypto/secret-box.js";
+import { currentBinding, versionBinding } from "./secret-binding.js";
 import type { Database } from "../db/schema.js";
 import { setBounded } from "../platform/bounded-map.js";
 
@@ -27,19 +28,6 @@ export interface VerificationResult {
 
 export interface VerificationProgress {
   checked: number;
-}
-
-/**
- * The binding a kept version was sealed with: the key's id, owner and service, the version's own
- * number, and its config — the version row's own `config` when the table has one, else the
- * key's (a version is sealed like the current value was at that version).
- */
-export function versionBinding(
-  key: { id: string; owner: OwnerRef; service: string; config: string },
-  version: { version: number; config?: unknown },
-): SecretBinding {
-  const config = typeof version.config === "string" ? version.config : key.config;
-  return { keyId: key.id, owner: key.owner, service: key.service, version: Number(version.version), config: JSON.parse(config) as unknown };
 }
 
 /**
@@ -122,7 +110,7 @@ export async function verifyStoredSecrets(
       const rowOwner = ownerOf(row);
       try {
         const dek = open(row.data_key_id, rowOwner, row.wrapped_key ?? null);
-        const binding = { keyId: row.id, owner: rowOwner, service: row.service, version: Number(row.version), config: JSON.parse(row.config) as unknown };
+        const binding = currentBinding(rowOwner, row);
         decryptSecret(dek, binding, row.encrypted_value);
       } catch {
         result.failures.push(`key ${row.id}`);
@@ -139,7 +127,7 @@ export async function verifyStoredSecrets(
       .innerJoin("api_keys as k", "k.id", "v.key_id")
       // Every column of the version row: the table is growing (who made it, its config, …).
       .selectAll("v")
-      .select(["k.owner_type", "k.owner_id", "k.service", "k.config as key_config"])
+      .select(["k.owner_type", "k.owner_id", "k.service"])
       .select((eb) =>
         eb
           .selectFrom("data_keys as d")
@@ -160,7 +148,7 @@ export async function verifyStoredSecrets(
       const rowOwner = ownerOf(row);
       try {
         const dek = open(row.data_key_id, rowOwner, row.wrapped_key ?? null);
-        const binding = versionBinding({ id: row.key_id, owner: rowOwner, service: row.service, config: row.key_config }, row);
+        const binding = versionBinding({ id: row.key_id, owner: rowOwner, service: row.service }, row);
         decryptSecret(dek, binding, row.encrypted_value);
       } catch {
         result.failures.push(`key ${row.key_id} version ${row.version}`);
