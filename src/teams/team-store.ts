@@ -177,12 +177,11 @@ export function createTeamStore(db: Kysely<Database>) {
      * usage rows, the team's data keys). Returns the keys deleted (id and name, for the audit).
      */
     async deleteTeamKeys(tx: Transaction<Database>, teamId: string): Promise<{ id: string; name: string }[]> {
+      const teamKeys = () => tx.selectFrom("api_keys").select("id").where("owner_type", "=", "team").where("owner_id", "=", teamId);
       const keys = await tx.selectFrom("api_keys").select(["id", "name"]).where("owner_type", "=", "team").where("owner_id", "=", teamId).execute();
-      if (keys.length > 0) {
-        const ids = keys.map((k) => k.id);
-        await tx.deleteFrom("usage_by_consumer").where("key_id", "in", ids).execute();
-        await tx.deleteFrom("api_key_versions").where("key_id", "in", ids).execute();
-      }
+      // Subqueries, not id lists: a team with thousands of keys stays one statement each.
+      await tx.deleteFrom("usage_by_consumer").where("key_id", "in", teamKeys()).execute();
+      await tx.deleteFrom("api_key_versions").where("key_id", "in", teamKeys()).execute();
       await tx.deleteFrom("usage_daily").where("owner_type", "=", "team").where("owner_id", "=", teamId).execute();
       await tx.deleteFrom("api_keys").where("owner_type", "=", "team").where("owner_id", "=", teamId).execute();
       await tx.deleteFrom("data_keys").where("owner_type", "=", "team").where("owner_id", "=", teamId).execute();
