@@ -347,9 +347,11 @@ export function createKeyService(deps: KeyServiceDeps) {
   return {
     /**
      * Asks the policy whether the actor may do `action` on the owner's keys (for a team: with
-     * their role now). Routes call it before spending a rate-limit budget on a refused caller.
+     * their role now), or on key `keyId` of theirs: then with how a team key is shared, and a
+     * non-member's refusal is the missing key's. Routes call it before spending a rate-limit
+     * budget on a refused caller.
      */
-    check: (actor: Actor, action: Action, owner: OwnerRef): Promise<void> => allow(actor, action, owner),
+    check: (actor: Actor, action: Action, owner: OwnerRef, keyId?: string): Promise<void> => allow(actor, action, owner, keyId),
 
     async create(actor: Actor, owner: OwnerRef, input: CreateKeyInput): Promise<ApiKey> {
       await allow(actor, "key.create", owner);

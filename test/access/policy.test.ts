@@ -4,9 +4,10 @@
  * and the owner scoping of the store still holds behind it.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI_ACTOR, LIBRARY_ACTOR, userActor, type Actor } from "../../src/access/actor.js";
+import { CLI_ACTOR, LIBRARY_ACTOR, ROTATION_ACTOR, userActor, type Actor } from "../../src/access/actor.js";
 import type { OwnerRef } from "../../src/access/owner.js";
-import { authorize, isAllowed, refusal, type Action } from "../../src/access/policy.js";
+import { authorize, isAllowed, refusal, refusalOf, type Action, type Resource } from "../../src/access/policy.js";
+import type { Sharing, TeamRole } from "../../src/shared/team-roles.js";
 import type { Runtime } from "../../src/app/compose.js";
 import { AppError } from "../../src/platform/errors.js";
 import { createKeyTester } from "../../src/key-test/key-tester.js";
@@ -87,6 +88,130 @@ describe("authorize(actor, action, resource)", () => {
   it("an unknown system actor may do nothing", () => {
     const stranger = { type: "system", name: "stranger" } as unknown as Actor;
     for (const action of ACTIONS) expect(isAllowed(stranger, action, { owner: alice })).toBe(false);
+  });
+});
+
+describe("team resources", () => {
+  const team: OwnerRef = { type: "team", id: "team_physics" };
+  const KEY_ACTIONS = [
+    "key.list",
+    "key.read",
+    "key.use",
+    "key.create",
+    "key.update",
+    "key.delete",
+    "key.reveal",
+    "key.rotate",
+    "key.rollback",
+    "key.test",
+    "key.versions",
+  ] as const satisfies readonly Action[];
+  const TEAM_ACTIONS = ["team.rename", "team.delete", "team.invite", "team.members", "team.usage_all"] as const satisfies readonly Action[];
+  type TeamActionHere = (typeof KEY_ACTIONS)[number] | (typeof TEAM_ACTIONS)[number];
+
+  /**
+   * Written out by hand, not read from shared/team-roles.ts: a wrong entry there fails here.
+   * Per role, per sharing: what is allowed. Members read and use; under "manage" they also
+   * test and see the history; never reveal or change. Admins all but deleting the team.
+   */
+  const ALLOWED: Readonly<Record<TeamRole, Readonly<Record<Sharing, readonly TeamActionHere[]>>>> = {
+    owner: {
+      use: [...KEY_ACTIONS, ...TEAM_ACTIONS],
+      manage: [...KEY_ACTIONS, ...TEAM_ACTIONS],
+    },
+    admin: {
+      use: [...KEY_ACTIONS, "team.rename", "team.invite", "team.members", "team.usage_all"],
+      manage: [...KEY_ACTIONS, "team.rename", "team.invite", "team.members", "team.usage_all"],
+    },
+    member: {
+      use: ["key.list", "key.read", "key.use"],
+      manage: ["key.list", "key.read", "key.use", "key.test", "key.versions"],
+    },
+  };
+  const SEE_OR_CHANGE = "You can use this key; only the team's owners and admins can see or change it";
+
+  for (const role of ["owner", "admin", "member"] as const) {
+    for (const sharing of ["use", "manage"] as const) {
+      it(`${role}, on a key shared "${sharing}": as the table says, and a refusal is a 403 saying why`, () => {
+        const resource: Resource = { owner: team, keyId: "key_1", teamRole: role, sharing };
+        for (const action of [...KEY_ACTIONS, ...TEAM_ACTIONS]) {
+          const allowed = ALLOWED[role][sharing].includes(action);
+          expect({ action, allowed: isAllowed(userActor(alice.id), action, resource) }).toEqual({ action, allowed });
+          if (allowed) continue;
+          const why = refusalOf(userActor(alice.id), action, resource);
+          const message = action === "key.reveal" || action === "key.update" ? SEE_OR_CHANGE : `Your role in this team (${role}) does not allow that`;
+          expect({ action, why }).toEqual({ action, why: { code: "FORBIDDEN", message } });
+        }
+      });
+    }
+  }
+
+  it("a key whose sharing is not known is treated as use-only (a member may not test it)", () => {
+    expect(isAllowed(userActor(alice.id), "key.test", { owner: team, keyId: "key_1", teamRole: "member" })).toBe(false);
+    expect(isAllowed(userActor(alice.id), "key.versions", { owner: team, keyId: "key_1", teamRole: "member", sharing: null })).toBe(false);
+    expect(isAllowed(userActor(alice.id), "key.test", { owner: team, keyId: "key_1", teamRole: "member", sharing: "manage" })).toBe(true);
+  });
+
+  it("a non-member: NOT_FOUND for everything, as a key (or team) that does not exist", () => {
+    for (const action of [...KEY_ACTIONS, ...TEAM_ACTIONS, "key.reseal", "audit.read"] as const) {
+      for (const teamRole of [null, undefined]) {
+        expect(refusalOf(userActor(alice.id), action, { owner: team, keyId: "key_1", teamRole, sharing: "manage" })).toEqual({ code: "NOT_FOUND", message: "API key not found" });
+        expect(refusalOf(userActor(alice.id), action, { owner: team, teamRole })).toEqual({ code: "NOT_FOUND", message: "Team not found" });
+      }
+    }
+  });
+
+  it("what no role may do to a team's keys is refused to members of every role", () => {
+    for (const role of ["owner", "admin", "member"] as const) {
+      for (const action of ["key.reseal", "audit.read", "token.manage"] as const) {
+        expect(refusalOf(userActor(alice.id), action, { owner: team, teamRole: role })).toEqual({ code: "FORBIDDEN", message: "That is not something a team's keys can do" });
+      }
+    }
+  });
+
+  it("a personal token: its user's role, within its scopes; a missing scope is named first", () => {
+    const all: Actor = { type: "token", tokenId: "tok_t", name: "ci", kind: "personal", userId: alice.id, scopes: ["keys:read", "keys:write", "keys:reveal", "resolve", "audit:read"] };
+    for (const role of ["owner", "admin", "member"] as const) {
+      for (const sharing of ["use", "manage"] as const) {
+        for (const action of KEY_ACTIONS) {
+          const resource: Resource = { owner: team, keyId: "key_1", teamRole: role, sharing };
+          expect({ role, sharing, action, allowed: isAllowed(all, action, resource) }).toEqual({ role, sharing, action, allowed: ALLOWED[role][sharing].includes(action) });
+        }
+      }
+    }
+    expect(refusalOf(all, "key.read", { owner: team, keyId: "key_1", teamRole: null })).toEqual({ code: "NOT_FOUND", message: "API key not found" });
+    const readOnly: Actor = { ...all, scopes: ["keys:read"] };
+    expect(refusalOf(readOnly, "key.reveal", { owner: team, keyId: "key_1", teamRole: "owner", sharing: "manage" })).toEqual({ code: "FORBIDDEN", message: "This token lacks the keys:reveal scope" });
+    expect(refusalOf(readOnly, "key.read", { owner: team, keyId: "key_1", teamRole: "member", sharing: "use" })).toBeUndefined();
+    // Team business that is not about keys' use by others stays a signed-in person's.
+    expect(refusalOf(all, "team.rename", { owner: team, teamRole: "owner" })).toEqual({ code: "FORBIDDEN", message: "Access tokens cannot do that; sign in" });
+    expect(refusalOf(all, "team.usage_all", { owner: team, teamRole: "admin" })).toBeUndefined();
+  });
+
+  it("a service token: nothing on a team's resources, whatever role it is said to have", () => {
+    const service: Actor = { type: "token", tokenId: "tok_s", name: "app", kind: "service", userId: null, scopes: ["keys:read", "keys:write", "keys:reveal", "resolve", "audit:read"] };
+    for (const action of [...KEY_ACTIONS, "team.usage_all"] as const) {
+      for (const teamRole of ["owner", null] as const) {
+        expect(refusalOf(service, action, { owner: team, keyId: "key_1", teamRole, sharing: "manage" })).toEqual({ code: "FORBIDDEN", message: "You are not allowed to do that" });
+      }
+    }
+  });
+
+  it("the system on a team's keys: rotation rotates, the library hands out, the CLI re-seals; nothing else", () => {
+    const cases: Array<[Actor, Action]> = [
+      [ROTATION_ACTOR, "key.rotate"],
+      [LIBRARY_ACTOR, "key.use"],
+      [CLI_ACTOR, "key.reseal"],
+    ];
+    for (const [actor, only] of cases) {
+      for (const action of [...KEY_ACTIONS, "key.reseal"] as const) {
+        expect({ actor, action, allowed: isAllowed(actor, action, { owner: team, keyId: "key_1", teamRole: null, sharing: "use" }) }).toEqual({
+          actor,
+          action,
+          allowed: action === only,
+        });
+      }
+    }
   });
 });
 

@@ -4,7 +4,8 @@
  * route's scope, another user's token, a service token, the owner's token with just that scope }:
  * 401 / 404 (or the other user's own, empty data) / 403 naming the scope / success — and nothing
  * of the owner's key (id, secret, mask, name) in any answer a caller other than the owner gets.
- * Bearer requests carry no Origin and no cookie, as a script's would.
+ * Bearer requests carry no Origin and no cookie, as a script's would. Team keys and their
+ * members, admins and owners: authorization-matrix.teams.test.ts.
  *
  * No test depends on another's leftovers: the owner's requests change the key (PUT, test,
  * DELETE) or the owner's list (POST), so each owner test has an owner and key of its own; the

@@ -1,9 +1,12 @@
-/** Valid-looking keys per service, a movable clock, and readers of the stored usage. */
+/** Valid-looking keys per service, a movable clock, readers of the stored usage, and teams. */
 import type { Kysely } from "kysely";
 import type { OwnerRef } from "../../src/access/owner.js";
 import type { Database } from "../../src/db/schema.js";
 import { createApiKeyProvider, type ApiKeyProvider } from "../../src/provider/index.js";
 import type { Runtime } from "../../src/app/compose.js";
+import { userActor } from "../../src/access/actor.js";
+import type { CreateKeyInput, UpdateKeyInput } from "../../src/keys/key-service.js";
+import type { TestDialect } from "../support/databases.js";
 import { body, randomString, rng, UPPER_DIGITS, AWS_SECRET_CHARS } from "../services/helpers.js";
 
 let seed = 1000;
@@ -63,3 +66,57 @@ export async function storedUsage(db: Kysely<Database>, keyId: string) {
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
+
+/**
+ * Teams on real storage for the resolution tests: people (better-auth's `user` rows), teams and
+ * memberships, written as better-auth's organization plugin writes them — directly, so that a
+ * membership's time is the test clock's (which team is a person's oldest depends on it) and no
+ * sign-up or session is needed. Team keys are made and preferences set through our services.
+ */
+export function teamsOn(rt: Runtime, dialect: TestDialect, clock: { iso(): string }) {
+  const db = rt.database.db;
+  // PostgreSQL's columns are boolean and timestamptz; SQLite's integer and ISO text.
+  const at = () => (dialect === "postgres" ? new Date(clock.iso()) : clock.iso());
+  let teams = 0;
+
+  async function person(): Promise<string> {
+    const id = newUserId();
+    await db
+      .insertInto("user")
+      .values({ id, name: id, email: `${id}@example.com`, emailVerified: dialect === "postgres" ? false : 0, image: null, createdAt: at(), updatedAt: at(), disabledAt: null })
+      .execute();
+    return id;
+  }
+
+  /** Makes `userId` a member of the team as `role`, joined now (the clock's now). */
+  async function join(teamId: string, userId: string, role: "owner" | "admin" | "member" = "member"): Promise<void> {
+    await db.insertInto("member").values({ id: `mem_${newUserId()}`, organizationId: teamId, userId, role, createdAt: at() }).execute();
+  }
+
+  return {
+    person,
+    join,
+    /** A team with an owner of its own (who makes its keys). */
+    async team(): Promise<{ id: string; owner: string }> {
+      const id = `team_${process.pid}_${++teams}_${Math.random().toString(36).slice(2, 8)}`;
+      await db.insertInto("organization").values({ id, name: id, slug: id.toLowerCase(), logo: null, createdAt: at(), metadata: null }).execute();
+      const owner = await person();
+      await join(id, owner, "owner");
+      return { id, owner };
+    },
+    /** Removes the membership, as removing a member (or leaving) does. */
+    async leave(teamId: string, userId: string): Promise<void> {
+      await db.deleteFrom("member").where("organizationId", "=", teamId).where("userId", "=", userId).execute();
+    },
+    /** A key of the team, made by its owner. */
+    key(team: { id: string; owner: string }, input: CreateKeyInput) {
+      return rt.keys.create(userActor(team.owner), { type: "team", id: team.id }, input);
+    },
+    /** Changes a key of the team, as its owner. */
+    update(team: { id: string; owner: string }, keyId: string, input: UpdateKeyInput) {
+      return rt.keys.update(userActor(team.owner), { type: "team", id: team.id }, keyId, input);
+    },
+    /** The team whose keys `userId`'s hand-outs take first (null: the oldest membership's). */
+    prefer: (userId: string, teamId: string | null) => rt.teams.setPreferred(userActor(userId), teamId),
+  };
+}

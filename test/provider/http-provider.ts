@@ -32,12 +32,13 @@ export async function httpProviderOf(rt: Runtime): Promise<ApiKeyProvider> {
     }))!.results;
 
   /** The library's shape: what getServiceConfig answers (no keyId, no credentials). */
-  const serviceConfig = ({ service, apiKey, baseUrl, headers, source, region }: ResolvedKeyAnswer): ServiceConfig => ({
+  const serviceConfig = ({ service, apiKey, baseUrl, headers, source, teamId, region }: ResolvedKeyAnswer): ServiceConfig => ({
     service,
     apiKey,
     baseUrl,
     headers,
     source,
+    ...(teamId ? { teamId } : {}),
     ...(region ? { region } : {}),
   });
 
@@ -69,7 +70,7 @@ export async function httpProviderOf(rt: Runtime): Promise<ApiKeyProvider> {
       const found = await one(userId, "aws");
       // A 404 carries no region: the one the library would name, from the same resolver.
       if (!found) return { region: rt.resolver.regionOf(undefined), source: "none" };
-      return { ...found.credentials, region: found.region!, source: found.source };
+      return { ...found.credentials, region: found.region!, source: found.source, ...(found.teamId ? { teamId: found.teamId } : {}) };
     },
   };
 }

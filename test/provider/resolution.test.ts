@@ -1,13 +1,15 @@
 /**
  * Resolution order of apiKeyProvider on real storage: the user's default key, else the most
- * recently updated usable one, else the environment, else undefined. Every case runs twice:
+ * recently updated usable one, else a key of a team the user is a member of (the preferred
+ * team's, else the oldest membership's; the team's default first), else the environment, else
+ * undefined. Every case runs twice:
  * through the library, and through `/api/resolve` with a service token (http-provider.ts),
  * so the two answer the same on the same data.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "../../src/platform/errors.js";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases.js";
-import { HOUR, keys, manualClock, newUserId, providerOf, userOwner } from "./fixtures.js";
+import { HOUR, keys, manualClock, newUserId, providerOf, teamsOn, userOwner } from "./fixtures.js";
 import { actorFor } from "../support/actors.js";
 import { httpProviderOf } from "./http-provider.js";
 
@@ -35,7 +37,7 @@ function resolutionCases(dialect: Parameters<typeof createTestDatabase>[0], via:
     const clock = manualClock(start);
     const rt = await db.runtime(env, { now: clock.now });
     opened.push(rt);
-    return { rt, clock, provider: via === "library" ? providerOf(rt) : await httpProviderOf(rt) };
+    return { rt, clock, provider: via === "library" ? providerOf(rt) : await httpProviderOf(rt), teams: teamsOn(rt, dialect, clock) };
   }
 
   describe("the user's keys", () => {
@@ -128,6 +130,149 @@ function resolutionCases(dialect: Parameters<typeof createTestDatabase>[0], via:
       const teamKey = await rt.keys.create(actorFor(someone), someone, { name: "team", service: "openai", value: keys.openai() });
       await rt.database.db.updateTable("api_keys").set({ owner_type: "team", owner_id: "shared-id" }).where("id", "=", teamKey.id).execute();
       expect(await provider.getOpenAIApiKey("shared-id")).toBeUndefined();
+    });
+  });
+
+  describe("team keys", () => {
+    it("a member without a key of their own gets the team's, named as the team's", async () => {
+      const { provider, teams } = await open({ OPENAI_API_KEY: "sk-env-openai-key-000000000" });
+      const team = await teams.team();
+      const member = await teams.person();
+      await teams.join(team.id, member);
+      const value = keys.openai();
+      await teams.key(team, { name: "class", service: "openai", value });
+      expect(await provider.getOpenAIApiKey(member)).toBe(value);
+      expect(await provider.getApiKeys(member, ["openai"])).toEqual({ openai: value });
+      expect(await provider.getServiceConfig(member, "openai")).toEqual({
+        service: "openai",
+        apiKey: value,
+        baseUrl: "https://api.openai.com/v1",
+        headers: { Authorization: `Bearer ${value}` },
+        source: "team",
+        teamId: team.id,
+      });
+      // Sharing is about what members see and change, not about hand-outs: a "manage" key too.
+      const managed = keys.anthropic();
+      await teams.key(team, { name: "claude", service: "anthropic", value: managed, sharing: "manage" });
+      expect(await provider.getServiceConfig(member, "anthropic")).toMatchObject({ apiKey: managed, source: "team", teamId: team.id });
+    });
+
+    it("the member's own key comes first; switched off, the team's", async () => {
+      const { rt, provider, teams } = await open();
+      const team = await teams.team();
+      const member = await teams.person();
+      await teams.join(team.id, member);
+      const shared = keys.groq();
+      await teams.key(team, { name: "shared", service: "groq", value: shared, isDefault: true });
+      const own = keys.groq();
+      const mine = await rt.keys.create(actorFor(userOwner(member)), userOwner(member), { name: "mine", service: "groq", value: own });
+      expect(await provider.getServiceConfig(member, "groq")).toMatchObject({ apiKey: own, source: "user" });
+      expect(await provider.getServiceConfig(member, "groq")).not.toHaveProperty("teamId");
+      await rt.keys.update(actorFor(userOwner(member)), userOwner(member), mine.id, { isActive: false });
+      expect(await provider.getServiceConfig(member, "groq")).toMatchObject({ apiKey: shared, source: "team", teamId: team.id });
+    });
+
+    it("among several teams: the preferred one, else the oldest membership; a team without a usable key is passed over", async () => {
+      const { clock, provider, teams } = await open();
+      const [first, second, third] = [await teams.team(), await teams.team(), await teams.team()];
+      const values = { first: keys.openai(), second: keys.openai() };
+      await teams.key(first, { name: "first", service: "openai", value: values.first });
+      clock.advance(HOUR);
+      // The second team's key is the more recent: recency decides within a team, not between teams.
+      await teams.key(second, { name: "second", service: "openai", value: values.second });
+      const member = await teams.person();
+      await teams.join(third.id, member); // the oldest membership, but no OpenAI key
+      clock.advance(1000);
+      await teams.join(first.id, member);
+      clock.advance(1000);
+      await teams.join(second.id, member);
+
+      expect(await provider.getServiceConfig(member, "openai")).toMatchObject({ apiKey: values.first, teamId: first.id });
+      await teams.prefer(member, second.id);
+      expect(await provider.getServiceConfig(member, "openai")).toMatchObject({ apiKey: values.second, teamId: second.id });
+      // A preferred team without a key for the service: the oldest membership's that has one.
+      await teams.prefer(member, third.id);
+      expect(await provider.getServiceConfig(member, "openai")).toMatchObject({ apiKey: values.first, teamId: first.id });
+      await teams.prefer(member, null);
+      expect(await provider.getServiceConfig(member, "openai")).toMatchObject({ apiKey: values.first, teamId: first.id });
+      // Leaving the oldest: the next one.
+      await teams.leave(first.id, member);
+      expect(await provider.getServiceConfig(member, "openai")).toMatchObject({ apiKey: values.second, teamId: second.id });
+    });
+
+    it("a team's default key first, else its most recently updated; inactive and expired team keys are skipped", async () => {
+      const { clock, provider, teams } = await open({ XAI_API_KEY: "xai-env-fallback-000000000" });
+      const team = await teams.team();
+      const member = await teams.person();
+      await teams.join(team.id, member);
+      const def = keys.xai();
+      const newer = keys.xai();
+      const expiring = keys.xai();
+      const d = await teams.key(team, { name: "default", service: "xai", value: def, isDefault: true });
+      clock.advance(HOUR);
+      const n = await teams.key(team, { name: "newer", service: "xai", value: newer });
+      expect(await provider.getXAIApiKey(member)).toBe(def);
+
+      clock.advance(HOUR);
+      await teams.update(team, d.id, { isActive: false });
+      expect(await provider.getXAIApiKey(member)).toBe(newer);
+
+      clock.advance(HOUR);
+      await teams.key(team, { name: "expiring", service: "xai", value: expiring, isDefault: true, expiresAt: new Date(clock.now().getTime() + HOUR).toISOString() });
+      expect(await provider.getXAIApiKey(member)).toBe(expiring);
+      clock.advance(HOUR); // expires_at == now: expired
+      expect(await provider.getXAIApiKey(member)).toBe(newer);
+
+      await teams.update(team, n.id, { isActive: false });
+      expect(await provider.getServiceConfig(member, "xai")).toMatchObject({ apiKey: "xai-env-fallback-000000000", source: "env" });
+      expect(await provider.getServiceConfig(member, "xai")).not.toHaveProperty("teamId");
+    });
+
+    it("a removed member gets the environment's on the next hand-out; a non-member never gets the team's", async () => {
+      const { provider, teams } = await open({ ANTHROPIC_API_KEY: "sk-ant-env-fallback-0000" });
+      const team = await teams.team();
+      const member = await teams.person();
+      const outsider = await teams.person();
+      await teams.join(team.id, member);
+      const value = keys.anthropic();
+      await teams.key(team, { name: "team", service: "anthropic", value });
+      expect(await provider.getAnthropicApiKey(member)).toBe(value);
+      expect(await provider.getServiceConfig(outsider, "anthropic")).toMatchObject({ apiKey: "sk-ant-env-fallback-0000", source: "env" });
+
+      await teams.leave(team.id, member);
+      expect(await provider.getServiceConfig(member, "anthropic")).toEqual({
+        service: "anthropic",
+        apiKey: "sk-ant-env-fallback-0000",
+        baseUrl: "https://api.anthropic.com/v1",
+        headers: { "x-api-key": "sk-ant-env-fallback-0000", "anthropic-version": "2023-06-01" },
+        source: "env",
+      });
+      // Without an environment key: nothing at all.
+      const google = keys.google();
+      await teams.key(team, { name: "gemini", service: "google", value: google });
+      expect(await provider.getGoogleApiKey(member)).toBeUndefined();
+      expect(await provider.getServiceConfig(member, "google")).toBeUndefined();
+      // The team's id is no user id: naming it hands out nothing of the team's.
+      expect(await provider.getGoogleApiKey(team.id)).toBeUndefined();
+    });
+
+    it("aws credentials from a team key, with the team named and the key's region", async () => {
+      const { provider, teams } = await open({ AWS_REGION: "ap-south-1" });
+      const team = await teams.team();
+      const member = await teams.person();
+      await teams.join(team.id, member, "admin");
+      const creds = keys.aws(true);
+      await teams.key(team, { name: "aws", service: "aws", value: creds, config: { region: "eu-west-1" } });
+      expect(await provider.getAWSCredentials(member)).toEqual({ ...creds, region: "eu-west-1", source: "team", teamId: team.id });
+      expect(await provider.getServiceConfig(member, "aws")).toEqual({
+        service: "aws",
+        apiKey: creds.accessKeyId,
+        baseUrl: "https://sts.eu-west-1.amazonaws.com",
+        headers: {},
+        source: "team",
+        teamId: team.id,
+        region: "eu-west-1",
+      });
     });
   });
 

@@ -44,8 +44,8 @@ export function keyRoutes(deps: KeyRoutesDeps) {
   // policy is asked first (the service asks again): a caller it refuses — a read-only token,
   // say — must not spend the owner's budget and lock the owner out.
   // The budget is the acting person's (c.get("owner") is always the caller's own), on any owner's keys.
-  const limitWrites = async (c: Context<AppEnv>, action: Action, owner: OwnerRef) => {
-    await keys.check(c.get("actor"), action, owner);
+  const limitWrites = async (c: Context<AppEnv>, action: Action, owner: OwnerRef, keyId?: string) => {
+    await keys.check(c.get("actor"), action, owner, keyId);
     await rateLimiter.enforce(
       [{ rule: RATE_LIMITS.keyWritePerUser, subject: c.get("owner").id }],
       `Too many changes to your keys (at most ${KEY_WRITES_PER_MINUTE} per minute)`,
@@ -87,7 +87,8 @@ export function keyRoutes(deps: KeyRoutesDeps) {
     const body = hasKeyId ? parseWith(testSavedKeyBodySchema, raw) : parseWith(testUnsavedKeyBodySchema, raw);
     const { teamId } = parseWith(teamQuerySchema, c.req.query(), "query");
     const owner = "keyId" in body ? await keys.ownerForKey(c.get("owner"), body.keyId) : ownerOf(c, teamId);
-    await keys.check(c.get("actor"), "key.test", owner);
+    // With the key: under "manage" a member may test it, and a non-member is told no more than "not found".
+    await keys.check(c.get("actor"), "key.test", owner, "keyId" in body ? body.keyId : undefined);
     await rateLimiter.enforce([{ rule: RATE_LIMITS.keyTestPerUser, subject: c.get("owner").id }], "Too many key tests (at most 10 per minute)");
     const result: TestResult =
       "keyId" in body ? await keys.test(c.get("actor"), owner, body.keyId, tester) : await keys.testValue(c.get("actor"), owner, body, tester);
@@ -102,7 +103,7 @@ export function keyRoutes(deps: KeyRoutesDeps) {
 
   app.put("/:id", async (c) => {
     const owner = await keyOwner(c);
-    await limitWrites(c, "key.update", owner);
+    await limitWrites(c, "key.update", owner, c.req.param("id"));
     const body = await readJson(c, updateKeyBodySchema);
     if (Object.keys(body).length === 0) {
       throw new AppError("VALIDATION_ERROR", "Nothing to update: send at least one field", {
@@ -116,14 +117,14 @@ export function keyRoutes(deps: KeyRoutesDeps) {
 
   app.post("/:id/rollback", async (c) => {
     const owner = await keyOwner(c);
-    await limitWrites(c, "key.rollback", owner);
+    await limitWrites(c, "key.rollback", owner, c.req.param("id"));
     const body = await readJson(c, rollbackBodySchema);
     return c.json(await keys.rollback(c.get("actor"), owner, c.req.param("id"), body.version));
   });
 
   app.post("/:id/rotate", async (c) => {
     const [actor, owner] = [c.get("actor"), await keyOwner(c)];
-    await limitWrites(c, "key.rotate", owner);
+    await limitWrites(c, "key.rotate", owner, c.req.param("id"));
     const body = await readJson(c, rotateBodySchema);
     // A new value is sent to the provider: it counts as a key test too.
     if ("value" in body) {
@@ -134,7 +135,7 @@ export function keyRoutes(deps: KeyRoutesDeps) {
 
   app.delete("/:id", async (c) => {
     const owner = await keyOwner(c);
-    await limitWrites(c, "key.delete", owner);
+    await limitWrites(c, "key.delete", owner, c.req.param("id"));
     await keys.remove(c.get("actor"), owner, c.req.param("id"));
     return c.body(null, 204);
   });
