@@ -14,6 +14,7 @@ const RUN_ONCE = [
   "test/bench/bench-smoke.test.ts",
   "test/cli/rotate-master-key.cli.test.ts",
   "test/audit/audit-chain.two-servers.test.ts",
+  "test/teams/removal.two-servers.test.ts",
 ];
 const repeatRun = process.env.KEYHAVEN_REPEAT_RUN === "on";
 if (repeatRun) console.log(`[keyhaven] second Node version: ${RUN_ONCE.length} slow process-spawning files ran on the first only (${RUN_ONCE.join(", ")})`);
