@@ -9,6 +9,7 @@ import type { OwnerRef } from "../access/owner.js";
 import type { ApiKeyRow, ApiKeyRowUpdate, ApiKeyVersionRow, Database, NewApiKeyRow } from "../db/schema.js";
 import { appendAuditEvents } from "../audit/audit-store.js";
 import type { AuditEventInput } from "../audit/audit-types.js";
+import { wrappedKeyColumn } from "./wrapped-key-column.js";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -122,17 +123,7 @@ function handOutQuery(db: Db, withDataKey: boolean) {
   return db
     .selectFrom("api_keys as k")
     .select(["k.id", "k.service", "k.data_key_id", "k.encrypted_value", "k.config", "k.version"])
-    .$if(withDataKey, (q) =>
-      q.select((eb) =>
-        eb
-          .selectFrom("data_keys as d")
-          .select("d.wrapped_key")
-          .whereRef("d.id", "=", "k.data_key_id")
-          .whereRef("d.owner_type", "=", "k.owner_type")
-          .whereRef("d.owner_id", "=", "k.owner_id")
-          .as("wrapped_key"),
-      ),
-    )
+    .$if(withDataKey, (q) => q.select(wrappedKeyColumn("k.data_key_id")))
     .where("k.owner_type", "=", param("ownerType"))
     .where("k.owner_id", "=", param("ownerId"))
     .where("k.service", "=", param("service"))
@@ -151,15 +142,7 @@ function teamHandOutQuery(db: Db) {
     .innerJoin("api_keys as k", (join) => join.on("k.owner_type", "=", "team").onRef("k.owner_id", "=", "m.organizationId"))
     .leftJoin("team_preferences as p", "p.user_id", "m.userId")
     .select(["k.id", "k.service", "k.data_key_id", "k.encrypted_value", "k.config", "k.version", "k.owner_id as team_id"])
-    .select((eb) =>
-      eb
-        .selectFrom("data_keys as d")
-        .select("d.wrapped_key")
-        .whereRef("d.id", "=", "k.data_key_id")
-        .whereRef("d.owner_type", "=", "k.owner_type")
-        .whereRef("d.owner_id", "=", "k.owner_id")
-        .as("wrapped_key"),
-    )
+    .select(wrappedKeyColumn("k.data_key_id"))
     .where("m.userId", "=", param("userId"))
     .where("k.service", "=", param("service"))
     .where("k.is_active", "=", 1)

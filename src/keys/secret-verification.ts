@@ -11,6 +11,7 @@ import { unwrapDataKey } from "../crypto/data-key.js";
 import type { MasterKeyring } from "../crypto/master-keyring.js";
 import { decryptSecret } from "../crypto/secret-box.js";
 import { currentBinding, versionBinding } from "./secret-binding.js";
+import { wrappedKeyColumn } from "./wrapped-key-column.js";
 import type { Database } from "../db/schema.js";
 import { setBounded } from "../platform/bounded-map.js";
 
@@ -92,15 +93,7 @@ export async function verifyStoredSecrets(
     let q = db
       .selectFrom("api_keys as k")
       .select(["k.id", "k.owner_type", "k.owner_id", "k.service", "k.version", "k.config", "k.data_key_id", "k.encrypted_value", key.as("scan_key")])
-      .select((eb) =>
-        eb
-          .selectFrom("data_keys as d")
-          .select("d.wrapped_key")
-          .whereRef("d.id", "=", "k.data_key_id")
-          .whereRef("d.owner_type", "=", "k.owner_type")
-          .whereRef("d.owner_id", "=", "k.owner_id")
-          .as("wrapped_key"),
-      )
+      .select(wrappedKeyColumn("k.data_key_id"))
       .where(key, ">", after);
     if (owner) q = q.where("k.owner_type", "=", owner.type).where("k.owner_id", "=", owner.id);
     const page = await q.orderBy(key).limit(PAGE).execute();
@@ -128,15 +121,7 @@ export async function verifyStoredSecrets(
       // Every column of the version row: the table is growing (who made it, its config, …).
       .selectAll("v")
       .select(["k.owner_type", "k.owner_id", "k.service"])
-      .select((eb) =>
-        eb
-          .selectFrom("data_keys as d")
-          .select("d.wrapped_key")
-          .whereRef("d.id", "=", "v.data_key_id")
-          .whereRef("d.owner_type", "=", "k.owner_type")
-          .whereRef("d.owner_id", "=", "k.owner_id")
-          .as("wrapped_key"),
-      )
+      .select(wrappedKeyColumn("v.data_key_id"))
       .where((eb) =>
         eb.or([eb("v.key_id", ">", afterVersion.keyId), eb.and([eb("v.key_id", "=", afterVersion.keyId), eb("v.version", ">", afterVersion.version)])]),
       );
