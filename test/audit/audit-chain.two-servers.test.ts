@@ -7,23 +7,18 @@
  * What makes it hold: every append first moves the single `audit_head` row (UPDATE … RETURNING),
  * so appenders queue on that row's lock — across processes as well as within one.
  */
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { describeEachDatabase } from "../support/databases.js";
-import { startServerPair, TWO_STARTS_MS, type PairServer } from "../support/server-pair.js";
+import { startServerPair, stopPairsAfterAll, TWO_STARTS_MS, type PairServer } from "../support/server-pair.js";
 import { cookieHeaderFrom, DEFAULT_PASSWORD, openaiKey, unique } from "../support/http-app.js";
-import { cliEnv, killAll, removeTempDirs, runCli } from "../startup/run-cli.js";
+import { cliEnv, runCli } from "../startup/run-cli.js";
 
 /** Requests of each kind, per user, per server. */
 const ROUNDS = 12;
 /** Requests in flight per server at any moment. */
 const IN_FLIGHT = 6;
 
-const cleanups: (() => Promise<void>)[] = [];
-afterAll(async () => {
-  await killAll();
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-  removeTempDirs();
-});
+const cleanups = stopPairsAfterAll();
 
 // On PostgreSQL the instances share one schema; on SQLite one data dir, so one file: both
 // processes' transactions begin with BEGIN IMMEDIATE and wait for each other's write lock (up to

@@ -5,9 +5,9 @@
  */
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { expect } from "vitest";
+import { afterAll, expect } from "vitest";
 import { TEST_DATABASE_URL, type TestDialect, urlWithSchema } from "./databases.js";
-import { cliEnv, freePort, startServer, tempDir, type CliProcess } from "../startup/run-cli.js";
+import { cliEnv, freePort, killAll, removeTempDirs, startServer, tempDir, type CliProcess } from "../startup/run-cli.js";
 
 /** Two starts from source, on a loaded machine. */
 export const TWO_STARTS_MS = 120_000;
@@ -52,4 +52,33 @@ export async function startServerPair(
   const b = await start();
   expect(a.proc.stdout + b.proc.stdout).toContain(`database: ${dialect}`);
   return { a, b, dir, env };
+}
+
+/**
+ * For a file of pair tests: stops every process, drops the PostgreSQL schemas and removes the
+ * temporary dirs once the file is done. Returns the list `startServerPair` takes as `cleanups`.
+ */
+export function stopPairsAfterAll(): (() => Promise<void>)[] {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterAll(async () => {
+    await killAll();
+    for (const cleanup of cleanups.splice(0)) await cleanup();
+    removeTempDirs();
+  });
+  return cleanups;
+}
+
+/** A request to one of the pair: a browser's (with its Origin) or a script's with a bearer token (none). */
+export async function callPair(server: PairServer, method: string, path: string, opts: { cookie?: string; bearer?: string; body?: unknown } = {}) {
+  const headers: Record<string, string> = opts.bearer ? { authorization: `Bearer ${opts.bearer}` } : { origin: server.url };
+  if (opts.cookie) headers.cookie = opts.cookie;
+  if (opts.body !== undefined) headers["content-type"] = "application/json";
+  return fetch(`${server.url}${path}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+}
+
+/** The JSON body, asserting the status (the body is shown when it is not). */
+export async function pairJson(res: Response, status: number): Promise<any> {
+  const text = await res.text();
+  expect(res.status, text).toBe(status);
+  return JSON.parse(text);
 }

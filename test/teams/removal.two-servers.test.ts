@@ -7,36 +7,16 @@
  *
  * A starts (and migrates) before B starts, so the two never race on migrations.
  */
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { describeEachDatabase } from "../support/databases.js";
-import { startServerPair, TWO_STARTS_MS, type PairServer } from "../support/server-pair.js";
+import { callPair, pairJson, startServerPair, stopPairsAfterAll, TWO_STARTS_MS, type PairServer } from "../support/server-pair.js";
 import { cookieHeaderFrom, DEFAULT_PASSWORD, openaiKey, unique } from "../support/http-app.js";
 import { orgRoute } from "../support/teams.js";
-import { killAll, removeTempDirs } from "../startup/run-cli.js";
 
 const ENV_OPENAI = "sk-env-replicas-00000000000000000000";
 
-/** Run at the end: stop the processes, drop the PostgreSQL schemas. */
-const cleanups: (() => Promise<void>)[] = [];
-afterAll(async () => {
-  await killAll();
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-  removeTempDirs();
-});
+const cleanups = stopPairsAfterAll();
 
-async function call(server: PairServer, method: string, path: string, opts: { cookie?: string; bearer?: string; body?: unknown } = {}) {
-  // A browser (the web app) sends its Origin; a script with a token sends none.
-  const headers: Record<string, string> = opts.bearer ? { authorization: `Bearer ${opts.bearer}` } : { origin: server.url };
-  if (opts.cookie) headers.cookie = opts.cookie;
-  if (opts.body !== undefined) headers["content-type"] = "application/json";
-  return fetch(`${server.url}${path}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
-}
-
-async function json(res: Response, status: number): Promise<any> {
-  const text = await res.text();
-  expect(res.status, text).toBe(status);
-  return JSON.parse(text);
-}
 
 interface Person {
   id: string;
@@ -46,8 +26,8 @@ interface Person {
 
 async function signUp(server: PairServer): Promise<Person> {
   const email = `replica-${unique()}@example.com`;
-  const res = await call(server, "POST", "/api/auth/sign-up/email", { body: { email, password: DEFAULT_PASSWORD, name: "Replica" } });
-  const body = await json(res.clone(), 200);
+  const res = await callPair(server, "POST", "/api/auth/sign-up/email", { body: { email, password: DEFAULT_PASSWORD, name: "Replica" } });
+  const body = await pairJson(res.clone(), 200);
   return { id: body.user.id, email, cookie: cookieHeaderFrom(res) };
 }
 
@@ -61,25 +41,25 @@ describeEachDatabase("team membership changed on one server process holds on the
 
   /** `person` invited (through `server`) and accepted; returns the member id. */
   async function join(server: PairServer, person: Person, role = "member"): Promise<string> {
-    const inv = await json(await call(server, "POST", orgRoute("invite-member"), { cookie: owner.cookie, body: { email: person.email, role, organizationId: teamId } }), 200);
-    return (await json(await call(server, "POST", orgRoute("accept-invitation"), { cookie: person.cookie, body: { invitationId: inv.id } }), 200)).member.id;
+    const inv = await pairJson(await callPair(server, "POST", orgRoute("invite-member"), { cookie: owner.cookie, body: { email: person.email, role, organizationId: teamId } }), 200);
+    return (await pairJson(await callPair(server, "POST", orgRoute("accept-invitation"), { cookie: person.cookie, body: { invitationId: inv.id } }), 200)).member.id;
   }
 
   /** A personal token with only the `resolve` scope, made on `server`. */
   async function resolveToken(server: PairServer, person: Person): Promise<string> {
-    return (await json(await call(server, "POST", "/api/tokens", { cookie: person.cookie, body: { name: "resolve only", scopes: ["resolve"] } }), 201)).token;
+    return (await pairJson(await callPair(server, "POST", "/api/tokens", { cookie: person.cookie, body: { name: "resolve only", scopes: ["resolve"] } }), 201)).token;
   }
 
-  const resolve = (server: PairServer, token: string) => call(server, "GET", "/api/resolve/openai", { bearer: token });
-  const reveal = (server: PairServer, person: Person) => call(server, "GET", `/api/api-keys/${keyId}?includeValue=true`, { cookie: person.cookie });
+  const resolve = (server: PairServer, token: string) => callPair(server, "GET", "/api/resolve/openai", { bearer: token });
+  const reveal = (server: PairServer, person: Person) => callPair(server, "GET", `/api/api-keys/${keyId}?includeValue=true`, { cookie: person.cookie });
 
   beforeAll(async () => {
     ({ a, b } = await startServerPair(dialect, { cleanups, prefix: "team", env: { OPENAI_API_KEY: ENV_OPENAI } }));
     owner = await signUp(a);
-    teamId = (await json(await call(a, "POST", orgRoute("create"), { cookie: owner.cookie, body: { name: "Replicated", slug: `rep-${unique()}`.toLowerCase() } }), 200)).id;
+    teamId = (await pairJson(await callPair(a, "POST", orgRoute("create"), { cookie: owner.cookie, body: { name: "Replicated", slug: `rep-${unique()}`.toLowerCase() } }), 200)).id;
     keyId = (
-      await json(
-        await call(a, "POST", "/api/api-keys", { cookie: owner.cookie, body: { name: "team key", service: "openai", value: teamValue, teamId, sharing: "use" } }),
+      await pairJson(
+        await callPair(a, "POST", "/api/api-keys", { cookie: owner.cookie, body: { name: "team key", service: "openai", value: teamValue, teamId, sharing: "use" } }),
         201,
       )
     ).id;
@@ -89,25 +69,25 @@ describeEachDatabase("team membership changed on one server process holds on the
     const member = await signUp(a);
     const memberId = await join(a, member);
     const token = await resolveToken(a, member);
-    expect(await json(await resolve(b, token), 200)).toMatchObject({ apiKey: teamValue, source: "team", teamId, keyId });
+    expect(await pairJson(await resolve(b, token), 200)).toMatchObject({ apiKey: teamValue, source: "team", teamId, keyId });
 
-    await json(await call(a, "POST", orgRoute("remove-member"), { cookie: owner.cookie, body: { memberIdOrEmail: memberId, organizationId: teamId } }), 200);
-    const after = await json(await resolve(b, token), 200);
+    await pairJson(await callPair(a, "POST", orgRoute("remove-member"), { cookie: owner.cookie, body: { memberIdOrEmail: memberId, organizationId: teamId } }), 200);
+    const after = await pairJson(await resolve(b, token), 200);
     expect(after).toMatchObject({ apiKey: ENV_OPENAI, source: "env" });
     expect(JSON.stringify(after)).not.toContain(teamValue);
     // Nor does B show them the key any more.
-    expect((await call(b, "GET", `/api/api-keys/${keyId}`, { cookie: member.cookie })).status).toBe(404);
+    expect((await callPair(b, "GET", `/api/api-keys/${keyId}`, { cookie: member.cookie })).status).toBe(404);
   });
 
   it("removed through B: the member's very next resolve on A gets no team key", async () => {
     const member = await signUp(b);
     const memberId = await join(b, member);
     const token = await resolveToken(b, member);
-    expect(await json(await resolve(a, token), 200)).toMatchObject({ apiKey: teamValue, source: "team", teamId });
+    expect(await pairJson(await resolve(a, token), 200)).toMatchObject({ apiKey: teamValue, source: "team", teamId });
 
-    await json(await call(b, "POST", orgRoute("remove-member"), { cookie: owner.cookie, body: { memberIdOrEmail: memberId, organizationId: teamId } }), 200);
-    expect(await json(await resolve(a, token), 200)).toMatchObject({ apiKey: ENV_OPENAI, source: "env" });
-    expect((await call(a, "GET", `/api/api-keys/${keyId}`, { cookie: member.cookie })).status).toBe(404);
+    await pairJson(await callPair(b, "POST", orgRoute("remove-member"), { cookie: owner.cookie, body: { memberIdOrEmail: memberId, organizationId: teamId } }), 200);
+    expect(await pairJson(await resolve(a, token), 200)).toMatchObject({ apiKey: ENV_OPENAI, source: "env" });
+    expect((await callPair(a, "GET", `/api/api-keys/${keyId}`, { cookie: member.cookie })).status).toBe(404);
   });
 
   it("a role changed on A holds on B at once: member → admin may reveal, admin → member may not", async () => {
@@ -115,16 +95,16 @@ describeEachDatabase("team membership changed on one server process holds on the
     const memberId = await join(a, person);
     expect((await reveal(b, person)).status).toBe(403);
 
-    const promoted = await json(await call(a, "POST", orgRoute("update-member-role"), { cookie: owner.cookie, body: { memberId, role: "admin", organizationId: teamId } }), 200);
+    const promoted = await pairJson(await callPair(a, "POST", orgRoute("update-member-role"), { cookie: owner.cookie, body: { memberId, role: "admin", organizationId: teamId } }), 200);
     expect(promoted.role).toBe("admin");
-    expect((await json(await reveal(b, person), 200)).value).toBe(teamValue);
+    expect((await pairJson(await reveal(b, person), 200)).value).toBe(teamValue);
 
-    await json(await call(a, "POST", orgRoute("update-member-role"), { cookie: owner.cookie, body: { memberId, role: "member", organizationId: teamId } }), 200);
-    const refused = await json(await reveal(b, person), 403);
+    await pairJson(await callPair(a, "POST", orgRoute("update-member-role"), { cookie: owner.cookie, body: { memberId, role: "member", organizationId: teamId } }), 200);
+    const refused = await pairJson(await reveal(b, person), 403);
     expect(refused.error.code).toBe("FORBIDDEN");
     expect(JSON.stringify(refused)).not.toContain(teamValue);
     // Still a member: the key is still theirs to use on B.
     const token = await resolveToken(b, person);
-    expect(await json(await resolve(b, token), 200)).toMatchObject({ apiKey: teamValue, source: "team" });
+    expect(await pairJson(await resolve(b, token), 200)).toMatchObject({ apiKey: teamValue, source: "team" });
   });
 });
