@@ -145,6 +145,8 @@ class BackupDecryptor extends Transform {
       const header = readBackupHeader(this.#pending.peek(BACKUP_HEADER_BYTES), ended);
       if (!header) return;
       this.#pending.take(BACKUP_HEADER_BYTES);
+      // A header and not even one tag after it: say so without spending a key derivation.
+      if (ended && this.#pending.length < TAG_BYTES) throw new BackupFormatError("truncated");
       this.#header = header;
       this.#key = await deriveBackupKey(this.#passphrase ?? "", header.salt, header.kdf);
       this.#passphrase = undefined;
@@ -200,7 +202,10 @@ export function createBackupEncryptor(passphrase: string, options: BackupEncrypt
   return new BackupEncryptor(passphrase, options);
 }
 
-/** A Transform from a backup file to its plaintext; fails with a BackupFormatError. */
+/**
+ * A Transform from a backup file to its plaintext; fails with a BackupFormatError. The
+ * passphrase's length is not checked here: a short one cannot be right, and fails as wrong.
+ */
 export function createBackupDecryptor(passphrase: string): Transform {
   return new BackupDecryptor(passphrase);
 }
