@@ -2,7 +2,7 @@
  * Teams in Chromium at 1280 px, against the real server: Ada makes a team → adds a use-only
  * team key → invites Grace by email and copies the link → Grace (her own browser context) signs
  * up with that email, opens the link, accepts → Grace sees the key as use-only (no Reveal), the
- * server refuses her its value, and her application gets it through the library (a
+ * used link says it can't be used, the server refuses her its value, and her application gets it through the library (a
  * `createKeyhaven` of its own on the server's database) as the team's → Ada removes her in the
  * UI and Grace's next hand-out has no team key; then the members page by keyboard alone.
  * Each step is its own test; after a failure the rest are skipped.
@@ -131,7 +131,18 @@ describe("web app: teams (1280 px)", () => {
     expect(await grace.content()).not.toContain(keyValue);
   });
 
-  step("6. asked directly with her session, the server refuses Grace the value (403)", async () => {
+  step("6. the link, once used, says it can't be used, with a way back", async () => {
+    await grace.goto(link);
+    const problem = grace.getByTestId("invitation-problem");
+    await problem.getByRole("heading", { name: "This invitation can't be used" }).waitFor();
+    expect(await problem.textContent()).toContain("Ask the team for a new one");
+    await problem.getByRole("link", { name: "Go to your API keys" }).click();
+    await grace.waitForURL(/\/keys$/);
+    await grace.goto(`/teams/${teamId}/keys`);
+    await card(grace).waitFor();
+  });
+
+  step("7. asked directly with her session, the server refuses Grace the value (403)", async () => {
     const res = await grace.evaluate(async (id) => {
       const r = await fetch(`/api/api-keys/${id}?includeValue=true`, { credentials: "same-origin" });
       return { status: r.status, body: await r.text() };
@@ -141,7 +152,7 @@ describe("web app: teams (1280 px)", () => {
     expect(res.body).not.toContain(keyValue.slice(8));
   });
 
-  step("7. Grace's application gets the key through the library, as the team's", async () => {
+  step("8. Grace's application gets the key through the library, as the team's", async () => {
     app = await createKeyhaven(h.storage);
     const config = await app.apiKeyProvider.getServiceConfig(graceId, "openai");
     expect(config).toMatchObject({ service: "openai", apiKey: keyValue, source: "team", teamId });
@@ -150,7 +161,7 @@ describe("web app: teams (1280 px)", () => {
     expect(await h.provider.getServiceConfig(graceId, "openai")).toMatchObject({ apiKey: keyValue, source: "team", teamId });
   });
 
-  step("8. Ada removes Grace on the members page, after confirming", async () => {
+  step("9. Ada removes Grace on the members page, after confirming", async () => {
     current = ada;
     await ada.reload();
     const row = ada.locator(`[data-testid="member-row"][data-email="${graceEmail}"]`);
@@ -168,7 +179,7 @@ describe("web app: teams (1280 px)", () => {
     expect(await ada.getByTestId("member-row").count()).toBe(1);
   });
 
-  step("9. Grace's next hand-out has no team key; her team page says she is not in it", async () => {
+  step("10. Grace's next hand-out has no team key; her team page says she is not in it", async () => {
     current = grace;
     expect(await app.apiKeyProvider.getServiceConfig(graceId, "openai")).toBeUndefined();
     expect(await app.apiKeyProvider.getOpenAIApiKey(graceId)).toBeUndefined();
@@ -180,7 +191,7 @@ describe("web app: teams (1280 px)", () => {
     await graceContext.close();
   });
 
-  step("10. by keyboard alone on the members page: Invite opens, Escape closes, an invitation is made and cancelled", async () => {
+  step("11. by keyboard alone on the members page: Invite opens, Escape closes, an invitation is made and cancelled", async () => {
     current = ada;
     const focused = (l: Locator) => l.evaluate((el) => el === document.activeElement);
     const expectVisibleFocus = async (what: string) => {
