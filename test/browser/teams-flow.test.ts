@@ -2,10 +2,10 @@
  * Teams in Chromium at 1280 px, against the real server: Ada makes a team → adds a use-only
  * team key → invites Grace by email and copies the link → Grace (her own browser context) signs
  * up with that email, opens the link, accepts → Grace sees the key as use-only (no Reveal), the
- * used link says it can't be used, the server refuses her its value, and her application gets it through the library (a
- * `createKeyhaven` of its own on the server's database) as the team's → Ada removes her in the
- * UI and Grace's next hand-out has no team key; then the members page by keyboard alone.
- * Each step is its own test; after a failure the rest are skipped.
+ * used link says it can't be used, the server refuses her the value, and her application gets
+ * it through the library (a `createKeyhaven` of its own on the server's database) as the team's
+ * → Ada removes her in the UI and Grace's next hand-out has no team key; then the members page
+ * by keyboard alone. Each step is its own test; after a failure the rest are skipped.
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, vi } from "vitest";
