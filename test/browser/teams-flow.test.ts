@@ -4,8 +4,9 @@
  * up with that email, opens the link, accepts → Grace sees the key as use-only (no Reveal), the
  * used link says it can't be used, the server refuses her the value, and her application gets
  * it through the library (a `createKeyhaven` of its own on the server's database) as the team's
- * → Ada removes her in the UI and Grace's next hand-out has no team key; then the members page
- * by keyboard alone. Each step is its own test; after a failure the rest are skipped.
+ * → made an admin, she may reveal it → Ada removes her in the UI and Grace's next hand-out has
+ * no team key; then the members page by keyboard alone, and the team renamed and deleted.
+ * Each step is its own test; after a failure the rest are skipped.
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, vi } from "vitest";
@@ -161,7 +162,30 @@ describe("web app: teams (1280 px)", () => {
     expect(await h.provider.getServiceConfig(graceId, "openai")).toMatchObject({ apiKey: keyValue, source: "team", teamId });
   });
 
-  step("9. Ada removes Grace on the members page, after confirming", async () => {
+  step("9. Ada makes Grace an admin (the role saved by its own button); Grace may now reveal the key", async () => {
+    current = ada;
+    // Away and back (no reload): the members list is fetched again, with Grace now in it.
+    await teams(ada).getByRole("link", { name: "Keys" }).click();
+    await card(ada).waitFor();
+    await teams(ada).getByRole("link", { name: "Members" }).click();
+    await ada.waitForURL(new RegExp(`/teams/${teamId}/members$`));
+    const role = ada.getByLabel(`Role for ${graceEmail}`);
+    await role.selectOption("admin");
+    await ada.getByRole("button", { name: `Save role for ${graceEmail}` }).click();
+    await ada.getByText(`${graceEmail} is now admin`).waitFor();
+    expect(await role.inputValue()).toBe("admin");
+
+    current = grace;
+    await grace.reload();
+    const c = card(grace);
+    await c.getByRole("button", { name: "Reveal" }).click();
+    expect(await c.getByTestId("revealed-value").textContent()).toBe(keyValue);
+    await c.getByRole("button", { name: "Hide" }).click();
+    await c.getByTestId("revealed-value").waitFor({ state: "detached" });
+    expect(await c.getByTestId("key-access-note").count()).toBe(0);
+  });
+
+  step("10. Ada removes Grace on the members page, after confirming", async () => {
     current = ada;
     await ada.reload();
     const row = ada.locator(`[data-testid="member-row"][data-email="${graceEmail}"]`);
@@ -179,7 +203,7 @@ describe("web app: teams (1280 px)", () => {
     expect(await ada.getByTestId("member-row").count()).toBe(1);
   });
 
-  step("10. Grace's next hand-out has no team key; her team page says she is not in it", async () => {
+  step("11. Grace's next hand-out has no team key; her team page says she is not in it", async () => {
     current = grace;
     expect(await app.apiKeyProvider.getServiceConfig(graceId, "openai")).toBeUndefined();
     expect(await app.apiKeyProvider.getOpenAIApiKey(graceId)).toBeUndefined();
@@ -191,7 +215,7 @@ describe("web app: teams (1280 px)", () => {
     await graceContext.close();
   });
 
-  step("11. by keyboard alone on the members page: Invite opens, Escape closes, an invitation is made and cancelled", async () => {
+  step("12. by keyboard alone on the members page: Invite opens, Escape closes, an invitation is made and cancelled", async () => {
     current = ada;
     const focused = (l: Locator) => l.evaluate((el) => el === document.activeElement);
     const expectVisibleFocus = async (what: string) => {
@@ -262,5 +286,23 @@ describe("web app: teams (1280 px)", () => {
     await ada.getByText("No pending invitations").waitFor();
     // The focus is somewhere on the page, not lost to <body>.
     expect(await ada.evaluate(() => document.activeElement !== document.body)).toBe(true);
+  });
+
+  step("13. Ada renames the team, then deletes it: its key goes with it, and she is back on her own keys", async () => {
+    const settings = ada.getByRole("region", { name: "Team settings" });
+    await settings.getByLabel("Team name").fill("Platform Team");
+    await settings.getByRole("button", { name: "Rename" }).click();
+    await ada.getByText("Renamed to Platform Team").waitFor();
+    await expect.poll(() => ada.getByTestId("team-eyebrow").textContent()).toBe("Team · Platform Team");
+    expect(await teams(ada).getByLabel("Team", { exact: true }).locator("option:checked").textContent()).toBe("Platform Team");
+
+    await settings.getByRole("button", { name: "Delete team" }).click();
+    const confirm = ada.getByRole("alertdialog", { name: "Delete Platform Team?" });
+    await confirm.getByRole("button", { name: "Delete team" }).click();
+    await ada.waitForURL(/\/keys$/);
+    expect(await teams(ada).getByLabel("Team", { exact: true }).inputValue()).toBe("");
+    expect((await ada.request.get(`/api/api-keys/${keyId}`)).status()).toBe(404);
+    expect(((await (await ada.request.get("/api/teams")).json()) as { teams: unknown[] }).teams).toEqual([]);
+    expect(await h.provider.getOpenAIApiKey(await sessionUserId(ada))).toBeUndefined();
   });
 });
