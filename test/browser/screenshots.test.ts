@@ -5,8 +5,9 @@
  * open menu; then the admin pages (admin-users, admin-add-user, admin-disable, admin-tokens-empty,
  * admin-token-created, admin-tokens, and at 375 px admin-menu) as the instance admin; then the
  * team pages (team-keys-owner, team-invite, team-members, team-usage, settings-teams as the
- * owner, and at 375 px team-menu; team-invitation, team-keys-member and team-usage-member as a member who just joined).
- * Each width is its own user in its own browser context.
+ * owner, and at 375 px team-menu; team-invitation, team-keys-member, team-members-member and
+ * team-usage-member as a member who just joined). Each width is its own user in its own browser
+ * context.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
@@ -195,6 +196,9 @@ describe("web app: screenshots of every page", () => {
         await page.waitForURL(/\/teams\/[^/]+\/keys$/);
         await expect.poll(() => page.getByTestId("key-card").count()).toBe(3);
         await screenshot(page, "team-keys-member", width);
+        await page.goto(`/teams/${team.id}/members`);
+        await expect.poll(() => page.getByTestId("member-row").count()).toBe(2);
+        await screenshot(page, "team-members-member", width);
 
         // Uses of the team's keys by both, so the usage tables have rows for each.
         const memberId = await sessionUserId(member.page);

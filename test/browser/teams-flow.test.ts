@@ -132,7 +132,21 @@ describe("web app: teams (1280 px)", () => {
     expect(await grace.content()).not.toContain(keyValue);
   });
 
-  step("6. the link, once used, says it can't be used, with a way back", async () => {
+  step("6. Grace's members page: both of them, nothing to change, only Leave", async () => {
+    await teams(grace).getByRole("link", { name: "Members" }).click();
+    await grace.waitForURL(new RegExp(`/teams/${teamId}/members$`));
+    await expect.poll(() => grace.getByTestId("member-row").count()).toBe(2);
+    expect(await grace.getByRole("button", { name: "Invite" }).count()).toBe(0);
+    expect(await grace.getByRole("button", { name: /^Remove / }).count()).toBe(0);
+    expect(await grace.getByRole("combobox", { name: /^Role for / }).count()).toBe(0);
+    expect(await grace.getByRole("region", { name: "Team settings" }).count()).toBe(0);
+    expect(await grace.getByRole("region", { name: "Pending invitations" }).count()).toBe(0);
+    await grace.getByRole("button", { name: "Leave team" }).waitFor();
+    await teams(grace).getByRole("link", { name: "Keys" }).click();
+    await card(grace).waitFor();
+  });
+
+  step("7. the link, once used, says it can't be used, with a way back", async () => {
     await grace.goto(link);
     const problem = grace.getByTestId("invitation-problem");
     await problem.getByRole("heading", { name: "This invitation can't be used" }).waitFor();
@@ -143,7 +157,7 @@ describe("web app: teams (1280 px)", () => {
     await card(grace).waitFor();
   });
 
-  step("7. asked directly with her session, the server refuses Grace the value (403)", async () => {
+  step("8. asked directly with her session, the server refuses Grace the value (403)", async () => {
     const res = await grace.evaluate(async (id) => {
       const r = await fetch(`/api/api-keys/${id}?includeValue=true`, { credentials: "same-origin" });
       return { status: r.status, body: await r.text() };
@@ -153,7 +167,7 @@ describe("web app: teams (1280 px)", () => {
     expect(res.body).not.toContain(keyValue.slice(8));
   });
 
-  step("8. Grace's application gets the key through the library, as the team's", async () => {
+  step("9. Grace's application gets the key through the library, as the team's", async () => {
     app = await createKeyhaven(h.storage);
     const config = await app.apiKeyProvider.getServiceConfig(graceId, "openai");
     expect(config).toMatchObject({ service: "openai", apiKey: keyValue, source: "team", teamId });
@@ -162,7 +176,7 @@ describe("web app: teams (1280 px)", () => {
     expect(await h.provider.getServiceConfig(graceId, "openai")).toMatchObject({ apiKey: keyValue, source: "team", teamId });
   });
 
-  step("9. Ada makes Grace an admin (the role saved by its own button); Grace may now reveal the key", async () => {
+  step("10. Ada makes Grace an admin (the role saved by its own button); Grace may now reveal the key", async () => {
     current = ada;
     // Away and back (no reload): the members list is fetched again, with Grace now in it.
     await teams(ada).getByRole("link", { name: "Keys" }).click();
@@ -185,7 +199,7 @@ describe("web app: teams (1280 px)", () => {
     expect(await c.getByTestId("key-access-note").count()).toBe(0);
   });
 
-  step("10. Ada removes Grace on the members page, after confirming", async () => {
+  step("11. Ada removes Grace on the members page, after confirming", async () => {
     current = ada;
     await ada.reload();
     const row = ada.locator(`[data-testid="member-row"][data-email="${graceEmail}"]`);
@@ -203,7 +217,7 @@ describe("web app: teams (1280 px)", () => {
     expect(await ada.getByTestId("member-row").count()).toBe(1);
   });
 
-  step("11. Grace's next hand-out has no team key; her team page says she is not in it", async () => {
+  step("12. Grace's next hand-out has no team key; her team page says she is not in it", async () => {
     current = grace;
     expect(await app.apiKeyProvider.getServiceConfig(graceId, "openai")).toBeUndefined();
     expect(await app.apiKeyProvider.getOpenAIApiKey(graceId)).toBeUndefined();
@@ -215,7 +229,7 @@ describe("web app: teams (1280 px)", () => {
     await graceContext.close();
   });
 
-  step("12. by keyboard alone on the members page: Invite opens, Escape closes, an invitation is made and cancelled", async () => {
+  step("13. by keyboard alone on the members page: Invite opens, Escape closes, an invitation is made and cancelled", async () => {
     current = ada;
     const focused = (l: Locator) => l.evaluate((el) => el === document.activeElement);
     const expectVisibleFocus = async (what: string) => {
@@ -288,7 +302,7 @@ describe("web app: teams (1280 px)", () => {
     expect(await ada.evaluate(() => document.activeElement !== document.body)).toBe(true);
   });
 
-  step("13. Ada renames the team, then deletes it: its key goes with it, and she is back on her own keys", async () => {
+  step("14. Ada renames the team, then deletes it: its key goes with it, and she is back on her own keys", async () => {
     const settings = ada.getByRole("region", { name: "Team settings" });
     await settings.getByLabel("Team name").fill("Platform Team");
     await settings.getByRole("button", { name: "Rename" }).click();
