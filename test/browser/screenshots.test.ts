@@ -3,8 +3,11 @@
  * person to look at: sign-in, sign-up, keys-empty, add-dialog, keys (with keys), usage (with uses),
  * tokens-empty, token-dialog, tokens (a new token shown once above the list), and at 375 px the
  * open menu; then the admin pages (admin-users, admin-add-user, admin-disable, admin-tokens-empty,
- * admin-token-created, admin-tokens, and at 375 px admin-menu) as the instance admin. Each width
- * is its own user in its own browser context.
+ * admin-token-created, admin-tokens, and at 375 px admin-menu) as the instance admin; then the
+ * team pages (team-keys-owner, team-invite, team-members, team-usage, settings-teams as the
+ * owner, and at 375 px team-menu; team-invitation, team-keys-member, team-members-member and
+ * team-usage-member as a member who just joined). Each width is its own user in its own browser
+ * context.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
@@ -137,6 +140,99 @@ describe("web app: screenshots of every page", () => {
         throw err;
       } finally {
         await context.close();
+      }
+    });
+  }
+
+  for (const width of WIDTHS) {
+    it(`renders the team pages at ${width} px`, async () => {
+      const owner = await h.newPage(width);
+      const member = await h.newPage(width);
+      let page = owner.page;
+      try {
+        const call = async (on: Page, path: string, body: object, status = 200) => {
+          const res = await on.request.post(path, { data: body, headers: { origin: h.base } });
+          expect(res.status(), await res.text()).toBe(status);
+          return (await res.json()) as { id: string };
+        };
+        // People with long addresses, a team with a long name: what crowds a header or a table.
+        const memberEmail = uniqueEmail(`grace.hopper.${width}`);
+        await call(owner.page, "/api/auth/sign-up/email", { email: uniqueEmail(`ada.lovelace.${width}`), password: PASSWORD, name: "Ada Lovelace" });
+        await call(member.page, "/api/auth/sign-up/email", { email: memberEmail, password: PASSWORD, name: "Grace Hopper" });
+        const team = await call(owner.page, "/api/auth/organization/create", { name: "Platform Engineering", slug: `platform-engineering-${width}` });
+        await call(owner.page, "/api/auth/organization/create", { name: "Research", slug: `research-${width}` });
+        const teamKey = (body: object) => call(owner.page, "/api/api-keys", { teamId: team.id, ...body }, 201);
+        await teamKey({ name: "Shared OpenAI", service: "openai", value: fakeKey("openai", "valid"), sharing: "use", description: "Chat completions for every internal tool." });
+        await teamKey({ name: "Claude for the support bot", service: "anthropic", value: fakeKey("anthropic", "valid"), sharing: "manage" });
+        await teamKey({ name: "Groq staging", service: "groq", value: fakeKey("groq", "valid"), sharing: "use", expiresAt: new Date(Date.now() + 3 * DAY).toISOString() });
+        // A pending invitation besides the one made in the UI.
+        await call(owner.page, "/api/auth/organization/invite-member", { email: uniqueEmail(`alan.turing.${width}`), role: "admin", organizationId: team.id });
+
+        await page.goto(`/teams/${team.id}/keys`);
+        await expect.poll(() => page.getByTestId("key-card").count()).toBe(3);
+        await screenshot(page, "team-keys-owner", width);
+        if (width < 768) {
+          await page.getByRole("button", { name: "Menu" }).click();
+          await page.getByRole("navigation", { name: "Teams" }).getByRole("link", { name: "Members" }).waitFor({ state: "visible" });
+          await screenshot(page, "team-menu", width, { fullPage: false });
+          await page.getByRole("button", { name: "Menu" }).click();
+        }
+
+        await page.goto(`/teams/${team.id}/members`);
+        await page.getByTestId("member-row").first().waitFor();
+        await page.getByRole("button", { name: "Invite" }).click();
+        const invite = page.getByRole("dialog", { name: "Invite to Platform Engineering" });
+        await invite.getByLabel("Email").fill(memberEmail);
+        await invite.getByRole("button", { name: "Create invitation" }).click();
+        const link = (await invite.getByTestId("invitation-link").textContent())!.trim();
+        await screenshot(page, "team-invite", width, { fullPage: false });
+        await invite.getByRole("button", { name: "Done" }).click();
+
+        page = member.page;
+        await page.goto(link);
+        await page.getByRole("button", { name: "Accept invitation" }).waitFor();
+        await screenshot(page, "team-invitation", width);
+        await page.getByRole("button", { name: "Accept invitation" }).click();
+        await page.waitForURL(/\/teams\/[^/]+\/keys$/);
+        await expect.poll(() => page.getByTestId("key-card").count()).toBe(3);
+        await screenshot(page, "team-keys-member", width);
+        await page.goto(`/teams/${team.id}/members`);
+        await expect.poll(() => page.getByTestId("member-row").count()).toBe(2);
+        await screenshot(page, "team-members-member", width);
+
+        // Uses of the team's keys by both, so the usage tables have rows for each.
+        const memberId = await sessionUserId(member.page);
+        const ownerId = await sessionUserId(owner.page);
+        for (let i = 0; i < 4; i++) await h.provider.getOpenAIApiKey(memberId);
+        for (let i = 0; i < 2; i++) await h.provider.getAnthropicApiKey(memberId);
+        for (let i = 0; i < 6; i++) await h.provider.getOpenAIApiKey(ownerId);
+        await h.rt.usage.flush();
+        await page.goto(`/teams/${team.id}/usage`);
+        await page.getByTestId("team-usage-table").waitFor();
+        await screenshot(page, "team-usage-member", width);
+
+        page = owner.page;
+        await page.goto(`/teams/${team.id}/members`);
+        await expect.poll(() => page.getByTestId("member-row").count()).toBe(2);
+        await page.getByTestId("invitation-row").first().waitFor();
+        await screenshot(page, "team-members", width);
+
+        await page.goto(`/teams/${team.id}/usage`);
+        await page.getByTestId("team-usage-table").waitFor();
+        await screenshot(page, "team-usage", width);
+
+        await page.goto("/settings/teams");
+        await page.getByRole("group", { name: /Preferred team for hand-outs/ }).getByLabel("Platform Engineering").check();
+        await page.getByText("Preferred team: Platform Engineering").waitFor();
+        await page.reload(); // without the notice over the header
+        await expect.poll(() => page.getByTestId("team-row").count()).toBe(2);
+        await screenshot(page, "settings-teams", width);
+      } catch (err) {
+        await failureScreenshot(page, `screenshots-teams-${width}`);
+        throw err;
+      } finally {
+        await owner.context.close();
+        await member.context.close();
       }
     });
   }

@@ -87,7 +87,8 @@ export function createFakeTeamsApi(initial: Partial<FakeTeamsState> = {}) {
     }
     if (org === "get-invitation") {
       const found = state.invitations[url.searchParams.get("id") ?? ""];
-      if (!found) return authError(400, "INVITATION_NOT_FOUND", "Invitation not found");
+      // As the server answers better-auth's INVITATION_NOT_FOUND (src/http/auth-error-words.ts).
+      if (!found) return json(404, { error: { code: "NOT_FOUND", message: "This invitation can't be used: it has expired, was already used or declined, or was cancelled, or its team was deleted. Ask the team for a new one." } });
       return "code" in found ? authError(found.status, found.code, found.message) : json(200, found);
     }
     if (org === "accept-invitation") return json(200, { invitation: { id: body.invitationId }, member: { organizationId: "team_joined" } });

@@ -43,6 +43,8 @@ export interface Harness {
   fake: FakeProvider;
   browser: Browser;
   provider: ApiKeyProvider;
+  /** Where the server's SQLite file lives and its master key: what an application's `createKeyhaven` is given. */
+  storage: { dataDir: string; masterKey: string };
   /** A fresh context (own cookies) at this width, clipboard granted for the server's origin. */
   newPage(width?: number): Promise<{ context: BrowserContext; page: Page }>;
   close(): Promise<void>;
@@ -86,6 +88,7 @@ export async function startHarness(): Promise<Harness> {
       fake,
       browser,
       provider,
+      storage: { dataDir: db.dataDir, masterKey: db.masterKey },
       async newPage(width = 1280) {
         const context = await browser.newContext({ viewport: viewportFor(width), baseURL: base });
         await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: base });

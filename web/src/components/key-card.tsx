@@ -51,6 +51,8 @@ export function KeyCard({ apiKey, actions, onNotice, role }: KeyCardProps) {
   const status = keyStatus(apiKey);
   const offers = keyOffers(role ?? null, apiKey.sharing);
   const accessNote = keyAccessNote(offers, apiKey.sharing);
+  // A use-only member may do nothing here: no empty row under the note.
+  const anyAction = offers.edit || offers.test || offers.reveal || offers.rotate || offers.history || offers.delete;
   const revealButton = useRef<HTMLButtonElement>(null);
   const refocusReveal = useRef(false);
   const hide = useCallback((reason: "button" | "timeout") => {
@@ -138,46 +140,48 @@ export function KeyCard({ apiKey, actions, onNotice, role }: KeyCardProps) {
           </p>
         )}
 
-        <div className="key-card__actions">
-          {offers.edit && <ActiveSwitch checked={apiKey.isActive} disabled={toggling} onChange={toggle} />}
-          <span className="key-card__spacer" />
-          {offers.test && (
-            <button type="button" className="btn btn--ghost btn--sm" onClick={runTest} disabled={testing}>
-              {testing ? <Spinner size={14} /> : <FlaskConical size={14} aria-hidden="true" />}
-              Test
-            </button>
-          )}
-          {offers.reveal && !revealed && (
-            <button ref={revealButton} type="button" className="btn btn--ghost btn--sm" onClick={reveal} disabled={revealing}>
-              {revealing ? <Spinner size={14} /> : <Eye size={14} aria-hidden="true" />}
-              Reveal
-            </button>
-          )}
-          {offers.rotate && (
-            <button type="button" className="btn btn--ghost btn--sm" onClick={() => setRotating(true)}>
-              <RefreshCw size={14} aria-hidden="true" />
-              Rotate
-            </button>
-          )}
-          {offers.history && (
-            <button type="button" className="btn btn--ghost btn--sm" onClick={() => setHistory(true)}>
-              <History size={14} aria-hidden="true" />
-              History
-            </button>
-          )}
-          {offers.edit && (
-            <button type="button" className="btn btn--ghost btn--sm" onClick={() => setEditing(true)}>
-              <Pencil size={14} aria-hidden="true" />
-              Edit
-            </button>
-          )}
-          {offers.delete && (
-            <button type="button" className="btn btn--ghost btn--sm btn--danger-text" onClick={() => setDeleting(true)}>
-              <Trash2 size={14} aria-hidden="true" />
-              Delete
-            </button>
-          )}
-        </div>
+        {anyAction && (
+          <div className="key-card__actions">
+            {offers.edit && <ActiveSwitch checked={apiKey.isActive} disabled={toggling} onChange={toggle} />}
+            <span className="key-card__spacer" />
+            {offers.test && (
+              <button type="button" className="btn btn--ghost btn--sm" onClick={runTest} disabled={testing}>
+                {testing ? <Spinner size={14} /> : <FlaskConical size={14} aria-hidden="true" />}
+                Test
+              </button>
+            )}
+            {offers.reveal && !revealed && (
+              <button ref={revealButton} type="button" className="btn btn--ghost btn--sm" onClick={reveal} disabled={revealing}>
+                {revealing ? <Spinner size={14} /> : <Eye size={14} aria-hidden="true" />}
+                Reveal
+              </button>
+            )}
+            {offers.rotate && (
+              <button type="button" className="btn btn--ghost btn--sm" onClick={() => setRotating(true)}>
+                <RefreshCw size={14} aria-hidden="true" />
+                Rotate
+              </button>
+            )}
+            {offers.history && (
+              <button type="button" className="btn btn--ghost btn--sm" onClick={() => setHistory(true)}>
+                <History size={14} aria-hidden="true" />
+                History
+              </button>
+            )}
+            {offers.edit && (
+              <button type="button" className="btn btn--ghost btn--sm" onClick={() => setEditing(true)}>
+                <Pencil size={14} aria-hidden="true" />
+                Edit
+              </button>
+            )}
+            {offers.delete && (
+              <button type="button" className="btn btn--ghost btn--sm btn--danger-text" onClick={() => setDeleting(true)}>
+                <Trash2 size={14} aria-hidden="true" />
+                Delete
+              </button>
+            )}
+          </div>
+        )}
 
         {actionError && (
           <p className="key-card__error" role="alert">

@@ -1,3 +1,4 @@
+import { useState } from "react";
 import type { TeamList } from "../../../src/shared/api-schemas.js";
 import { useSetPreferredTeam } from "../hooks/use-teams";
 import { errorMessage } from "../keyhaven";
@@ -9,8 +10,10 @@ const NONE = "";
 /** "Preferred team for hand-outs": a radio per team, and None (the oldest membership); saved on choosing. */
 export function PreferredTeamField({ list, onSaved }: { list: TeamList; onSaved: (name: string | null) => void }) {
   const setPreferred = useSetPreferredTeam();
-  // While saving, show the choice being saved; the refetched list confirms it.
-  const chosen = setPreferred.isPending ? (setPreferred.variables ?? NONE) : (list.preferredTeamId ?? NONE);
+  // The choice being saved shows from the click on (the mutation's pending state arrives a tick
+  // later, and a controlled radio would jump back meanwhile) until the refetched list confirms it.
+  const [picked, setPicked] = useState<string | null>(null);
+  const chosen = picked ?? list.preferredTeamId ?? NONE;
   const options = [{ id: NONE, name: "None — the team you joined first" }, ...list.teams.map((t) => ({ id: t.id, name: t.name }))];
 
   return (
@@ -30,7 +33,8 @@ export function PreferredTeamField({ list, onSaved }: { list: TeamList; onSaved:
             checked={chosen === o.id}
             onChange={() => {
               const teamId = o.id || null;
-              setPreferred.mutate(teamId, { onSuccess: () => onSaved(teamId ? o.name : null) });
+              setPicked(o.id);
+              setPreferred.mutate(teamId, { onSuccess: () => onSaved(teamId ? o.name : null), onSettled: () => setPicked(null) });
             }}
           />
           <span>{o.name}</span>

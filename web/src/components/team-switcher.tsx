@@ -25,28 +25,29 @@ export function TeamSwitcher() {
 
   return (
     <nav aria-label="Teams" className="team-switcher">
-      <label htmlFor={`${uid}-team`} className="nav__heading team-switcher__label">
-        Team
-      </label>
-      <div className="team-switcher__row">
-        <select
-          id={`${uid}-team`}
-          className="input select input--compact team-switcher__select"
-          value={current ?? PERSONAL}
-          onChange={(e) => navigate(e.target.value === PERSONAL ? HOME : teamPath(e.target.value))}
-        >
-          <option value={PERSONAL}>Personal</option>
-          {list.map((t) => (
-            <option key={t.id} value={t.id}>
-              {t.name}
-            </option>
-          ))}
-          {unlisted && <option value={current}>{teams.isLoading ? "Loading…" : "Unknown team"}</option>}
-        </select>
-        <button type="button" className="icon-btn" aria-label="New team" title="New team" onClick={() => setCreating(true)}>
-          <Plus size={18} aria-hidden="true" />
+      {/* "New team" beside the heading: the select gets the sidebar's whole width for long team names. */}
+      <div className="team-switcher__head">
+        <label htmlFor={`${uid}-team`} className="nav__heading team-switcher__label">
+          Team
+        </label>
+        <button type="button" className="icon-btn team-switcher__new" aria-label="New team" title="New team" onClick={() => setCreating(true)}>
+          <Plus size={16} aria-hidden="true" />
         </button>
       </div>
+      <select
+        id={`${uid}-team`}
+        className="input select input--compact team-switcher__select"
+        value={current ?? PERSONAL}
+        onChange={(e) => navigate(e.target.value === PERSONAL ? HOME : teamPath(e.target.value))}
+      >
+        <option value={PERSONAL}>Personal</option>
+        {list.map((t) => (
+          <option key={t.id} value={t.id}>
+            {t.name}
+          </option>
+        ))}
+        {unlisted && <option value={current}>{teams.isLoading ? "Loading…" : "Unknown team"}</option>}
+      </select>
       {current !== null && (
         <ul className="nav team-switcher__pages">
           {TEAM_PAGES.map(({ page, label }) => {

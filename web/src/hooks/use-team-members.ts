@@ -3,9 +3,10 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { teamQueryKeys } from "../lib/team-query-keys";
 import { useRefreshTeams, useTeamApis } from "./use-teams";
 
+/** Fetched again on every visit (staleTime 0): others change it too — an invitee accepts, a member leaves. */
 export function useFullTeam(teamId: string) {
   const { baseUrl, org } = useTeamApis();
-  return useQuery({ queryKey: teamQueryKeys.full(baseUrl, teamId), queryFn: () => org.full(teamId) });
+  return useQuery({ queryKey: teamQueryKeys.full(baseUrl, teamId), queryFn: () => org.full(teamId), staleTime: 0 });
 }
 
 /** Each change refetches the team queries: members, invitations and the list's counts. */

@@ -68,7 +68,7 @@ function UsageTables({ usage }: { usage: TeamUsage }) {
     <div>
       <Panel titleId="team-usage-title" title={everyone ? "Everyone's use" : "Your use"} meta={`${formatCount(totalUses(usage.rows))} uses`}>
         <div className="table-wrap">
-          <table className="table" aria-labelledby="team-usage-title" data-testid="team-usage-table">
+          <table className="table team-usage__table" aria-labelledby="team-usage-title" data-testid="team-usage-table">
             <thead>
               <tr>
                 {everyone && <th scope="col">Member</th>}
