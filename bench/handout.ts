@@ -14,7 +14,6 @@
  * Exit code 1 when a full-size target fails.
  */
 import os from "node:os";
-import { PerformanceObserver } from "node:perf_hooks";
 import SQLite from "better-sqlite3";
 import pg from "pg";
 import { unwrapDataKey } from "../src/crypto/data-key.js";
@@ -26,17 +25,15 @@ import {
   dropOnSignal,
   fmtInt,
   fmtKeys,
-  fmtMs,
   intFlag,
   machineLine,
   parseFlags,
   ratioLine,
-  Samples,
   type BenchDatabase,
   type BenchDialect,
-  type LatencyStats,
   type Verdict,
 } from "./lib/common.js";
+import { alternate, row, shuffled, type Measured } from "./lib/measure.js";
 import { seedKeys, type HandoutTarget } from "./seed.js";
 
 type Op = (t: HandoutTarget) => Promise<string | undefined>;
@@ -139,119 +136,22 @@ async function postgresFloor(db: BenchDatabase, targets: HandoutTarget[], keyrin
 
 // ---------------------------------------------------------------- measuring
 
-/** GC pauses, attributed afterwards to the time windows of each measured variant. */
-const gcPauses: { start: number; ms: number }[] = [];
-new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) gcPauses.push({ start: e.startTime, ms: e.duration });
-}).observe({ entryTypes: ["gc"] });
-
-interface Window {
-  start: number;
-  end: number;
-  cpuMs: number;
-}
-
-function gcIn(windows: Window[]): { count: number; ms: number; max: number } {
-  let count = 0;
-  let ms = 0;
-  let max = 0;
-  for (const p of gcPauses) {
-    if (windows.some((w) => p.start >= w.start && p.start < w.end)) {
-      count++;
-      ms += p.ms;
-      max = Math.max(max, p.ms);
-    }
-  }
-  return { count, ms, max };
-}
-
-/**
- * Runs `op` over `pairs` (cycling) with `workers` loops of sequential awaits for `ms`.
- * Every millisecond the loop yields to the event loop (setImmediate), as an application does
- * between requests: on SQLite every call resolves in microtasks, so without this the usage
- * recorder's flush timer would never fire during the measurement. The yield costs both
- * variants the same few microseconds per millisecond.
- */
-async function measure(
-  op: Op,
-  pairs: HandoutTarget[],
-  ms: number,
-  workers = 1,
-  samples = new Samples(),
-  windows: Window[] = [],
-): Promise<{ samples: Samples; seconds: number }> {
-  let i = Math.floor(Math.random() * pairs.length);
-  const cpu0 = process.cpuUsage();
-  const start = performance.now();
-  const end = start + ms;
-  const loop = async () => {
-    let lastYield = performance.now();
-    for (;;) {
-      const t0 = performance.now();
-      if (t0 >= end) return;
-      if (t0 - lastYield >= 1) {
-        await new Promise(setImmediate);
-        lastYield = performance.now();
-        continue;
-      }
-      const p = pairs[i++ % pairs.length];
-      await op(p);
-      samples.push(performance.now() - t0);
-    }
-  };
-  await Promise.all(Array.from({ length: workers }, loop));
-  const stop = performance.now();
-  const cpu = process.cpuUsage(cpu0);
-  windows.push({ start, end: stop, cpuMs: (cpu.user + cpu.system) / 1000 });
-  return { samples, seconds: (stop - start) / 1000 };
-}
-
-interface Measured extends LatencyStats {
-  /** CPU time of this process / wall time while measuring (1.0 = one full core; less = the box was busy). */
-  cpuShare: number;
-  gc: { count: number; ms: number; max: number };
-}
-
-function summarize(samples: Samples, seconds: number, windows: Window[]): Measured {
-  const wall = windows.reduce((t, w) => t + (w.end - w.start), 0);
-  const cpu = windows.reduce((t, w) => t + w.cpuMs, 0);
-  return { ...samples.stats(seconds), cpuShare: cpu / wall, gc: gcIn(windows) };
-}
-
 /**
  * Floor and subject alternate in `rounds` slices, so drift on a shared 2-core box hits both alike.
  * `subjectPairs`: what the subject runs over, when not the floor's pairs.
  */
 async function compare(floor: Op, subject: Op, pairs: HandoutTarget[], totalMs: number, rounds: number, workers = 1, subjectPairs = pairs) {
-  const a = new Samples();
-  const b = new Samples();
-  const wa: Window[] = [];
-  const wb: Window[] = [];
-  let sa = 0;
-  let sb = 0;
-  for (let r = 0; r < rounds; r++) {
-    const order = r % 2 === 0 ? ["floor", "subject"] : ["subject", "floor"];
-    for (const which of order) {
-      if (which === "floor") sa += (await measure(floor, pairs, totalMs / rounds, workers, a, wa)).seconds;
-      else sb += (await measure(subject, subjectPairs, totalMs / rounds, workers, b, wb)).seconds;
-    }
-  }
-  return { floor: summarize(a, sa, wa), subject: summarize(b, sb, wb) };
+  const [f, s] = await alternate(
+    [
+      { op: floor, inputs: pairs },
+      { op: subject, inputs: subjectPairs },
+    ],
+    totalMs,
+    rounds,
+    workers,
+  );
+  return { floor: f, subject: s };
 }
-
-function shuffled<T>(items: T[]): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
-
-const row = (label: string, s: Measured) =>
-  `  ${label.padEnd(38)} ${fmtInt(s.opsPerSec).padStart(9)} ops/s   p50 ${fmtMs(s.p50).padStart(8)}   p99 ${fmtMs(s.p99).padStart(8)}   ` +
-  `max ${fmtMs(s.max).padStart(8)}   ${fmtInt(s.ops).padStart(9)} calls   CPU ${(s.cpuShare * 100).toFixed(0).padStart(3)}%   ` +
-  `GC ${((s.gc.ms / (s.seconds * 1000)) * 100).toFixed(1)}% (longest ${fmtMs(s.gc.max)})`;
 
 // ---------------------------------------------------------------- one database × one size
 

@@ -75,7 +75,7 @@ export interface SeedResult {
   userIds: string[];
 }
 
-const API_KEY_COLUMNS = [
+export const API_KEY_COLUMNS = [
   "id",
   "owner_type",
   "owner_id",
@@ -92,7 +92,7 @@ const API_KEY_COLUMNS = [
   "created_at",
   "updated_at",
 ] as const;
-const DATA_KEY_COLUMNS = ["id", "owner_type", "owner_id", "generation", "kek_version", "wrapped_key", "created_at"] as const;
+export const DATA_KEY_COLUMNS = ["id", "owner_type", "owner_id", "generation", "kek_version", "wrapped_key", "created_at"] as const;
 
 const SQLITE_MAX_PARAMS = 32_766;
 const PG_MAX_PARAMS = 65_535;
@@ -123,12 +123,12 @@ export class RandomPool {
   }
 }
 
-function keyValue(pool: RandomPool, service: SeedService): string {
+export function keyValue(pool: RandomPool, service: SeedService): string {
   // Google keys are "AIza" + exactly 35 characters; the others 48 characters after the prefix.
   return service === "google" ? PREFIX.google + pool.text(27).slice(0, 35) : PREFIX[service] + pool.text(36);
 }
 
-interface KeyState {
+export interface KeyState {
   isDefault: boolean;
   isActive: boolean;
   /** "none", "past" or "future". */
@@ -136,7 +136,7 @@ interface KeyState {
 }
 
 /** The layout rule (see the header comment). */
-function stateOf(userIndex: number, slot: number): KeyState {
+export function stateOf(userIndex: number, slot: number): KeyState {
   if (slot === 0) return { isDefault: userIndex % 3 !== 0, isActive: true, expiry: "none" };
   switch (userIndex % 4) {
     case 1:

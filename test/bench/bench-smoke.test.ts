@@ -73,6 +73,20 @@ describe(`bench --quick smoke (${WITH_PG ? "SQLite + PostgreSQL" : "SQLite only:
     expect(r.stdout).toMatch(/usage counted \(batched, flushed on close\): ([\d,]+) of \1 hand-outs/);
   }, 300_000);
 
+  it("team-handout.ts measures personal, team and environment hand-outs, checks the team query's plan and ends with its ratio lines", async () => {
+    const r = await runBench("team-handout.ts", ["--db", DB]);
+    expect(r.code, explain(r)).toBe(0);
+    const ratios = ratioLines(r.stdout);
+    for (const db of WITH_PG ? ["sqlite", "postgres"] : ["sqlite"]) {
+      expect(ratios.some((l) => new RegExp(`^RATIO throughput team/personal getApiKey ${db}: [\\d.]+ \\(target >= 0.5\\) n/a \\(quick`).test(l)), explain(r)).toBe(true);
+      expect(ratios.some((l) => new RegExp(`^RATIO throughput env-fallback/personal getApiKey ${db}: [\\d.]+ \\(info, no target\\)$`).test(l)), explain(r)).toBe(true);
+      // The plan is printed and read even in --quick mode (where tiny tables may be scanned and it is not judged).
+      expect(r.stdout).toMatch(new RegExp(`^INDEX team query ${db}: uses .*member_user_idx`, "m"));
+    }
+    expect(ratios.every((l) => !/ (PASS|FAIL)$/.test(l)), explain(r)).toBe(true);
+    expect(r.stdout).toMatch(/usage counted \(batched, flushed on close\): ([\d,]+) of \1 hand-outs of stored keys/);
+  }, 300_000);
+
   it("http.ts runs autocannon against the real server, its /api/health and the bare floor and ends with the route/health ratio", async () => {
     const r = await runBench("http.ts", ["--db", DB]);
     expect(r.code, explain(r)).toBe(0);
