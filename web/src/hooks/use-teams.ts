@@ -21,9 +21,13 @@ export function useRefreshTeams() {
   return () => queryClient.invalidateQueries({ queryKey: teamQueryKeys.teams(baseUrl) });
 }
 
+/**
+ * Fetched again on every page that asks (staleTime 0): others change it — an admin changes your
+ * role or removes you — and the pages decide what to offer from the role in it.
+ */
 export function useTeams() {
   const { baseUrl, teams } = useTeamApis();
-  return useQuery({ queryKey: teamQueryKeys.teams(baseUrl), queryFn: teams.list });
+  return useQuery({ queryKey: teamQueryKeys.teams(baseUrl), queryFn: teams.list, staleTime: 0 });
 }
 
 /** One team from the list (the caller's role in it): undefined while loading or when not a member. */
