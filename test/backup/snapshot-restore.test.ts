@@ -198,6 +198,44 @@ for (const [sourceDialect, targetDialect] of PAIRS) {
       }
     });
 
+    it("a damaged, foreign or short record stream is refused and leaves the target empty", async () => {
+      const records: BackupRecord[] = [];
+      const progress: { rows: number; total: number }[] = [];
+      for await (const r of snapshotOf(src.runtime, { pageSize: 4, onProgress: (p) => progress.push(p) })) records.push(r);
+      const header = records[0] as Extract<BackupRecord, { kind: "snapshot" }>;
+      expect(progress.at(-1)).toEqual({ rows: header.totalRows, total: header.totalRows });
+
+      const from = (edit: (rs: BackupRecord[]) => BackupRecord[]) => (async function* () { yield* edit(structuredClone(records)); })();
+      const rowOf = (rs: BackupRecord[], table: string) => (rs.find((r) => r.kind === "row" && r.table === table) as Extract<BackupRecord, { kind: "row" }>).row;
+      const cases: [string, (rs: BackupRecord[]) => BackupRecord[], RegExp][] = [
+        ["another schema", (rs) => [{ ...header, schema: "0009_aws_key_retirements" }, ...rs.slice(1)], /taken at schema 0009_aws_key_retirements/],
+        ["no header", (rs) => rs.slice(1), /does not begin with a snapshot header/],
+        ["an extra column", (rs) => (Object.assign(rowOf(rs, "api_keys"), { extra: 1 }), rs), /a api_keys row does not have the table's columns/],
+        ["a boolean that is a number", (rs) => (Object.assign(rowOf(rs, "user"), { emailVerified: 1 }), rs), /user\.emailVerified is not a boolean/],
+        ["a data key that is not 32 bytes", (rs) => (Object.assign(rowOf(rs, "data_keys"), { key: "AAAA" }), rs), /is not a 32-byte key/],
+        ["a count that disagrees", (rs) => rs.map((r) => (r.kind === "end" ? { ...r, counts: { ...r.counts, api_keys: 99 } } : r)), /api_keys has 3 rows, its end record says 99/],
+        ["a table twice", (rs) => [...rs.slice(0, -1), { kind: "table", name: "user", columns: Object.keys(backupTable("user")!.columns) }, rs.at(-1)!], /table user is unknown or out of order/],
+        ["records after the end", (rs) => [...rs, rs[1]], /records follow its end/],
+        ["a ciphertext from another key", (rs) => {
+          const [a, b] = rs.filter((r): r is Extract<BackupRecord, { kind: "row" }> => r.kind === "row" && r.table === "api_keys").map((r) => r.row);
+          a.encrypted_value = b.encrypted_value;
+          return rs;
+        }, /the restored data does not verify \(1 failures: key key_/],
+      ];
+      const dst = await createHttpApp(targetDialect);
+      try {
+        const before = await rowCounts(dst.runtime);
+        for (const [what, edit, message] of cases) {
+          await expect(restoreInto(dst.runtime, from(edit)), what).rejects.toThrow(message);
+        }
+        expect(await rowCounts(dst.runtime)).toEqual(before);
+        // The untouched records restore.
+        await restoreInto(dst.runtime, from((rs) => rs));
+      } finally {
+        await dst.close();
+      }
+    });
+
     it("a snapshot taken while another connection keeps adding keys is one moment", async () => {
       let stop = false;
       let added = 0;
