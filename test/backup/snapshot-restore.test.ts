@@ -10,6 +10,7 @@ import { restoreSnapshot, type RestoreReport } from "../../src/backup/restore-wr
 import type { BackupRecord } from "../../src/backup/snapshot-records.js";
 import { BACKUP_TABLES, SKIPPED_TABLES, backupTable } from "../../src/backup/snapshot-tables.js";
 import { verifyAuditChain } from "../../src/audit/audit-store.js";
+import { pruneAuditLog } from "../../src/audit/audit-retention.js";
 import type { Runtime } from "../../src/app/compose.js";
 import { DIALECTS, type TestDialect } from "../support/databases.js";
 import { anthropicKey, cookieHeaderFrom, createHttpApp, DEFAULT_PASSWORD, jsonOf, openaiKey, type HttpApp, type SignedUpUser } from "../support/http-app.js";
@@ -195,6 +196,24 @@ for (const [sourceDialect, targetDialect] of PAIRS) {
         expect((await (dst.runtime.database.db as unknown as Kysely<any>).selectFrom("master_key_checks").selectAll().execute()).length).toBe(1);
       } finally {
         await dst.close();
+      }
+    });
+
+    it("an audit log pruned by retention restores with its checkpoint and still verifies", async () => {
+      const pruned = await createHttpApp(sourceDialect);
+      const dst = await createHttpApp(targetDialect);
+      try {
+        const u = await pruned.signUp();
+        await pruned.createKey(u, { name: "k", service: "openai", value: openaiKey() });
+        const result = await pruneAuditLog(pruned.runtime.database.db, { before: new Date(Date.now() + 1000), at: () => new Date(), retentionDays: 1 });
+        expect(result.pruned).toBeGreaterThan(0);
+        await pruned.createKey(u, { name: "after", service: "openai", value: openaiKey() });
+        const report = await restoreInto(dst.runtime, snapshotOf(pruned.runtime));
+        expect(report.counts.audit_checkpoints).toBe(1);
+        expect(await verifyAuditChain(dst.runtime.database.db)).toMatchObject({ ok: true, from: result.checkpoint!.seq });
+      } finally {
+        await dst.close();
+        await pruned.close();
       }
     });
 
