@@ -150,7 +150,7 @@ export async function restoreSnapshot(
           break;
         }
         default:
-          throw unusableSnapshot("a record of an unknown kind");
+          throw unusableSnapshot("a record that does not belong there (a second header, or an unknown kind)");
       }
     }
     if (!ended) throw unusableSnapshot("it ends early (no end record): it was cut short");
