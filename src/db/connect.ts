@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
 import pg from "pg";
-import { Kysely, PostgresDialect } from "kysely";
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import { describeDatabaseUrl } from "../platform/config.js";
 import { setBounded } from "../platform/bounded-map.js";
 import { EXIT, StartupError } from "../platform/errors.js";
@@ -47,6 +47,11 @@ export interface DatabaseHandle {
   reader?: SyncReader;
   /** PostgreSQL only (see NamedQueryRunner). */
   named?: NamedQueryRunner;
+  /**
+   * SQLite only: a further read-only connection of its own, for one long read transaction (a
+   * backup's snapshot: WAL keeps what it saw while others write). The caller destroys it.
+   */
+  openReadOnly?(): Kysely<Database>;
   close(): Promise<void>;
 }
 
@@ -124,6 +129,12 @@ function openSqlite(dataDir: string): DatabaseHandle {
     dialect: "sqlite",
     location: file,
     reader,
+    openReadOnly() {
+      const conn = new SQLite(file, { readonly: true, fileMustExist: true });
+      conn.pragma("busy_timeout = 5000");
+      // A plain (deferred) BEGIN: a read-only transaction never asks for the write lock.
+      return new Kysely<Database>({ dialect: new SqliteDialect({ database: conn }) });
+    },
     close: async () => {
       readConn?.close();
       await db.destroy();

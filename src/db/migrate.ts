@@ -24,6 +24,9 @@ const MIGRATIONS: Record<string, Migration> = {
   "0010_teams": m0010,
 };
 
+/** The newest migration: the schema a backup is taken from and must be restored into. */
+export const LATEST_MIGRATION = Object.keys(MIGRATIONS).at(-1)!;
+
 export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {
   // On PostgreSQL the migrator must look for its own tables in *our* schema: unqualified, it
   // would find another schema's kysely_migration table in the same database and skip creating ours.
