@@ -37,11 +37,12 @@ export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {
   }
   const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS }, migrationTableSchema });
   let result: MigrationResultSet = await migrator.migrateToLatest();
-  // Kysely looks for its own tables by introspecting every schema of the database; a schema that
-  // someone else drops at that moment fails the lookup ("schema … does not exist", naming theirs,
-  // not ours). Nothing of ours was changed then: look again.
-  for (let attempt = 1; attempt < 5 && isOtherSchemaGone(result.error, migrationTableSchema); attempt++) {
-    await new Promise((r) => setTimeout(r, 50 * attempt));
+  // Kysely looks for its own tables by introspecting every schema of the database; a schema, table
+  // or column that someone else drops at that moment fails the lookup ("schema … does not exist"
+  // naming theirs, or "column … of relation … does not exist"). No migration of ours ran then:
+  // look again.
+  for (let attempt = 1; attempt < 20 && isOthersObjectGone(result, migrationTableSchema); attempt++) {
+    await new Promise((r) => setTimeout(r, 20 * Math.min(attempt, 5)));
     result = await migrator.migrateToLatest();
   }
   if (result.error) {
@@ -54,7 +55,12 @@ export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {
   return (result.results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
 }
 
-function isOtherSchemaGone(error: unknown, ours: string | undefined): boolean {
-  const match = error instanceof Error ? /^schema "([^"]+)" does not exist$/.exec(error.message) : null;
-  return match !== null && match[1] !== ours;
+function isOthersObjectGone(result: MigrationResultSet, ours: string | undefined): boolean {
+  const { error } = result;
+  if (!(error instanceof Error)) return false;
+  // A migration of ours that failed is a failure, whatever its message.
+  if (result.results?.some((r) => r.status === "Error")) return false;
+  const schema = /^schema "([^"]+)" does not exist$/.exec(error.message);
+  if (schema) return schema[1] !== ours;
+  return /^(column "[^"]+" of )?relation "[^"]+" does not exist$/.test(error.message);
 }

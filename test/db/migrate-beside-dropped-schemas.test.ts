@@ -1,8 +1,9 @@
 /**
  * Migrations on a PostgreSQL database that other applications (or other test runs) share:
  * Kysely finds its own tables by introspecting every schema, and a schema dropped by someone
- * else during that scan fails it with "schema <theirs> does not exist". migrateToLatest looks
- * again in that case; a failure naming our own schema is still a failure.
+ * else during that scan fails it with "schema <theirs> does not exist" (or, for a table or column
+ * dropped mid-scan, "column … of relation … does not exist"). migrateToLatest looks again in
+ * that case; a failure naming our own schema, or of a migration of ours, is still a failure.
  */
 import { randomBytes } from "node:crypto";
 import pg from "pg";
@@ -33,6 +34,9 @@ block(`migrations beside schemas being dropped${TEST_DATABASE_URL ? "" : " [post
       while (!stop) {
         const s = `kh_churn_${randomBytes(4).toString("hex")}`;
         await churn.query(`create schema "${s}"; create table "${s}".t (id serial primary key, a text, b text, c text)`);
+        // Columns and tables go too, not only whole schemas (as a test's down migration or restore does).
+        await churn.query(`alter table "${s}".t drop column c`);
+        await churn.query(`drop table "${s}".t`);
         await churn.query(`drop schema "${s}" cascade`);
         dropped++;
       }
