@@ -7,6 +7,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { Readable } from "node:stream";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql, type Kysely } from "kysely";
@@ -16,10 +17,15 @@ import { verifyAuditChain } from "../../src/audit/audit-store.js";
 import { createTestDatabase, TEST_DATABASE_URL, urlWithSchema, type TestDatabase, type TestDialect } from "../support/databases.js";
 import { anthropicKey, createHttpApp, jsonOf, openaiKey, type HttpApp, type SignedUpUser } from "../support/http-app.js";
 import { addMember, createTeam, createTeamKey, type TestTeam } from "../support/teams.js";
+import { BACKUP_HEADER_BYTES } from "../../src/crypto/backup-header.js";
+import { createBackupEncryptor, DEFAULT_CHUNK_SIZE } from "../../src/crypto/backup-stream.js";
+import { seedOwners } from "../keys/rotation-fixtures.js";
 import { cliEnv, expectStartupFailure, killAll, removeTempDirs, runCli, startCli, tempDir, type ExitResult } from "../startup/run-cli.js";
 
 const PASSPHRASE = "a long backup passphrase, twelve+";
 /** PostgreSQL when the run has it, else the round trip goes SQLite → SQLite. */
+/** Owners with one key each, besides the people above. */
+const SEEDED = 400;
 const OTHER: TestDialect = TEST_DATABASE_URL ? "postgres" : "sqlite";
 
 afterAll(async () => {
@@ -98,6 +104,8 @@ describe("keyhaven backup / restore", () => {
     team = await createTeam(src, alice);
     await addMember(src, alice, team.id, bob);
     await createTeamKey(src, alice, team.id, { name: "shared", service: "openai", value: values.team });
+    // Enough rows for a file of several chunks, so a cut one is told apart from a wrong passphrase.
+    await seedOwners(src.runtime, SEEDED);
     await src.runtime.usage.flush();
   });
   afterAll(async () => {
@@ -109,7 +117,7 @@ describe("keyhaven backup / restore", () => {
     const r = await cli(src.tdb, ["backup", "--out", backupFile, "--passphrase-file", passFile]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^backup written: \d+ rows \(2 users, 3 keys, 1 team, 0 access tokens, \d+ audit events\), [\d.]+ KB in [\d.]+ s \([\d.]+ MB\/s, \d+ rows\/s\) to .*instance\.khbackup\n$/);
+    expect(r.stdout).toMatch(/^backup written: \d+ rows \(2 users, 403 keys, 1 team, 0 access tokens, \d+ audit events\), [\d.]+ KB in [\d.]+ s \([\d.]+ MB\/s, \d+ rows\/s\) to .*instance\.khbackup\n$/);
     noLeak(r);
     expect(fs.statSync(backupFile).mode & 0o777).toBe(0o600);
     expect(fs.readdirSync(dir).filter((f) => f.includes(".partial-"))).toEqual([]);
@@ -117,7 +125,7 @@ describe("keyhaven backup / restore", () => {
     for (const v of Object.values(values)) expect(bytes.includes(Buffer.from(v))).toBe(false);
     const [event] = await src.runtime.database.db.selectFrom("audit_events").selectAll().orderBy("seq", "desc").limit(1).execute();
     expect(event).toMatchObject({ action: "backup.export", actor_type: "system", actor_id: "cli" });
-    expect(JSON.parse(event.details)).toMatchObject({ file: "instance.khbackup", counts: { user: 2, api_keys: 3 } });
+    expect(JSON.parse(event.details)).toMatchObject({ file: "instance.khbackup", counts: { user: 2, api_keys: 3 + SEEDED } });
     expect(event.details).not.toContain(PASSPHRASE);
   });
 
@@ -133,8 +141,8 @@ describe("keyhaven backup / restore", () => {
     const r = await restore(pgTarget, backupFile);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^restored \d+ rows \(2 users, 3 keys, 1 team, /);
-    expect(r.stdout).toMatch(/\nverified: 2 data key\(s\), 3 key\(s\), 1 kept version\(s\), \d+ audit event\(s\); everyone signs in again\n$/);
+    expect(r.stdout).toMatch(/^restored \d+ rows \(2 users, 403 keys, 1 team, /);
+    expect(r.stdout).toMatch(/\nverified: 402 data key\(s\), 403 key\(s\), 1 kept version\(s\), \d+ audit event\(s\); everyone signs in again\n$/);
     noLeak(r);
     const rt = await expectValues(pgTarget);
     const [event] = await rt.database.db.selectFrom("audit_events").selectAll().orderBy("seq", "desc").limit(1).execute();
@@ -146,7 +154,7 @@ describe("keyhaven backup / restore", () => {
     expectStartupFailure(
       await restore(pgTarget, backupFile),
       73,
-      "the target database is not empty (2 users, 3 keys); restore into an empty database, or pass --force to replace everything",
+      "the target database is not empty (2 users, 403 keys); restore into an empty database, or pass --force to replace everything",
     );
     expect(await rowCount(rt, "audit_events")).toBe(events);
 
@@ -174,7 +182,7 @@ describe("keyhaven backup / restore", () => {
   });
 
   describe("a file that cannot be restored: one line, exit 65, the target still empty", () => {
-    const cases: [string, () => string, RegExp][] = [
+    const cases: [string, () => string | Promise<string>, RegExp][] = [
       [
         "wrong passphrase",
         () => {
@@ -194,13 +202,35 @@ describe("keyhaven backup / restore", () => {
         /damaged|altered/,
       ],
       [
-        "a truncated file",
+        "a file cut at a chunk's end",
         () => {
           const bytes = fs.readFileSync(backupFile);
-          fs.writeFileSync(path.join(dir, "cut.khbackup"), bytes.subarray(0, bytes.length - 100));
+          const oneChunk = BACKUP_HEADER_BYTES + DEFAULT_CHUNK_SIZE + 16;
+          expect(bytes.length).toBeGreaterThan(oneChunk + 16);
+          fs.writeFileSync(path.join(dir, "cut.khbackup"), bytes.subarray(0, oneChunk));
           return path.join(dir, "cut.khbackup");
         },
-        /incomplete|damaged/,
+        /^keyhaven: the backup file is incomplete: it ends before its last part .*; nothing was restored$/,
+      ],
+      [
+        "a file cut inside a chunk",
+        () => {
+          const bytes = fs.readFileSync(backupFile);
+          fs.writeFileSync(path.join(dir, "cut2.khbackup"), bytes.subarray(0, bytes.length - 100));
+          return path.join(dir, "cut2.khbackup");
+        },
+        /^keyhaven: the backup file is damaged or was altered: .*cut short.*; nothing was restored$/,
+      ],
+      [
+        "a backup from a newer Keyhaven",
+        async () => {
+          const header = { kind: "keyhaven-backup", formatVersion: 99, createdAt: new Date().toISOString(), source: { dialect: "sqlite", keyhavenVersion: "9.0.0" } };
+          const chunks: Buffer[] = [];
+          for await (const c of Readable.from([Buffer.from(`${JSON.stringify(header)}\n`)]).pipe(createBackupEncryptor(PASSPHRASE))) chunks.push(c as Buffer);
+          fs.writeFileSync(path.join(dir, "newer.khbackup"), Buffer.concat(chunks));
+          return path.join(dir, "newer.khbackup");
+        },
+        /^keyhaven: this backup was written by a newer Keyhaven \(format 99\); upgrade to restore it; nothing was restored$/,
       ],
       [
         "not a backup",
@@ -214,7 +244,7 @@ describe("keyhaven backup / restore", () => {
     for (const [name, make, message] of cases) {
       it(name, async () => {
         const tdb = await target("sqlite");
-        const file = make();
+        const file = await make();
         const r = await cli(tdb, ["restore", file, "--passphrase-file", path.join(dir, name === "wrong passphrase" ? "wrong" : "passphrase")]);
         expectStartupFailure(r, 65, message);
         noLeak(r);
@@ -229,25 +259,41 @@ describe("keyhaven backup / restore", () => {
     expect(fs.existsSync(path.join(dir, "x.khbackup"))).toBe(false);
   });
 
-  for (const signal of ["SIGTERM", "SIGKILL"] as const) {
-    it(`a backup stopped by ${signal} mid-write leaves nothing under the file's name`, async () => {
-      const out = path.join(dir, `stopped-${signal}.khbackup`);
-      const proc = startCli(["backup", "--out", out, "--passphrase-file", passFile], { cwd: dir, env: envFor(src.tdb) });
-      // The partial file exists from the moment writing starts (the key derivation follows).
-      const partial = () => fs.readdirSync(dir).filter((f) => f.startsWith(`stopped-${signal}.khbackup.partial-`));
-      const deadline = Date.now() + 45_000;
-      while (partial().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-      expect(partial().length).toBe(1);
-      const r = await proc.stop(signal);
-      expect(fs.existsSync(out)).toBe(false);
-      if (signal === "SIGTERM") {
-        expect(r.code).toBe(143);
-        expect(r.stderr).toMatch(/^keyhaven: interrupted; no backup was written to .*\n$/);
-        // Cleaned up on the way out.
-        expect(partial()).toEqual([]);
-      } else {
-        expect(r.signal).toBe("SIGKILL");
-      }
+  describe("stopped mid-write", () => {
+    let large: TestDatabase;
+    beforeAll(async () => {
+      // Large enough that the file is still being written when the signal comes.
+      large = createTestDatabase("sqlite");
+      targets.push(large);
+      const rt = await large.runtime();
+      await seedOwners(rt, 15_000);
+      await rt.close();
     });
-  }
+
+    for (const signal of ["SIGTERM", "SIGKILL"] as const) {
+      it(`a backup stopped by ${signal} while writing leaves nothing under the file's name`, async () => {
+        const name = `stopped-${signal}.khbackup`;
+        const out = path.join(dir, name);
+        const proc = startCli(["backup", "--out", out, "--passphrase-file", passFile], { cwd: dir, env: envFor(large) });
+        const partials = () => fs.readdirSync(dir).filter((f) => f.startsWith(`${name}.partial-`));
+        const written = () => partials().reduce((n, f) => n + fs.statSync(path.join(dir, f)).size, 0);
+        const deadline = Date.now() + 45_000;
+        while (written() < 256 * 1024 && Date.now() < deadline && !fs.existsSync(out)) await new Promise((r) => setTimeout(r, 5));
+        expect(fs.existsSync(out), "the backup finished before the signal: make the instance larger").toBe(false);
+        expect(written()).toBeGreaterThanOrEqual(256 * 1024);
+        const r = await proc.stop(signal, 30_000);
+        expect(fs.existsSync(out)).toBe(false);
+        if (signal === "SIGTERM") {
+          expect(r.code).toBe(143);
+          expect(r.stderr).toMatch(/^keyhaven: interrupted; no backup was written to .*\n$/);
+          // Cleaned up on the way out.
+          expect(partials()).toEqual([]);
+        } else {
+          // Nothing runs after SIGKILL: the partial file stays, under its own name only.
+          expect(r.signal).toBe("SIGKILL");
+          expect(partials()).toHaveLength(1);
+        }
+      });
+    }
+  });
 });
