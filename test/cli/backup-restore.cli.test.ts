@@ -129,10 +129,15 @@ describe("keyhaven backup / restore", () => {
     expect(event.details).not.toContain(PASSPHRASE);
   });
 
-  it("refuses to replace an existing file without --force", async () => {
+  it("replaces an existing file only with --force", async () => {
     const before = fs.readFileSync(backupFile);
     expectStartupFailure(await cli(src.tdb, ["backup", "--out", backupFile, "--passphrase-file", passFile]), 73, /instance\.khbackup exists; .*--force/);
     expect(fs.readFileSync(backupFile).equals(before)).toBe(true);
+    // --force: a fresh backup takes its place (a new salt: other bytes), still 0600.
+    const forced = await cli(src.tdb, ["backup", "--out", backupFile, "--passphrase-file", passFile, "--force"]);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(fs.readFileSync(backupFile).equals(before)).toBe(false);
+    expect(fs.statSync(backupFile).mode & 0o777).toBe(0o600);
   });
 
   it(`restores into a fresh ${OTHER} database under another master key; every value reveals as it was`, async () => {
