@@ -13,6 +13,7 @@ const RUN_ONCE = [
   "test/examples/examples.test.ts",
   "test/bench/bench-smoke.test.ts",
   "test/cli/rotate-master-key.cli.test.ts",
+  "test/cli/backup-restore.cli.test.ts",
   "test/audit/audit-chain.two-servers.test.ts",
   "test/teams/removal.two-servers.test.ts",
 ];

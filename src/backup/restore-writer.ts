@@ -9,7 +9,8 @@
  */
 import type { Kysely, Transaction } from "kysely";
 import type { OwnerRef } from "../access/owner.js";
-import { verifyAuditChain } from "../audit/audit-store.js";
+import { appendAuditEvents, verifyAuditChain } from "../audit/audit-store.js";
+import type { AuditEventInput } from "../audit/audit-types.js";
 import { wrapDataKey } from "../crypto/data-key.js";
 import { computeKeyCheckValue } from "../crypto/key-check.js";
 import type { MasterKeyring } from "../crypto/master-keyring.js";
@@ -27,6 +28,11 @@ export interface RestoreOptions {
   /** Called after every batch written. */
   onProgress?: (p: BackupProgress) => void;
   now?: () => Date;
+  /**
+   * Events to append to the restored audit chain in the same transaction (e.g. the restore's
+   * own), given the rows written per table; the chain is verified with them.
+   */
+  auditEvents?: (counts: Record<string, number>) => readonly AuditEventInput[];
 }
 
 export interface RestoreReport {
@@ -48,14 +54,22 @@ type AnyTx = Transaction<AnyTables>;
 /** Emptied before writing, children first. Sessions and codes go too: they belong to the users replaced. */
 const CLEARED = ["session", "verification", ...BACKUP_TABLES.map((t) => t.name).reverse(), "master_key_checks"];
 
-async function refuseNonEmpty(tx: AnyTx): Promise<void> {
+/** The first table holding anything a restore would replace (undefined: the database is empty). */
+export async function firstNonEmptyTable(db: Kysely<Database> | Transaction<Database>): Promise<string | undefined> {
+  const any = db as unknown as Kysely<AnyTables>;
   for (const table of BACKUP_TABLES) {
-    let q = tx.selectFrom(table.name).select(table.key[0]);
+    let q = any.selectFrom(table.name).select(table.key[0]);
     // A fresh database has the audit chain's genesis head.
     if (table.name === "audit_head") q = q.where("seq", ">", 0);
-    if (await q.limit(1).executeTakeFirst()) {
-      throw new AppError("CONFLICT", `the target database is not empty (it has ${table.name} rows); restore into an empty database, or force the restore to replace everything in it`);
-    }
+    if (await q.limit(1).executeTakeFirst()) return table.name;
+  }
+  return undefined;
+}
+
+async function refuseNonEmpty(tx: AnyTx): Promise<void> {
+  const table = await firstNonEmptyTable(tx as unknown as Transaction<Database>);
+  if (table) {
+    throw new AppError("CONFLICT", `the target database is not empty (it has ${table} rows); restore into an empty database, or force the restore to replace everything in it`);
   }
 }
 
@@ -158,7 +172,9 @@ export async function restoreSnapshot(
     // As start-up records it for a fresh database (keys/key-check-store.ts): the target's key now.
     await tx.insertInto("master_key_checks").values({ kek_version: keyring.currentVersion, check_value: computeKeyCheckValue(kek), created_at: now().toISOString() }).execute();
 
-    const typed = tx as unknown as Kysely<Database>;
+    const typed = tx as unknown as Transaction<Database>;
+    const events = opts.auditEvents?.(counts) ?? [];
+    if (events.length) await appendAuditEvents(typed, events, now().toISOString());
     const secrets = await verifyStoredSecrets(typed, keyring, { dialect: handle.dialect });
     if (secrets.failures.length > 0) {
       const shown = secrets.failures.slice(0, 5).join(", ");

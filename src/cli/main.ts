@@ -1,5 +1,5 @@
 /**
- * `keyhaven serve | migrate | generate-key | reseal | rotate-master-key | rotate-data-key | audit verify` (the server side) and `login | get | run |
+ * `keyhaven serve | migrate | generate-key | reseal | rotate-master-key | rotate-data-key | audit verify | backup | restore` (the server side) and `login | get | run |
  * keys | import-env` (a client of a Keyhaven server over HTTP). Failures are printed as one line
  * (`keyhaven: …`) with a documented exit code, never as a stack trace.
  *
@@ -22,6 +22,10 @@ commands:
   rotate-data-key --owner user:ID|team:ID (or --user EMAIL|ID)
                  re-encrypt one owner's keys and kept versions under a fresh data key
   audit verify   check the audit log's hash chain: exit 0 with the count, or 1 naming the first bad event
+  backup --out FILE [--passphrase-file PATH] [--force]
+                 write the whole instance to FILE, encrypted under a passphrase
+  restore FILE [--passphrase-file PATH] [--force]
+                 restore a backup into the configured (empty) database, under its own master key
 
 client commands (talk to a Keyhaven server with an access token):
   login          check an access token and save it with the server URL
@@ -49,6 +53,8 @@ const COMMANDS: Record<string, Command> = {
   reseal: async () => (await import("./commands/reseal.js")).resealCommand(),
   "rotate-master-key": async (args) => (await import("./commands/rotate-master-key.js")).rotateMasterKeyCommand(args),
   "rotate-data-key": async (args) => (await import("./commands/rotate-data-key.js")).rotateDataKeyCommand(args),
+  backup: async (args) => (await import("./commands/backup.js")).backupCommand(args),
+  restore: async (args) => (await import("./commands/restore.js")).restoreCommand(args),
   audit: async (args) => (await import("./commands/audit.js")).auditCommand(args),
   "generate-key": async () => (await import("./commands/generate-key.js")).generateKeyCommand(),
   login: client(async (args) => (await import("./commands/login.js")).loginCommand(args)),
