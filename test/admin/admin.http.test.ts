@@ -296,8 +296,8 @@ describeEachDatabase("instance admins with KEYHAVEN_SIGNUP=closed", (dialect) =>
   beforeAll(async () => {
     h = await createHttpApp(dialect);
     admin = await h.signUp();
-    // The same database served with sign-up closed.
-    const rt = await h.tdb.runtime({ KEYHAVEN_SIGNUP: "closed" });
+    // The same database served with sign-up closed (no pruning at its start: see test/teams/invitation-mail.http.test.ts).
+    const rt = await h.tdb.runtime({ KEYHAVEN_SIGNUP: "closed", KEYHAVEN_AUDIT_RETENTION_DAYS: "forever" });
     closed = createApp(rt, await composeServer(rt));
   });
   afterAll(() => h?.close());

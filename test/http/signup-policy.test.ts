@@ -22,7 +22,8 @@ describeEachDatabase("KEYHAVEN_SIGNUP", (dialect) => {
     beforeAll(async () => {
       h = await createHttpApp(dialect, { env: { KEYHAVEN_SIGNUP: "closed" } });
       // The same database served with sign-up open: how an account exists before closing.
-      const openRuntime = await h.tdb.runtime({ KEYHAVEN_SIGNUP: "open" });
+      // No pruning at its start: see test/teams/invitation-mail.http.test.ts.
+      const openRuntime = await h.tdb.runtime({ KEYHAVEN_SIGNUP: "open", KEYHAVEN_AUDIT_RETENTION_DAYS: "forever" });
       openApp = createApp(openRuntime, await composeServer(openRuntime));
     });
     afterAll(() => h?.close());

@@ -105,8 +105,11 @@ describeEachDatabase("invitation emails", (dialect) => {
     };
 
     beforeAll(async () => {
-      // The same database served with sign-up closed (the owner signed up while it was open).
-      const rt = await h.tdb.runtime({ KEYHAVEN_SIGNUP: "closed", KEYHAVEN_TRUST_PROXY: "true" });
+      // The same database served with sign-up closed (the owner signed up while it was open). No
+      // audit pruning at its start: on SQLite two runtimes in one process share the file through
+      // two connections, and a write of one waiting (synchronously) for the other's open
+      // transaction would stall the very loop that transaction needs to finish.
+      const rt = await h.tdb.runtime({ KEYHAVEN_SIGNUP: "closed", KEYHAVEN_TRUST_PROXY: "true", KEYHAVEN_AUDIT_RETENTION_DAYS: "forever" });
       closed = createApp(rt, await composeServer(rt));
     });
 
