@@ -453,7 +453,8 @@ export function createKeyService(deps: KeyServiceDeps) {
 
     /** The service, name and default flag of every key of the owner: what an import compares against. */
     async keyNames(actor: Actor, owner: OwnerRef): Promise<{ service: string; name: string; isDefault: boolean }[]> {
-      await allow(actor, "key.list", owner);
+      // Asked as a create: a name taken is what a create's 409 says anyway, so keys:write suffices.
+      await allow(actor, "key.create", owner);
       return (await allRows(owner)).map((r) => ({ service: r.service, name: r.name, isDefault: r.is_default === 1 }));
     },
 
