@@ -82,7 +82,7 @@ const ENTRY_MAX = 200;
 const issuesText = (error: z.ZodError) =>
   `Invalid key: ${error.issues
     .slice(0, 5)
-    .map((i) => `${i.path.map(String).join(".") || "key"} ${i.message}`)
+    .map((i) => `${i.path.map(String).join(".") || "key"}: ${i.message}`)
     .join("; ")}`;
 
 const refusalOf = (err: unknown): string | undefined =>
