@@ -310,3 +310,50 @@ describeEachDatabase("personal export and import", (dialect) => {
     for (const secret of secrets) expect(log).not.toContain(secret);
   });
 });
+
+describeEachDatabase("personal import against the key limit and existing defaults", (dialect) => {
+  let h: HttpApp;
+  beforeAll(async () => {
+    h = await createHttpApp(dialect, { env: { KEYHAVEN_MAX_KEYS_PER_OWNER: "3" } });
+  });
+  afterAll(() => h?.close());
+
+  it("keys over the limit are refused with its reason (the preview cannot know it); an imported default leaves yours in place", async () => {
+    const hank = await h.signUp();
+    const mine = await h.createKey(hank, { name: "mine", service: "openai", value: openaiKey(), isDefault: true });
+    const key = (name: string, service: string, value: string, isDefault: boolean) => ({ kind: "key", name, service, value, isDefault });
+    const file = await craftFile(PASSPHRASE, [
+      { kind: "keyhaven-keys", format: 1, exportedAt: new Date().toISOString(), count: 4 },
+      key("a", "openai", openaiKey(), true),
+      key("b", "anthropic", anthropicKey(), true),
+      key("c", "anthropic", anthropicKey(), false),
+      key("d", "openai", openaiKey(), false),
+    ]);
+    const send = (dryRun: boolean) =>
+      h.app.request(`/api/api-keys/import?dryRun=${dryRun}`, {
+        method: "POST",
+        headers: { origin: h.publicUrl, cookie: hank.cookie, "content-type": "application/octet-stream", [PASSPHRASE_HEADER]: PASSPHRASE },
+        body: new Uint8Array(file),
+      });
+
+    expect((await jsonOf(await send(true), 200)).created).toHaveLength(4);
+    const limit = "You have reached the limit of 3 API keys; delete one first";
+    expect(await jsonOf(await send(false), 200)).toEqual({
+      created: [
+        { name: "a", service: "openai" },
+        { name: "b", service: "anthropic" },
+      ],
+      skipped: [],
+      refused: [
+        { name: "c", service: "anthropic", reason: limit },
+        { name: "d", service: "openai", reason: limit },
+      ],
+    });
+    const keys = (await jsonOf(await h.request("GET", "/api/api-keys", { cookie: hank.cookie }), 200)).apiKeys as any[];
+    const byName = Object.fromEntries(keys.map((k) => [k.name, k]));
+    expect(Object.keys(byName).sort()).toEqual(["a", "b", "mine"]);
+    expect(byName.mine).toMatchObject({ id: mine.id, isDefault: true });
+    expect(byName.a.isDefault).toBe(false);
+    expect(byName.b.isDefault).toBe(true);
+  });
+});
