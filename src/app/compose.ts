@@ -47,6 +47,7 @@ import { invitationEmail } from "../teams/invitation-email.js";
 import { createMailer } from "../platform/mailer.js";
 import { isTeamRole } from "../shared/team-roles.js";
 import type { InvitationToSend } from "../auth/auth.js";
+import { createKeyFiles, type KeyFiles } from "../backup/key-files.js";
 
 export interface Runtime {
   config: Config;
@@ -68,6 +69,8 @@ export interface Runtime {
   /** The audit log: events appended in their change's transaction (audit-store), read here. */
   audit: AuditService;
   auditReader: AuditReader;
+  /** A person's or team's keys as a passphrase-protected file, and such a file back into keys. */
+  keyFiles: KeyFiles;
   /** Teams as keys, hand-outs and usage see them: roles, preferred team, per-member usage, deletion. */
   teams: TeamService;
   /** Who the instance admins are (KEYHAVEN_ADMIN_EMAILS, else the first account), read per call. */
@@ -190,6 +193,7 @@ export async function createRuntime(config: Config, logger: Logger, opts: Runtim
       audit,
       teams,
       auditReader: createAuditReader(database.db, admins, teams.auditTeams),
+      keyFiles: createKeyFiles({ keys, audit, dialect: database.dialect, now }),
       admins,
       rotationScheduler,
       now,

@@ -20,7 +20,7 @@ const FILE_HEADER = "keyhaven-backup";
 const FILE_END = "end";
 
 /** The running Keyhaven's version (from its package.json, in the source tree or the build). */
-function keyhavenVersion(): string {
+export function keyhavenVersion(): string {
   for (const up of ["../../package.json", "../../../package.json"]) {
     try {
       const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), "utf8")) as { name?: string; version?: string };

@@ -24,8 +24,11 @@ import { adminRoutes } from "./routes/admin.js";
 import { teamRoutes } from "./routes/teams.js";
 import { requireSameOrigin, securityHeaders } from "./middleware/security.js";
 import { serveWebApp } from "./routes/web-app.js";
+import { keyFileRoutes } from "./routes/key-files.js";
+import { KEYS_IMPORT_MAX_BYTES } from "../shared/api-schemas.js";
 
 export const MAX_BODY_BYTES = 64 * 1024;
+const KEYS_IMPORT_PATH = "/api/api-keys/import";
 
 export interface AppOptions {
   /** Directory of the built SPA; defaults to dist/web. */
@@ -48,10 +51,24 @@ export function createApp(runtime: Runtime, services: ServerServices, opts: AppO
       throw new AppError("PAYLOAD_TOO_LARGE", "Request body is larger than 64 KiB");
     },
   });
+  // The one route whose body is a file (a keys export being imported), not 64 KiB of JSON.
+  const limitImportBody = bodyLimit({
+    maxSize: KEYS_IMPORT_MAX_BYTES,
+    onError: () => {
+      throw new AppError("PAYLOAD_TOO_LARGE", `The file is larger than ${KEYS_IMPORT_MAX_BYTES / 2 ** 20} MiB`);
+    },
+  });
   // GET and HEAD carry no body we read; asking for one would build a full Request object.
   // Hono types this context's input as `any` (its default), which nothing here reads.
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-argument
-  app.use("/api/*", (c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? next() : limitBody(c, next)));
+  app.use("/api/*", (c, next) =>
+    c.req.method === "GET" || c.req.method === "HEAD"
+      ? next()
+      : c.req.method === "POST" && c.req.path === KEYS_IMPORT_PATH
+        ? // eslint-disable-next-line @typescript-eslint/no-unsafe-argument
+          limitImportBody(c, next)
+        : // eslint-disable-next-line @typescript-eslint/no-unsafe-argument
+          limitBody(c, next),
+  );
 
   app.get("/api/health", (c) => c.json({ status: "ok", database: runtime.database.dialect }));
   app.get("/api/services", (c) => c.json(publicCatalog()));
@@ -79,6 +96,7 @@ export function createApp(runtime: Runtime, services: ServerServices, opts: AppO
   // Instance administration: a signed-in admin only, never a bearer token.
   app.use("/api/admin/*", sameOrigin, session);
   app.route("/api/admin", adminRoutes({ tokens: runtime.tokens, users }));
+  app.route("/api/api-keys", keyFileRoutes({ keys: runtime.keys, keyFiles: runtime.keyFiles, rateLimiter }));
   app.route(
     "/api/api-keys",
     keyRoutes({

@@ -35,10 +35,14 @@ import {
   preferredTeamSchema,
   teamUsageSchema,
   teamUsageQuerySchema,
+  exportKeysBodySchema,
+  importReportSchema,
+  KEYS_IMPORT_MAX_BYTES,
+  PASSPHRASE_HEADER,
 } from "../shared/api-schemas.js";
 import { LIST_PAGE_DEFAULT, LIST_PAGE_MAX } from "../shared/list-page.js";
 import { auditExportQuerySchema } from "../shared/audit-export.js";
-import { KEY_WRITES_PER_MINUTE } from "../limits/rate-limiter.js";
+import { KEY_FILES_PER_MINUTE, KEY_WRITES_PER_MINUTE } from "../limits/rate-limiter.js";
 import { publicServiceSchema } from "../services/index.js";
 
 const toSchema = (schema: z.ZodType, io: "input" | "output") => {
@@ -146,6 +150,8 @@ export function buildOpenApiDocument(serverUrl: string) {
         RollbackApiKey: toSchema(rollbackBodySchema, "input"),
         RotateApiKey: toSchema(rotateBodySchema, "input"),
         Stats: toSchema(statsSchema, "output"),
+        ExportKeys: toSchema(exportKeysBodySchema, "input"),
+        ImportReport: toSchema(importReportSchema, "output"),
         TeamList: toSchema(teamListSchema, "output"),
         PreferredTeamRequest: toSchema(preferredTeamBodySchema, "input"),
         PreferredTeam: toSchema(preferredTeamSchema, "output"),
@@ -214,6 +220,46 @@ export function buildOpenApiDocument(serverUrl: string) {
             "404": error("No such key"),
             "429": error("More than 10 tests a minute"),
             ...common,
+          },
+        },
+      },
+      "/api/api-keys/export": {
+        post: {
+          summary: "Download your keys (or a team's, with teamId) as one file sealed with your passphrase",
+          description:
+            "The file is the backup format (docs/BACKUP-FORMAT.md) holding each key's name, service, value, description, config, isActive, isDefault, expiresAt and rotation period. Only for whoever may reveal the keys: a team's owners and admins, a token with keys:reveal. Recorded as `backup.export` before the file is sent.",
+          requestBody: { required: true, ...json(ref("ExportKeys")) },
+          responses: {
+            "200": {
+              description: "The file (`Content-Disposition: attachment; filename=\"keyhaven-keys-<date>.khbk\"`)",
+              content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } },
+            },
+            "400": error("Validation error, or a passphrase under 12 characters"),
+            "403": error("A team member who may not reveal the team's keys, a token without keys:reveal, or a cookie request from another origin"),
+            "404": error("A team you are not in"),
+            "429": error(`More than ${KEY_FILES_PER_MINUTE} exports and imports a minute`),
+            "401": common["401"],
+          },
+        },
+      },
+      "/api/api-keys/import": {
+        post: {
+          summary: "Import a file of /api/api-keys/export into your keys (or a team's, with ?teamId=)",
+          description: `The body is the file itself, so its passphrase travels in the \`${PASSPHRASE_HEADER}\` header (its UTF-8 bytes). Each key is created as by POST /api/api-keys (format checks, the key limit, a key.create event); a key whose name exists for its service is skipped, never overwritten. With dryRun=true nothing is written: the answer says what would happen. A wrong passphrase or a damaged file writes nothing.`,
+          parameters: [
+            { name: "dryRun", in: "query", required: false, schema: { type: "string", enum: ["true", "false"] }, description: "true: only say what would happen (default false)" },
+            { ...teamIdQuery, description: "Import into this team (its owners and admins)" },
+            { name: PASSPHRASE_HEADER, in: "header", required: true, schema: { type: "string" }, description: "The passphrase the file was exported with" },
+          ],
+          requestBody: { required: true, content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } } },
+          responses: {
+            "200": { description: "What was (or would be) created, skipped and refused", ...json(ref("ImportReport")) },
+            "400": error("Wrong passphrase, a damaged or cut file, not a keys file, no passphrase header, or not application/octet-stream"),
+            "403": error("A team member (only owners and admins add team keys), a token without keys:write, or a cookie request from another origin"),
+            "404": error("A team you are not in"),
+            "413": error(`File over ${KEYS_IMPORT_MAX_BYTES / 2 ** 20} MiB`),
+            "429": error(`More than ${KEY_FILES_PER_MINUTE} exports and imports a minute`),
+            "401": common["401"],
           },
         },
       },

@@ -25,11 +25,11 @@ import { getService, maskKeyValue, normalizeKeyValue, normalizeServiceConfig, SE
 import type { ServiceId } from "../services/index.js";
 import type { KeyStore } from "./key-store.js";
 import { CURSOR_MESSAGE, type ApiKey, type ApiKeyList, type ApiKeyWithValue, type KeyVersionList } from "../shared/api-schemas.js";
-import { KEY_VERSIONS_KEPT, rotationDueAt } from "../shared/rotation.js";
+import { KEY_VERSIONS_KEPT, ROTATION_EVERY_DAYS_MAX, ROTATION_EVERY_DAYS_MIN, rotationDueAt } from "../shared/rotation.js";
 import type { AutomaticRotationContext, AutomaticRotator } from "../rotation/automatic-rotation.js";
 import { decodeCursor, encodeCursor } from "./key-cursor.js";
 import { currentBinding, versionBinding } from "./secret-binding.js";
-import { LIST_PAGE_DEFAULT } from "../shared/list-page.js";
+import { LIST_PAGE_DEFAULT, LIST_PAGE_MAX } from "../shared/list-page.js";
 import { expiryWindow, toApiKey } from "./key-view.js";
 import type { KeyTester, KeyTestResult } from "../key-test/key-tester.js";
 
@@ -44,6 +44,8 @@ export interface CreateKeyInput {
   isDefault?: boolean;
   /** For a team's key: what its members may do with it (default "use"). */
   sharing?: Sharing;
+  /** The rotation period in days (an imported key keeps its own); none when absent or null. */
+  rotation?: { everyDays: number | null };
 }
 
 export interface UpdateKeyInput {
@@ -344,6 +346,40 @@ export function createKeyService(deps: KeyServiceDeps) {
     return toApiKey(updated, now());
   }
 
+  /**
+   * The checks a new key passes before anything is sealed: value format, config, custom
+   * endpoint, expiry in the future, a name, sharing only for a team, a rotation period in range.
+   */
+  async function checkNewKey(owner: OwnerRef, input: CreateKeyInput, at: Date) {
+    const value = normalizeKeyValue(input.service, input.value);
+    const config = normalizeServiceConfig(input.service, input.config ?? {}, configOpts);
+    const expiresAt = futureExpiry(input.expiresAt, at);
+    const name = input.name.trim();
+    if (!name) throw validationError("name is required", [{ path: "name", message: "is required" }]);
+    if (owner.type !== "team" && input.sharing !== undefined) {
+      throw validationError("sharing is for team keys: send teamId too", [{ path: "sharing", message: "needs teamId" }]);
+    }
+    const everyDays = input.rotation?.everyDays ?? null;
+    if (everyDays !== null && (!Number.isInteger(everyDays) || everyDays < ROTATION_EVERY_DAYS_MIN || everyDays > ROTATION_EVERY_DAYS_MAX)) {
+      throw validationError(`rotation period must be ${ROTATION_EVERY_DAYS_MIN} to ${ROTATION_EVERY_DAYS_MAX} days`, [
+        { path: "rotation.everyDays", message: "is out of range" },
+      ]);
+    }
+    await checkEndpoint(input.service, config);
+    return { value, config, expiresAt, name };
+  }
+
+  /** Every row of the owner's keys, in list order, a page at a time. */
+  async function allRows(owner: OwnerRef): Promise<ApiKeyRow[]> {
+    const rows: ApiKeyRow[] = [];
+    for (let after: ApiKeyRow | undefined; ; ) {
+      const page = await store.list(owner, { after, limit: LIST_PAGE_MAX });
+      rows.push(...page);
+      if (page.length < LIST_PAGE_MAX) return rows;
+      after = page[page.length - 1];
+    }
+  }
+
   return {
     /**
      * Asks the policy whether the actor may do `action` on the owner's keys (for a team: with
@@ -356,16 +392,8 @@ export function createKeyService(deps: KeyServiceDeps) {
     async create(actor: Actor, owner: OwnerRef, input: CreateKeyInput): Promise<ApiKey> {
       await allow(actor, "key.create", owner);
       const at = now();
-      const value = normalizeKeyValue(input.service, input.value);
-      const config = normalizeServiceConfig(input.service, input.config ?? {}, configOpts);
-      const expiresAt = futureExpiry(input.expiresAt, at);
-      const name = input.name.trim();
-      if (!name) throw validationError("name is required", [{ path: "name", message: "is required" }]);
-      if (owner.type !== "team" && input.sharing !== undefined) {
-        throw validationError("sharing is for team keys: send teamId too", [{ path: "sharing", message: "needs teamId" }]);
-      }
-
-      await checkEndpoint(input.service, config);
+      const { value, config, expiresAt, name } = await checkNewKey(owner, input, at);
+      const everyDays = input.rotation?.everyDays ?? null;
 
       const id = newKeyId();
       const version = 1;
@@ -407,10 +435,51 @@ export function createKeyService(deps: KeyServiceDeps) {
             updated_at: iso,
             value_created_by: auditActor(actor).label,
             sharing: owner.type === "team" ? (input.sharing ?? "use") : null,
+            ...(everyDays !== null ? { rotation_every_days: everyDays, rotation_due_at: rotationDueAt(everyDays, iso) } : {}),
           });
         }),
       );
       return toApiKey(row, at);
+    },
+
+    /**
+     * Whether `create` would accept `input` for the owner, without writing anything (an import's
+     * preview). The key limit and a name taken meanwhile are only known when it is written.
+     */
+    async checkCreate(actor: Actor, owner: OwnerRef, input: CreateKeyInput): Promise<void> {
+      await allow(actor, "key.create", owner);
+      await checkNewKey(owner, input, now());
+    },
+
+    /** The service, name and default flag of every key of the owner: what an import compares against. */
+    async keyNames(actor: Actor, owner: OwnerRef): Promise<{ service: string; name: string; isDefault: boolean }[]> {
+      // Asked as a create: a name taken is what a create's 409 says anyway, so keys:write suffices.
+      await allow(actor, "key.create", owner);
+      return (await allRows(owner)).map((r) => ({ service: r.service, name: r.name, isDefault: r.is_default === 1 }));
+    },
+
+    /**
+     * Every key of the owner with its value, for an export file: only for whoever may reveal
+     * them (a team's owners and admins, a token with keys:reveal). One `event` (the export's,
+     * with the count) is committed before anything is returned: if it cannot be written,
+     * nothing leaves.
+     */
+    async revealAll(
+      actor: Actor,
+      owner: OwnerRef,
+      event: (count: number) => { action: AuditAction; details: Record<string, unknown> },
+    ): Promise<ApiKeyWithValue[]> {
+      await allow(actor, "key.reveal", owner);
+      const rows = await allRows(owner);
+      const at = now();
+      const keys: ApiKeyWithValue[] = [];
+      for (const row of rows) {
+        const plaintext = await dataKeys.decrypt(rowBinding(owner, row), sealedOf(row));
+        keys.push({ ...toApiKey(row, at), value: deserialize(row.service, plaintext) });
+      }
+      const { action, details } = event(keys.length);
+      await store.transaction((tx) => tx.audit([auditEvent(actor, action, { owner, details })], now().toISOString()));
+      return keys;
     },
 
     /**

@@ -86,6 +86,8 @@ export type RateLimiter = ReturnType<typeof createRateLimiter>;
 const MINUTE = 60_000;
 /** Key creates + updates + deletes per user per minute (README: rate limits). */
 export const KEY_WRITES_PER_MINUTE = 120;
+/** Keys files exported or imported per user per minute (README: rate limits). */
+export const KEY_FILES_PER_MINUTE = 20;
 /** The limits, documented in the README. */
 export const RATE_LIMITS = {
   signInPerIp: { scope: "sign-in:ip", max: 30, windowMs: 5 * MINUTE },
@@ -101,4 +103,6 @@ export const RATE_LIMITS = {
    * the whole per-owner limit (500 keys) gets through in about 4 minutes by honouring Retry-After.
    */
   keyWritePerUser: { scope: "key-write:user", max: KEY_WRITES_PER_MINUTE, windowMs: MINUTE },
+  /** Exports and imports of a keys file: each derives the file key (about a second of CPU and 128 MiB). */
+  keyFilePerUser: { scope: "key-file:user", max: KEY_FILES_PER_MINUTE, windowMs: MINUTE },
 } satisfies Record<string, RateLimitRule>;

@@ -398,6 +398,39 @@ export const teamUsageSchema = z.object({
   rows: z.array(teamUsageRowSchema),
 });
 
+/**
+ * `POST /api/api-keys/export`: the passphrase the file is sealed with (its minimum length is the
+ * backup format's, checked by the server) and, for a team's keys, the team.
+ */
+export const exportKeysBodySchema = z.strictObject({
+  passphrase: z.string({ error: () => "is required" }).min(1, "is required").max(1024, "must be at most 1024 characters"),
+  teamId: teamIdSchema.optional(),
+});
+
+/** The header that carries an import's passphrase: the request body is the file itself. */
+export const PASSPHRASE_HEADER = "x-keyhaven-passphrase";
+/** The largest file `POST /api/api-keys/import` reads (the other routes take 64 KiB of JSON). */
+export const KEYS_IMPORT_MAX_BYTES = 8 * 1024 * 1024;
+
+/** `POST /api/api-keys/import?dryRun=&teamId=`: dryRun=true only says what would happen. */
+export const importKeysQuerySchema = z.strictObject({
+  dryRun: z
+    .enum(["true", "false"], { error: () => "must be true or false" })
+    .optional()
+    .transform((v) => v === "true"),
+  teamId: teamIdSchema.optional(),
+});
+
+const importedKeySchema = z.object({ name: z.string(), service: z.string() });
+/** What an import did (or, with dryRun, would do) with each key of the file. */
+export const importReportSchema = z.object({
+  created: z.array(importedKeySchema),
+  /** A key of that name and service exists already (or came earlier in the file). */
+  skipped: z.array(importedKeySchema.extend({ reason: z.literal("duplicate name") })),
+  /** Not accepted as a key here: the reason says why (format, expired, limit, …). */
+  refused: z.array(importedKeySchema.extend({ reason: z.string() })),
+});
+
 export const errorBodySchema = z.object({
   error: z.object({
     code: z.string(),
@@ -442,3 +475,6 @@ export type TeamList = z.infer<typeof teamListSchema>;
 export type PreferredTeamBody = z.infer<typeof preferredTeamBodySchema>;
 export type TeamUsage = z.infer<typeof teamUsageSchema>;
 export type TeamUsageRow = z.infer<typeof teamUsageRowSchema>;
+export type ExportKeysBody = z.infer<typeof exportKeysBodySchema>;
+export type ImportKeysQuery = z.infer<typeof importKeysQuerySchema>;
+export type ImportReport = z.infer<typeof importReportSchema>;
