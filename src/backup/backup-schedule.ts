@@ -25,7 +25,8 @@ export const retryMs = (intervalMs: number) => Math.min(intervalMs, HOUR_MS);
 
 /**
  * When the next backup is due: an interval after the newest backup (its run's start or its
- * file's time), sooner after a failure; while a run is under way, when its claim goes stale.
+ * file's time), and after a failure not before the retry; while a run is under way, when its
+ * claim goes stale.
  * Undefined when there is nothing yet: due at once.
  */
 export function nextBackupDue(s: ScheduleState): Date | undefined {
@@ -34,9 +35,10 @@ export function nextBackupDue(s: ScheduleState): Date | undefined {
   if (last?.status === "running") return new Date(Date.parse(last.startedAt) + staleMs);
   const newest = Math.max(s.lastOk ? Date.parse(s.lastOk.startedAt) : -Infinity, s.newestFileAt?.getTime() ?? -Infinity);
   let due = Number.isFinite(newest) ? newest + s.intervalMs : undefined;
+  // A failed run was due when it ran: the next try waits for the retry (or a newer backup's interval).
   if (last?.status === "failed") {
     const retry = Date.parse(last.startedAt) + retryMs(s.intervalMs);
-    due = due === undefined ? retry : Math.min(due, retry);
+    due = due === undefined ? retry : Math.max(due, retry);
   }
   return due === undefined ? undefined : new Date(due);
 }

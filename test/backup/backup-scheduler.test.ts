@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBackupScheduler, type BackupAttempt, type BackupScheduler, type BackupSchedule } from "../../src/backup/backup-scheduler.js";
 import { snapshotRecordsOf } from "../../src/backup/backup-file.js";
 import { listBackupFiles } from "../../src/backup/backup-dir.js";
+import { backupAlert, nextBackupDue, type ScheduleState } from "../../src/backup/backup-schedule.js";
+import type { BackupRun } from "../../src/backup/backup-runs.js";
 import { restoreSnapshot } from "../../src/backup/restore-writer.js";
 import type { Runtime } from "../../src/app/compose.js";
 import { createLogger } from "../../src/platform/logger.js";
@@ -177,6 +179,40 @@ describeEachDatabase("scheduled backups", (dialect) => {
     });
   });
 
+  describe("a run whose server went away", () => {
+    const clock = testClock();
+    let h: HttpApp;
+    let admin: SignedUpUser;
+    let scheduler: BackupScheduler;
+
+    beforeAll(async () => {
+      h = await createHttpApp(dialect, { now: clock.now });
+      admin = await h.signUp();
+      scheduler = schedulerOn(h.runtime, { dir: tempDir("keyhaven-backups-"), everyHours: 1, keep: 3 }, clock.now);
+      // A run claimed an hour ago by a server that then died: no outcome will ever come.
+      await h.runtime.database.db
+        .insertInto("backup_runs")
+        .values({ id: "bkr_crashed", follows: "", started_at: "2026-11-29T11:00:00.000Z", finished_at: null, status: "running", file: null, bytes: null, rows: null, error: null, instance: "gone:1" })
+        .execute();
+    });
+    afterAll(async () => {
+      await scheduler?.stop();
+      await h?.close();
+    });
+
+    it("holds its claim for two hours, is then flagged and taken over", async () => {
+      expect(await scheduler.runNow()).toEqual({ ran: false });
+      const status = await jsonOf(await h.request("GET", "/api/admin/backups", { cookie: admin.cookie }), 200);
+      expect(status).toMatchObject({ enabled: false, last: { status: "running", startedAt: "2026-11-29T11:00:00.000Z" } });
+
+      clock.advance(HOUR);
+      const run = ran(await scheduler.runNow());
+      expect(run?.status).toBe("ok");
+      const crashed = await h.runtime.database.db.selectFrom("backup_runs").selectAll().where("id", "=", "bkr_crashed").executeTakeFirstOrThrow();
+      expect(crashed).toMatchObject({ status: "failed", error: "no result after 120 minutes: its server stopped or lost the database" });
+    });
+  });
+
   describe("a backup that fails", () => {
     const clock = testClock();
     let h: HttpApp;
@@ -277,5 +313,56 @@ describeEachDatabase("scheduled backups", (dialect) => {
         alert: null,
       });
     });
+  });
+});
+
+describe("when a backup is due, and what is flagged", () => {
+  const run = (status: BackupRun["status"], startedAt: string, error: string | null = null): BackupRun => ({
+    id: `bkr_${startedAt}`,
+    startedAt,
+    finishedAt: status === "running" ? null : startedAt,
+    status,
+    file: null,
+    bytes: null,
+    rows: null,
+    error,
+    instance: "host:1",
+  });
+  const state = (s: Partial<ScheduleState>): ScheduleState => ({ last: undefined, lastOk: undefined, newestFileAt: undefined, intervalMs: 24 * HOUR, ...s });
+  const at = (iso: string) => new Date(iso);
+
+  it("nothing yet: due at once, nothing flagged", () => {
+    expect(nextBackupDue(state({}))).toBeUndefined();
+    expect(backupAlert(state({}), at("2026-11-29T12:00:00Z"))).toBeNull();
+  });
+
+  it("an interval after the newest backup, its run's or a file's in the directory", () => {
+    const ok = run("ok", "2026-11-29T00:00:00.000Z");
+    expect(nextBackupDue(state({ last: ok, lastOk: ok }))?.toISOString()).toBe("2026-11-30T00:00:00.000Z");
+    expect(nextBackupDue(state({ last: ok, lastOk: ok, newestFileAt: at("2026-11-29T06:00:00Z") }))?.toISOString()).toBe("2026-11-30T06:00:00.000Z");
+    expect(nextBackupDue(state({ newestFileAt: at("2026-11-29T06:00:00Z") }))?.toISOString()).toBe("2026-11-30T06:00:00.000Z");
+    // Overdue only an hour past due (a check every few minutes, a backup takes a while).
+    expect(backupAlert(state({ last: ok, lastOk: ok }), at("2026-11-30T01:00:00Z"))).toBeNull();
+    expect(backupAlert(state({ last: ok, lastOk: ok }), at("2026-11-30T01:00:01Z"))).toBe(
+      "Scheduled backups are overdue: the last one was taken 2026-11-29T00:00:00.000Z, the next was due 2026-11-30T00:00:00.000Z",
+    );
+  });
+
+  it("a failure: retried after an hour, flagged with its error until a backup succeeds", () => {
+    const ok = run("ok", "2026-11-28T00:00:00.000Z");
+    const failed = run("failed", "2026-11-29T00:00:00.000Z", "ENOSPC: no space left on device, write");
+    const s = state({ last: failed, lastOk: ok });
+    expect(nextBackupDue(s)?.toISOString()).toBe("2026-11-29T01:00:00.000Z");
+    expect(backupAlert(s, at("2026-11-29T00:00:01Z"))).toBe(
+      "The last scheduled backup (started 2026-11-29T00:00:00.000Z) failed: ENOSPC: no space left on device, write",
+    );
+  });
+
+  it("a run under way: nothing due until its claim goes stale, then flagged", () => {
+    const running = run("running", "2026-11-29T00:00:00.000Z");
+    const s = state({ last: running });
+    expect(nextBackupDue(s)?.toISOString()).toBe("2026-11-29T02:00:00.000Z");
+    expect(backupAlert(s, at("2026-11-29T01:59:59Z"))).toBeNull();
+    expect(backupAlert(s, at("2026-11-29T02:00:00Z"))).toBe("The scheduled backup started 2026-11-29T00:00:00.000Z on host:1 never finished");
   });
 });
