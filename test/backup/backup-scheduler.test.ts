@@ -213,6 +213,31 @@ describeEachDatabase("scheduled backups", (dialect) => {
     });
   });
 
+  describe("a server stopping during a backup", () => {
+    const clock = testClock();
+    let h: HttpApp;
+
+    beforeAll(async () => {
+      h = await createHttpApp(dialect, { now: clock.now });
+      await h.signUp();
+    });
+    afterAll(() => h?.close());
+
+    it("cancels it: no partial file left, the run recorded as stopped, the database closes", async () => {
+      const dir = tempDir("keyhaven-backups-");
+      // The real key derivation (about a second): the stop lands while the file is being written.
+      const scheduler = createBackupScheduler({ database: h.runtime.database, keyring: h.runtime.keyring, schedule: { dir, everyHours: 1, keep: 3 }, passphrase: PASSPHRASE, now: clock.now, logger: createLogger("silent") });
+      const attempt = scheduler.runNow();
+      for (let i = 0; i < 2000 && !fs.readdirSync(dir).some((n) => n.includes(".partial-")); i++) await new Promise((r) => setTimeout(r, 1));
+      expect(fs.readdirSync(dir).some((n) => n.includes(".partial-"))).toBe(true);
+      await scheduler.stop();
+      expect(ran(await attempt)).toMatchObject({ status: "failed", error: "the server stopped during the backup" });
+      expect(fs.readdirSync(dir)).toEqual([]);
+      const row = await h.runtime.database.db.selectFrom("backup_runs").selectAll().executeTakeFirstOrThrow();
+      expect(row).toMatchObject({ status: "failed", error: "the server stopped during the backup" });
+    });
+  });
+
   describe("a backup that fails", () => {
     const clock = testClock();
     let h: HttpApp;
