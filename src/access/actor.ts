@@ -29,12 +29,13 @@ export type Actor =
     }
   /**
    * Trusted code of the operator: the library (`apiKeyProvider`) handing out a user's key to
-   * the application it runs in, a CLI command run on the server, or the rotation scheduler.
+   * the application it runs in, a CLI command run on the server, the rotation scheduler, or the
+ * server's scheduled backups.
    * `name` says which.
    */
   | { type: "system"; name: SystemActorName };
 
-export type SystemActorName = "library" | "cli" | "rotation";
+export type SystemActorName = "library" | "cli" | "rotation" | "backup";
 
 export const userActor = (userId: string, label?: string, origin?: RequestOrigin): Actor => ({
   type: "user",
@@ -49,6 +50,9 @@ export const LIBRARY_ACTOR: Actor = Object.freeze({ type: "system", name: "libra
 export const CLI_ACTOR: Actor = Object.freeze({ type: "system", name: "cli" });
 /** Automatic key rotation run by the server: the scheduler rotating due keys, the AWS sweeper deleting rotated-out access keys. */
 export const ROTATION_ACTOR: Actor = Object.freeze({ type: "system", name: "rotation" });
+
+/** The server's scheduled backups (KEYHAVEN_BACKUP_DIR). */
+export const BACKUP_ACTOR: Actor = Object.freeze({ type: "system", name: "backup" });
 
 /** For logs (and soon audit rows): ids only, never a secret. */
 export function describeActor(actor: Actor): string {

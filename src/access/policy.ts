@@ -45,8 +45,10 @@ export type AdminAction =
   | "admin.users"
   | "admin.tokens"
   /** Read every user's audit events. */
-  | "audit.read_all";
-const ADMIN_ACTIONS: ReadonlySet<Action> = new Set<AdminAction>(["admin.users", "admin.tokens", "audit.read_all"]);
+  | "audit.read_all"
+  /** See the scheduled backups' settings and last outcome. */
+  | "admin.backups";
+const ADMIN_ACTIONS: ReadonlySet<Action> = new Set<AdminAction>(["admin.users", "admin.tokens", "audit.read_all", "admin.backups"]);
 
 export interface Resource {
   owner: OwnerRef;

@@ -48,6 +48,9 @@ import { createMailer } from "../platform/mailer.js";
 import { isTeamRole } from "../shared/team-roles.js";
 import type { InvitationToSend } from "../auth/auth.js";
 import { createKeyFiles, type KeyFiles } from "../backup/key-files.js";
+import { createBackupScheduler, type BackupSchedulerOptions } from "../backup/backup-scheduler.js";
+import { loadScheduledBackupPassphrase } from "../backup/backup-passphrase-file.js";
+import { createBackupStatusService, type BackupStatusService } from "../admin/backup-status-service.js";
 
 export interface Runtime {
   config: Config;
@@ -237,15 +240,21 @@ export interface ServerServices {
   tester: KeyTester;
   /** An admin's work on accounts: list, add, disable, enable. */
   users: UserAdminService;
+  /** The scheduled backups as an admin sees them. */
+  backups: BackupStatusService;
 }
 
 export interface ServerOptions {
   /** Overrides for the key tester (tests shorten the timeout or inject DNS). */
   keyTester?: Partial<KeyTesterOptions>;
+  /** Overrides for the backup scheduler (tests shorten its interval and cheapen its key derivation). */
+  backupScheduler?: BackupSchedulerOptions;
 }
 
 export async function composeServer(runtime: Runtime, opts: ServerOptions = {}): Promise<ServerServices> {
   const { config } = runtime;
+  // Read before anything starts: a missing or short passphrase stops the start, not a backup hours later.
+  const backupPassphrase = config.backup ? loadScheduledBackupPassphrase(config.backup.passphraseFile) : undefined;
   // Loaded here, not at the top: the library imports this module and must not pull in better-auth.
   const { createAuth } = await import("../auth/auth.js");
   const { createAccountCreator } = await import("../auth/account-creator.js");
@@ -264,8 +273,23 @@ export async function composeServer(runtime: Runtime, opts: ServerOptions = {}):
   // Audit retention: prune at start and hourly (idempotent on several instances); stopped, and
   // any run awaited, before the runtime closes the database.
   const retention = startAuditRetention({ db: runtime.database.db, retentionDays: config.auditRetentionDays, now: runtime.now, logger: runtime.logger });
+  // Scheduled backups (KEYHAVEN_BACKUP_DIR): one server of an instance backs up per interval;
+  // a backup under way is cancelled, and awaited, before the runtime closes the database.
+  const scheduler =
+    config.backup && backupPassphrase !== undefined
+      ? createBackupScheduler({
+          database: runtime.database,
+          keyring: runtime.keyring,
+          schedule: config.backup,
+          passphrase: backupPassphrase,
+          now: runtime.now,
+          logger: runtime.logger,
+          ...opts.backupScheduler,
+        })
+      : undefined;
+  void scheduler?.start();
   const closeRuntime = runtime.close.bind(runtime);
-  runtime.close = () => retention.stop().then(closeRuntime);
+  runtime.close = () => Promise.all([retention.stop(), scheduler?.stop()]).then(closeRuntime);
 
   return {
     auth,
@@ -277,6 +301,14 @@ export async function composeServer(runtime: Runtime, opts: ServerOptions = {}):
       now: runtime.now,
     }),
     authEvents: createAuthEvents({ db: runtime.database.db, audit: runtime.audit }),
+    backups: createBackupStatusService({
+      db: runtime.database.db,
+      admins: runtime.admins,
+      schedule: config.backup,
+      intervalMs: scheduler?.intervalMs ?? 0,
+      staleMs: scheduler?.staleMs,
+      now: runtime.now,
+    }),
     rateLimiter: createRateLimiter(runtime.database.db, () => runtime.now().getTime()),
     tester: createKeyTester({
       baseUrlOverrides: config.baseUrlOverrides,

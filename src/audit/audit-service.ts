@@ -5,13 +5,19 @@
  * whose event cannot be written fails, and nothing leaves.
  */
 import type { Kysely, Transaction } from "kysely";
-import type { Actor } from "../access/actor.js";
+import type { Actor, SystemActorName } from "../access/actor.js";
 import type { OwnerRef } from "../access/owner.js";
 import type { Database } from "../db/schema.js";
 import { appendAuditEvents } from "./audit-store.js";
 import type { AuditAction, AuditEventInput } from "./audit-types.js";
 
 const USER_AGENT_MAX = 300;
+
+/** How the system actors other than `keyhaven <name>` appear in the log. */
+const SYSTEM_LABELS: Partial<Record<SystemActorName, string>> = {
+  library: "the library (apiKeyProvider)",
+  backup: "scheduled backups",
+};
 
 /** How an actor appears in the log: ids and names, never a secret. */
 export function auditActor(actor: Actor): AuditEventInput["actor"] {
@@ -21,7 +27,7 @@ export function auditActor(actor: Actor): AuditEventInput["actor"] {
     case "token":
       return { type: "token", id: actor.tokenId, label: actor.name };
     case "system":
-      return { type: "system", id: actor.name, label: actor.name === "library" ? "the library (apiKeyProvider)" : `keyhaven ${actor.name}` };
+      return { type: "system", id: actor.name, label: SYSTEM_LABELS[actor.name] ?? `keyhaven ${actor.name}` };
   }
 }
 

@@ -54,6 +54,8 @@ export function backupFileStream(
   const encryptor = createBackupEncryptor(passphrase, opts.encryption);
   const plaintext = encodeRecords(framed(readSnapshot(handle, keyring, opts), opts.onEnd), { source: { dialect: handle.dialect, keyhavenVersion: keyhavenVersion() } });
   plaintext.on("error", (err) => encryptor.destroy(err));
+  // A reader that gives up (a scheduled backup cancelled at shutdown) ends the snapshot too.
+  encryptor.once("close", () => plaintext.destroy());
   return plaintext.pipe(encryptor);
 }
 

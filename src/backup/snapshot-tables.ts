@@ -75,6 +75,7 @@ export const SKIPPED_TABLES: Readonly<Record<string, string>> = {
   master_key_checks: "the target records its own master key's check",
   kysely_migration: "the target's own migration state",
   kysely_migration_lock: "the target's own migration state",
+  backup_runs: "the history of the scheduled backups written where the target runs, which stays its own",
 };
 
 /** The tables as the backup sees them: named by the spec, not typed (it copies them generically). */

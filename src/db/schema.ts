@@ -195,6 +195,26 @@ export interface AwsKeyRetirementsTable {
   updated_at: string;
 }
 
+/** A scheduled backup by the server (backup/backup-runs.ts): when, how it ended, which file. */
+export interface BackupRunsTable {
+  id: string;
+  /** The run this one comes after ("" for the first); unique: the claim of the next run. */
+  follows: string;
+  started_at: string;
+  finished_at: string | null;
+  /** "running", "ok" or "failed". */
+  status: string;
+  /** The file's name in the backup dir (no path). */
+  file: string | null;
+  /** bigint: PostgreSQL answers it as text. */
+  bytes: number | string | null;
+  rows: number | null;
+  /** One line: why it failed; never a secret. */
+  error: string | null;
+  /** Which server wrote it (host name and process id). */
+  instance: string;
+}
+
 /** better-auth's organization (a team). Dates: ISO text on SQLite, Date from PostgreSQL. */
 export interface OrganizationTable {
   id: string;
@@ -247,6 +267,7 @@ export interface Database {
   audit_head: AuditHeadTable;
   audit_checkpoints: AuditCheckpointsTable;
   aws_key_retirements: AwsKeyRetirementsTable;
+  backup_runs: BackupRunsTable;
   organization: OrganizationTable;
   member: MemberTable;
   invitation: InvitationTable;

@@ -95,7 +95,7 @@ export function createApp(runtime: Runtime, services: ServerServices, opts: AppO
   app.route("/api/teams", teamRoutes({ teams: runtime.teams }));
   // Instance administration: a signed-in admin only, never a bearer token.
   app.use("/api/admin/*", sameOrigin, session);
-  app.route("/api/admin", adminRoutes({ tokens: runtime.tokens, users }));
+  app.route("/api/admin", adminRoutes({ tokens: runtime.tokens, users, backups: services.backups }));
   app.route("/api/api-keys", keyFileRoutes({ keys: runtime.keys, keyFiles: runtime.keyFiles, rateLimiter }));
   app.route(
     "/api/api-keys",

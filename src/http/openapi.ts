@@ -6,6 +6,7 @@ import { z } from "zod";
 import {
   adminUserListSchema,
   adminUserSchema,
+  backupStatusSchema,
   createServiceTokenBodySchema,
   createUserBodySchema,
   apiKeyListSchema,
@@ -164,6 +165,7 @@ export function buildOpenApiDocument(serverUrl: string) {
         CreateUser: toSchema(createUserBodySchema, "input"),
         AdminUser: toSchema(adminUserSchema, "output"),
         AdminUserList: toSchema(adminUserListSchema, "output"),
+        BackupStatus: toSchema(backupStatusSchema, "output"),
         Error: toSchema(errorBodySchema, "output"),
       },
     },
@@ -508,6 +510,13 @@ export function buildOpenApiDocument(serverUrl: string) {
             "400": error("Validation error: a scope other than resolve, expiry not in the future, name missing or over 100 characters"),
             ...adminCommon,
           },
+        },
+      },
+      "/api/admin/backups": {
+        get: {
+          summary: "Scheduled backups (admin only): settings, the last run, when the next is due, and an alert when the last failed or backups are overdue",
+          security: [{ session: [] }],
+          responses: { "200": { description: "Scheduled backups", ...json(ref("BackupStatus")) }, ...adminCommon },
         },
       },
       "/api/admin/tokens/{id}": {

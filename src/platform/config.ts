@@ -65,6 +65,22 @@ export interface Config {
   smtpUrl?: string;
   /** KEYHAVEN_MAIL_FROM: the sender of Keyhaven's mail, `Name <address>` or an address. */
   mailFrom: string;
+  /**
+   * Scheduled backups by the server (backup/backup-scheduler.ts); null when KEYHAVEN_BACKUP_DIR
+   * is unset. The passphrase file's path only: the server reads it at start (backup-passphrase-file.ts).
+   */
+  backup: BackupSettings | null;
+}
+
+export interface BackupSettings {
+  /** KEYHAVEN_BACKUP_DIR, absolute. */
+  dir: string;
+  /** KEYHAVEN_BACKUP_EVERY_HOURS (default 24). */
+  everyHours: number;
+  /** KEYHAVEN_BACKUP_KEEP: how many of its backup files the server keeps in the dir (default 7). */
+  keep: number;
+  /** KEYHAVEN_BACKUP_PASSPHRASE_FILE, absolute: the passphrase is its first line. */
+  passphraseFile: string;
 }
 
 const configError = (message: string) => new StartupError(message, EXIT.CONFIG);
@@ -155,6 +171,19 @@ function parseMailFrom(raw: string | undefined, publicUrl: string): string {
   return value;
 }
 
+/** Scheduled backups: off unless KEYHAVEN_BACKUP_DIR is set, and then a passphrase file is required. */
+function parseBackup(env: Env, cwd: string): BackupSettings | null {
+  const dir = env.KEYHAVEN_BACKUP_DIR?.trim();
+  const everyHours = parseInteger("KEYHAVEN_BACKUP_EVERY_HOURS", env.KEYHAVEN_BACKUP_EVERY_HOURS, 24, 1, 8760);
+  const keep = parseInteger("KEYHAVEN_BACKUP_KEEP", env.KEYHAVEN_BACKUP_KEEP, 7, 1, 1000);
+  if (!dir) return null;
+  const passphraseFile = env.KEYHAVEN_BACKUP_PASSPHRASE_FILE?.trim();
+  if (!passphraseFile) {
+    throw configError("KEYHAVEN_BACKUP_PASSPHRASE_FILE is required when KEYHAVEN_BACKUP_DIR is set: a file whose first line is the passphrase the backups are encrypted under");
+  }
+  return { dir: path.resolve(cwd, dir), everyHours, keep, passphraseFile: path.resolve(cwd, passphraseFile) };
+}
+
 const PREVIOUS_KEYS = "KEYHAVEN_PREVIOUS_MASTER_KEYS";
 
 /**
@@ -235,6 +264,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), stdoutIs
     awsRotationGraceHours: parseInteger("KEYHAVEN_AWS_ROTATION_GRACE_HOURS", env.KEYHAVEN_AWS_ROTATION_GRACE_HOURS, 24, 0, 8760),
     smtpUrl: parseSmtpUrlVariable(env.KEYHAVEN_SMTP_URL),
     mailFrom: parseMailFrom(env.KEYHAVEN_MAIL_FROM, publicUrl),
+    backup: parseBackup(env, cwd),
   };
 }
 

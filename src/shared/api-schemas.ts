@@ -347,6 +347,32 @@ export const adminUserSchema = z.object({
 });
 export const adminUserListSchema = z.object({ users: z.array(adminUserSchema) });
 
+/** One scheduled backup run (`GET /api/admin/backups`); `file` is a name in the backup dir. */
+export const backupRunSchema = z.object({
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  status: z.enum(["running", "ok", "failed"]),
+  file: z.string().nullable(),
+  bytes: z.number().int().nullable(),
+  rows: z.number().int().nullable(),
+  /** Why it failed, in one line. */
+  error: z.string().nullable(),
+});
+
+/** The server's scheduled backups (KEYHAVEN_BACKUP_DIR): settings, the last run, and what needs attention. */
+export const backupStatusSchema = z.object({
+  enabled: z.boolean(),
+  /** The directory, the interval and how many files are kept (null when scheduled backups are off). */
+  dir: z.string().nullable(),
+  everyHours: z.number().int().nullable(),
+  keep: z.number().int().nullable(),
+  last: backupRunSchema.nullable(),
+  /** When the next backup is due (null when off). */
+  nextDueAt: z.string().nullable(),
+  /** A failed last backup, one that never finished, or backups overdue; null when all is well (or off). */
+  alert: z.string().nullable(),
+});
+
 /** A team the caller belongs to (`GET /api/teams`). */
 export const teamSummarySchema = z.object({
   id: z.string(),
@@ -470,6 +496,8 @@ export type CreateServiceTokenBody = z.infer<typeof createServiceTokenBodySchema
 export type CreateUserBody = z.infer<typeof createUserBodySchema>;
 export type AdminUser = z.infer<typeof adminUserSchema>;
 export type AdminUserList = z.infer<typeof adminUserListSchema>;
+export type BackupRunView = z.infer<typeof backupRunSchema>;
+export type BackupStatus = z.infer<typeof backupStatusSchema>;
 export type TeamSummary = z.infer<typeof teamSummarySchema>;
 export type TeamList = z.infer<typeof teamListSchema>;
 export type PreferredTeamBody = z.infer<typeof preferredTeamBodySchema>;

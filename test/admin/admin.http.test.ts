@@ -33,6 +33,7 @@ const ADMIN_ROUTES: Array<[string, string, unknown?]> = [
   ["GET", "/api/admin/tokens"],
   ["POST", "/api/admin/tokens", { name: "app", scopes: ["resolve"] }],
   ["DELETE", "/api/admin/tokens/tok_x"],
+  ["GET", "/api/admin/backups"],
 ];
 
 describeEachDatabase("instance admins: the first account", (dialect) => {

@@ -278,7 +278,13 @@ for (const [sourceDialect, targetDialect] of PAIRS) {
         let addedAtStart = -1;
         const records: BackupRecord[] = [];
         for await (const r of snapshotOf(src.runtime, { pageSize: 3 })) {
-          if (addedAtStart < 0) addedAtStart = added;
+          if (addedAtStart < 0) {
+            addedAtStart = added;
+            // The snapshot is open: wait until the writer has committed more keys, so "while keys
+            // are being added" holds however loaded the machine is (not left to timing).
+            const deadline = Date.now() + 30_000;
+            while (added < addedAtStart + 3 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 5));
+          }
           records.push(r);
           // Let the writer run between records.
           await new Promise((res) => setImmediate(res));

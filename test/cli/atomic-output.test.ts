@@ -1,5 +1,5 @@
 /**
- * The backup's output file (cli/commands/atomic-output.ts): a stream that fails part-way, or a
+ * The backup's output file (platform/atomic-output.ts): a stream that fails part-way, or a
  * failure after the bytes are on disk, removes the partial file and leaves FILE as it was —
  * absent, or the previous backup when replacing one.
  */
@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
-import { writeFileAtomically } from "../../src/cli/commands/atomic-output.js";
+import { writeFileAtomically } from "../../src/platform/atomic-output.js";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keyhaven-atomic-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

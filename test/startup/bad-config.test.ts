@@ -144,4 +144,19 @@ describe.concurrent("keyhaven serve refuses bad configuration", () => {
     expectStartupFailure(result, EXIT.CONFIG, 'KEYHAVEN_ADMIN_EMAILS must be emails separated by commas (got "ops team")');
     expect(fs.existsSync(path.join(dir, "keyhaven.db"))).toBe(false);
   });
+
+  it("KEYHAVEN_BACKUP_DIR without KEYHAVEN_BACKUP_PASSPHRASE_FILE: a configuration error, nothing created", async ({ expect }) => {
+    const { dir, result } = await serve({ KEYHAVEN_BACKUP_DIR: "backups" });
+    expectStartupFailure(result, EXIT.CONFIG, "KEYHAVEN_BACKUP_PASSPHRASE_FILE is required when KEYHAVEN_BACKUP_DIR is set");
+    expect(fs.existsSync(path.join(dir, "keyhaven.db"))).toBe(false);
+  });
+
+  it("a backup passphrase file whose first line is too short: names the file, never echoes the passphrase", async ({ expect }) => {
+    const passFile = path.join(tempDir(), "backup-pass");
+    fs.writeFileSync(passFile, "tooShort-42\n", { mode: 0o600 });
+    const { result } = await serve({ KEYHAVEN_BACKUP_DIR: "backups", KEYHAVEN_BACKUP_PASSPHRASE_FILE: passFile });
+    const line = expectStartupFailure(result, EXIT.CONFIG, passFile);
+    expect(line).toMatch(/at least 12 characters/);
+    expect(result.stderr + result.stdout).not.toContain("tooShort-42");
+  });
 });

@@ -5,6 +5,7 @@
  */
 import fs from "node:fs";
 import { assertBackupPassphrase } from "../../crypto/backup-kdf.js";
+import { passphraseOfFileText } from "../../backup/backup-passphrase-file.js";
 import { promptHidden } from "../client/prompt.js";
 import { BACKUP_EXIT, backupFailure } from "./backup-exit.js";
 
@@ -15,7 +16,7 @@ export function passphraseFromFile(file: string): string {
   } catch (err) {
     throw backupFailure(`cannot read the passphrase file ${file} (${(err as NodeJS.ErrnoException).code ?? "error"})`, BACKUP_EXIT.NO_INPUT);
   }
-  return text.split("\n", 1)[0].replace(/\r$/, "");
+  return passphraseOfFileText(text);
 }
 
 function checked(passphrase: string): string {

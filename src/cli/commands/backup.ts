@@ -11,7 +11,7 @@ import { createRuntime } from "../../app/compose.js";
 import { CLI_ACTOR } from "../../access/actor.js";
 import { auditEvent } from "../../audit/audit-service.js";
 import { backupFileStream } from "../../backup/backup-file.js";
-import { writeFileAtomically } from "./atomic-output.js";
+import { writeFileAtomically } from "../../platform/atomic-output.js";
 import { StartupError } from "../../platform/errors.js";
 import { BACKUP_EXIT, backupFailure } from "./backup-exit.js";
 import { readPassphrase } from "./backup-passphrase.js";

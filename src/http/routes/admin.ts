@@ -1,16 +1,17 @@
 /**
- * /api/admin: an instance admin's accounts and service tokens. Signed-in sessions only (no
+ * /api/admin: an instance admin's accounts, service tokens and scheduled backups. Signed-in sessions only (no
  * bearer path); whether the caller is an admin is the policy's call, inside each service.
  */
 import { Hono } from "hono";
 import type { UserAdminService } from "../../admin/user-admin-service.js";
+import type { BackupStatusService } from "../../admin/backup-status-service.js";
 import { createServiceTokenBodySchema, createUserBodySchema } from "../../shared/api-schemas.js";
 import type { TokenService } from "../../tokens/token-service.js";
 import type { AppEnv } from "../app-env.js";
 import { readJson } from "../json-body.js";
 
-export function adminRoutes(deps: { tokens: TokenService; users: UserAdminService }) {
-  const { tokens, users } = deps;
+export function adminRoutes(deps: { tokens: TokenService; users: UserAdminService; backups: BackupStatusService }) {
+  const { tokens, users, backups } = deps;
   const app = new Hono<AppEnv>();
 
   app.get("/users", async (c) => c.json({ users: await users.list(c.get("actor")) }));
@@ -26,5 +27,7 @@ export function adminRoutes(deps: { tokens: TokenService; users: UserAdminServic
     await tokens.revokeService(c.get("actor"), c.req.param("id"));
     return c.body(null, 204);
   });
+
+  app.get("/backups", async (c) => c.json(await backups.status(c.get("actor"))));
   return app;
 }

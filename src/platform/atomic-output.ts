@@ -12,13 +12,15 @@ import { pipeline } from "node:stream/promises";
 
 /**
  * Streams `source` into a partial file next to `file`; `beforeRename` runs once the bytes are
- * on disk (a failure there still removes them). `replace`: an existing FILE may be replaced.
- * Signals interrupt with `onSignal` after the partial file is gone.
+ * on disk, with the partial file's path (to check it; a failure there still removes it).
+ * `replace`: an existing FILE may be replaced. With `onSignal` (a command), SIGINT and SIGTERM
+ * interrupt with it after the partial file is gone; without it (the server, which stops its own
+ * writers by destroying `source`), signals are left to their owner.
  */
 export async function writeFileAtomically(
   file: string,
   source: Readable,
-  opts: { replace: boolean; onBytes?: (bytes: number) => void; beforeRename?: () => Promise<void>; onSignal: (signal: NodeJS.Signals) => never },
+  opts: { replace: boolean; onBytes?: (bytes: number) => void; beforeRename?: (partial: string) => Promise<void>; onSignal?: (signal: NodeJS.Signals) => never },
 ): Promise<{ bytes: number }> {
   const partial = path.join(path.dirname(file), `${path.basename(file)}.partial-${randomBytes(6).toString("hex")}`);
   const removePartial = () => {
@@ -28,13 +30,16 @@ export async function writeFileAtomically(
       // never created, or already gone
     }
   };
+  const interrupted = opts.onSignal;
   const onSignal = (signal: NodeJS.Signals) => {
     source.destroy();
     removePartial();
-    opts.onSignal(signal);
+    interrupted?.(signal);
   };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  if (interrupted) {
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+  }
   let bytes = 0;
   try {
     // "wx": never follows or reuses an existing path; flush: fsync before the stream closes.
@@ -44,7 +49,7 @@ export async function writeFileAtomically(
       opts.onBytes?.(bytes);
     });
     await pipeline(source, out);
-    await opts.beforeRename?.();
+    await opts.beforeRename?.(partial);
     if (!opts.replace && fs.existsSync(file)) throw Object.assign(new Error(`${file} appeared while the backup was written`), { code: "EEXIST" });
     fs.renameSync(partial, file);
     await syncDirectory(path.dirname(file));
