@@ -121,6 +121,6 @@ describe("auditSentence", () => {
 
   it("an action it does not know yet still reads, with its target", () => {
     expect(hasAuditSentence("gateway.request")).toBe(false);
-    expect(auditSentenceText(ev("gateway.request" as never, { target: { type: "team", id: "t1", label: "Platform" } }))).toBe("Ada did gateway.request on Platform from 203.0.113.4");
+    expect(auditSentenceText(ev("gateway.request", { target: { type: "team", id: "t1", label: "Platform" } }))).toBe("Ada did gateway.request on Platform from 203.0.113.4");
   });
 });
