@@ -138,7 +138,12 @@ export async function startFakeSmtp(opts: FakeSmtpOptions = {}): Promise<FakeSmt
       } else send("535 5.7.8 Authentication credentials invalid");
     };
 
+    // After agreeing to STARTTLS without starting TLS (a failed STARTTLS answered 220), the server
+    // says nothing more: the client's handshake bytes must not get a plaintext "500" back, which
+    // would end the wait early (and only when the random ClientHello happens to hold a newline).
+    let silent = false;
     const onLine = (line: string) => {
+      if (silent) return;
       if (dataLines) {
         if (line === ".") {
           const data = dataLines.map((l) => (l.startsWith(".") ? l.slice(1) : l)).join("\r\n") + "\r\n";
@@ -195,7 +200,10 @@ export async function startFakeSmtp(opts: FakeSmtpOptions = {}): Promise<FakeSmt
           reset();
           return send("250 fake-smtp.test");
         case "STARTTLS": {
-          if (failed("STARTTLS")) return;
+          if (failed("STARTTLS")) {
+            silent = failures.get("STARTTLS")?.startsWith("220") ?? false;
+            return;
+          }
           if (!offerStartTls || current instanceof tls.TLSSocket) return send("502 5.5.1 STARTTLS not available");
           send("220 2.0.0 Ready to start TLS");
           current.off("data", onData);
