@@ -334,6 +334,7 @@ describe("backup file format: cost", () => {
       `[backup-format] 64 MiB in ${Math.round(elapsedMs)} ms; from ${mib(first.received)} MiB on, rss ${mib(first.rss)} → peak ${mib(peakRss)} MiB, heap+buffers min ${mib(minJs)}, median ${mib(medianJs)} MiB`,
     );
     expect(peakRss - first.rss).toBeLessThan(32 * 2 ** 20);
-    expect(medianJs - minJs).toBeLessThan(16 * 2 ** 20);
+    // Loose: on a loaded machine collection lags (a CI run saw 32 MiB); keeping every chunk holds 56+.
+    expect(medianJs - minJs).toBeLessThan(48 * 2 ** 20);
   });
 });
