@@ -51,6 +51,14 @@ import { createKeyFiles, type KeyFiles } from "../backup/key-files.js";
 import { createBackupScheduler, type BackupSchedulerOptions } from "../backup/backup-scheduler.js";
 import { loadScheduledBackupPassphrase } from "../backup/backup-passphrase-file.js";
 import { createBackupStatusService, type BackupStatusService } from "../admin/backup-status-service.js";
+import type { GatewayService } from "../gateway/gateway-service.js";
+import { EXIT, StartupError } from "../platform/errors.js";
+import { createLimitStore } from "../limits/limit-store.js";
+import { createSpendLimits, type SpendLimits } from "../limits/spend-limits.js";
+import { createLimitSubjects } from "../limits/limit-subjects.js";
+import { createAlertWebhook } from "../limits/alert-webhook.js";
+import { createGatewayLedger, type GatewayLedger } from "../usage/gateway-ledger.js";
+import type { PriceBook } from "../usage/price-book.js";
 
 export interface Runtime {
   config: Config;
@@ -65,6 +73,8 @@ export interface Runtime {
   stats: StatsReader;
   /** Access tokens: create, list, revoke; verify a bearer value into an actor. */
   tokens: TokenService;
+  /** Gateway limits on keys, tokens and team members, reserved and settled across instances. */
+  limits: SpendLimits;
   /** Which key a user gets for a service: the library's apiKeyProvider and /api/resolve share it. */
   resolver: KeyResolver;
   /** /api/resolve: the resolver for a token or session, with its rules on whose keys. */
@@ -133,6 +143,16 @@ export async function createRuntime(config: Config, logger: Logger, opts: Runtim
       });
     const audit = createAuditService({ db: database.db, now });
     const teams = createTeamService({ db: database.db, store: createTeamStore(database.db), audit, now });
+    const limitSubjects = createLimitSubjects(database.db);
+    const limits = createSpendLimits({
+      store: createLimitStore(database.db, { named: database.named }),
+      now: () => now().getTime(),
+      maxRequestMs: config.gateway.maxRequestMs,
+      allowUnpriced: config.gateway.allowUnpriced,
+      describe: limitSubjects.describe,
+      audience: limitSubjects.audience,
+      onAlert: config.gateway.alertWebhookUrl ? createAlertWebhook(config.gateway.alertWebhookUrl, logger) : undefined,
+    });
     const keys = createKeyService({
       store: createKeyStore(database.db, { reader: database.reader, named: database.named }),
       dataKeys,
@@ -143,6 +163,7 @@ export async function createRuntime(config: Config, logger: Logger, opts: Runtim
       lookup: opts.lookup,
       automaticRotator,
       teamRoles: teams,
+      limits,
     });
     // Started by composeServer only: the library and the CLI never rotate.
     const rotationScheduler = createRotationScheduler({ keys, logger, intervalMs: opts.rotationIntervalMs });
@@ -192,6 +213,7 @@ export async function createRuntime(config: Config, logger: Logger, opts: Runtim
       stats: createStatsReader(database.db, now, keys.check),
       tokens,
       resolver,
+      limits,
       resolve: createResolveService({ resolver }),
       audit,
       teams,
@@ -242,6 +264,11 @@ export interface ServerServices {
   users: UserAdminService;
   /** The scheduled backups as an admin sees them. */
   backups: BackupStatusService;
+  /** /gateway/*: forward with the stored key, meter, enforce limits. */
+  gateway: GatewayService;
+  /** The gateway's metered requests. */
+  ledger: GatewayLedger;
+  prices: PriceBook;
 }
 
 export interface ServerOptions {
@@ -288,8 +315,30 @@ export async function composeServer(runtime: Runtime, opts: ServerOptions = {}):
         })
       : undefined;
   void scheduler?.start();
+  // Loaded here, like better-auth: the library never needs the price table or the gateway.
+  const { loadPriceBook } = await import("../usage/price-book.js");
+  const { createGatewayService } = await import("../gateway/gateway-service.js");
+  let prices: PriceBook;
+  try {
+    prices = await loadPriceBook({ overridesFile: config.gateway.pricesFile });
+  } catch (err) {
+    throw new StartupError((err as Error).message, EXIT.CONFIG);
+  }
+  const ledger = createGatewayLedger({ db: runtime.database.db, logger: runtime.logger, intervalMs: config.usageFlushIntervalMs });
+  const gateway = createGatewayService({
+    tokens: runtime.tokens,
+    resolver: runtime.resolver,
+    keys: runtime.keys,
+    limits: runtime.limits,
+    ledger,
+    prices,
+    config,
+    logger: runtime.logger,
+    now: () => runtime.now().getTime(),
+  });
+
   const closeRuntime = runtime.close.bind(runtime);
-  runtime.close = () => Promise.all([retention.stop(), scheduler?.stop()]).then(closeRuntime);
+  runtime.close = () => Promise.all([retention.stop(), scheduler?.stop()]).then(() => ledger.close()).then(closeRuntime);
 
   return {
     auth,
@@ -301,6 +350,9 @@ export async function composeServer(runtime: Runtime, opts: ServerOptions = {}):
       now: runtime.now,
     }),
     authEvents: createAuthEvents({ db: runtime.database.db, audit: runtime.audit }),
+    gateway,
+    ledger,
+    prices,
     backups: createBackupStatusService({
       db: runtime.database.db,
       admins: runtime.admins,

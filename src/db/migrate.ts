@@ -10,6 +10,7 @@ import * as m0008 from "./migrations/0008_key_versions_rotation.js";
 import * as m0009 from "./migrations/0009_aws_key_retirements.js";
 import * as m0010 from "./migrations/0010_teams.js";
 import * as m0011 from "./migrations/0011_backup_runs.js";
+import * as m0012 from "./migrations/0012_gateway.js";
 
 /** Static list: works the same from src/ (tsx, vitest) and dist/ (node). Append, never edit. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0009_aws_key_retirements": m0009,
   "0010_teams": m0010,
   "0011_backup_runs": m0011,
+  "0012_gateway": m0012,
 };
 
 /** The newest migration: the schema a backup is taken from and must be restored into. */

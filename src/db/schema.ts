@@ -252,6 +252,53 @@ export interface TeamPreferencesTable {
   updated_at: string;
 }
 
+/** Limits on a key, a token or a team member (gateway/): `limits` is the JSON of `limitsSchema`. */
+export interface SpendLimitsTable {
+  subject: string;
+  limits: string;
+  updated_at: string;
+}
+
+/** One limit's current window, shared by every instance (limits/limit-store.ts). Money in nano-USD. */
+export interface LimitWindowsTable {
+  key: string;
+  window_start: number;
+  used: number;
+  reserved: number;
+  reserved_until: number;
+}
+
+/** One request through the gateway, metered (usage/gateway-ledger.ts). */
+export interface GatewayRequestsTable {
+  id: string;
+  at: number;
+  user_id: string | null;
+  team_id: string | null;
+  key_id: string | null;
+  token_id: string | null;
+  service: string;
+  model: string | null;
+  status: number;
+  latency_ms: number;
+  input_tokens: number;
+  output_tokens: number;
+  cached_tokens: number;
+  cost_nano_usd: number | null;
+  estimated: string | null;
+}
+
+/** A budget that reached 80% or 100% in a period. */
+export interface LimitAlertsTable {
+  id: string;
+  subject: string;
+  window_start: number;
+  threshold: number;
+  at: string;
+  user_id: string | null;
+  team_id: string | null;
+  message: string;
+}
+
 export interface Database {
   rate_limits: RateLimitsTable;
   user: UserTable;
@@ -272,6 +319,10 @@ export interface Database {
   member: MemberTable;
   invitation: InvitationTable;
   team_preferences: TeamPreferencesTable;
+  spend_limits: SpendLimitsTable;
+  limit_windows: LimitWindowsTable;
+  gateway_requests: GatewayRequestsTable;
+  limit_alerts: LimitAlertsTable;
 }
 
 export type ApiKeyRow = Selectable<ApiKeysTable>;

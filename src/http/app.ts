@@ -25,6 +25,7 @@ import { teamRoutes } from "./routes/teams.js";
 import { requireSameOrigin, securityHeaders } from "./middleware/security.js";
 import { serveWebApp } from "./routes/web-app.js";
 import { keyFileRoutes } from "./routes/key-files.js";
+import { gatewayRoute } from "./routes/gateway.js";
 import { KEYS_IMPORT_MAX_BYTES } from "../shared/api-schemas.js";
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -42,6 +43,8 @@ export function createApp(runtime: Runtime, services: ServerServices, opts: AppO
 
   const app = new Hono<AppEnv>();
   app.use("*", securityHeaders({ https: new URL(config.publicUrl).protocol === "https:" }));
+  // The gateway answers as the provider would (its own headers, its own error shapes): no /api middleware.
+  app.all("/gateway/*", gatewayRoute({ gateway: services.gateway, trustProxy: config.trustProxy }));
   app.use("/api/*", requestLog(logger));
   app.use("/api/*", refuseControlCharsInUrl());
   app.use("/api/*", refuseTokenInUrl());

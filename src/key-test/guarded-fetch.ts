@@ -34,7 +34,7 @@ export interface GuardedFetchOptions {
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
 /** A `lookup` for the socket that answers only with the addresses already vetted. */
-function pinnedLookup(vetted: ResolvedAddress[]) {
+export function pinnedLookup(vetted: ResolvedAddress[]) {
   return (_hostname: string, options: LookupOptions, callback: LookupCallback): void => {
     const wanted = options.family === 4 || options.family === 6 ? vetted.filter((a) => a.family === options.family) : vetted;
     if (wanted.length === 0) {

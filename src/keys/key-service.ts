@@ -11,6 +11,7 @@ import type { AuditAction } from "../audit/audit-types.js";
 import type { OwnerRef } from "../access/owner.js";
 import { authorize, type Action } from "../access/policy.js";
 import type { Sharing, TeamRole } from "../shared/team-roles.js";
+import type { Limits } from "../shared/limits.js";
 import type { OwnerDataKeys } from "./data-key-store.js";
 import { canonicalJson } from "../crypto/canonical-json.js";
 import { DecryptionError } from "../crypto/decryption-error.js";
@@ -58,6 +59,8 @@ export interface UpdateKeyInput {
   config?: unknown;
   /** The rotation period in days; null clears it. */
   rotation?: { everyDays: number | null };
+  /** Gateway limits (budget, requests and tokens per minute); null clears them. */
+  limits?: Limits | null;
 }
 
 /** A rotation: a new value the caller holds (tested first), or one the provider mints. */
@@ -84,6 +87,8 @@ export interface KeyServiceDeps {
   automaticRotator?: AutomaticRotator;
   /** The actor's role in a team that owns keys (teams/team-service.ts); absent: no team has keys here. */
   teamRoles?: { teamRoleFor(actor: Actor, owner: OwnerRef): Promise<TeamRole | null | undefined> };
+  /** Where a key's gateway limits are kept (limits/spend-limits.ts); absent: limits cannot be set. */
+  limits?: { set(subject: { kind: "key"; id: string }, limits: Limits | null): Promise<void>; get(subject: { kind: "key"; id: string }): Promise<Limits | null> };
 }
 
 export interface ListKeysQuery {
@@ -513,7 +518,8 @@ export function createKeyService(deps: KeyServiceDeps) {
       await allow(actor, "key.read", owner, id);
       const row = await store.find(owner, id);
       if (!row) throw notFound();
-      return toApiKey(row, now());
+      const limits = deps.limits ? await deps.limits.get({ kind: "key", id }) : null;
+      return { ...toApiKey(row, now()), limits };
     },
 
     /** The key with its decrypted value: only for an explicit reveal, which is recorded. */
@@ -629,7 +635,12 @@ export function createKeyService(deps: KeyServiceDeps) {
             return updated;
           }),
         );
-        if (row) return toApiKey(row, at);
+        if (row) {
+          if (input.limits === undefined) return toApiKey(row, at);
+          if (!deps.limits) throw new AppError("INTERNAL", "Limits cannot be set here");
+          await deps.limits.set({ kind: "key", id }, input.limits);
+          return { ...toApiKey(row, at), limits: input.limits };
+        }
         current = await store.find(owner, id);
         if (!current) throw notFound();
         if (attempt >= RESEAL_ATTEMPTS) throw conflict("The key was changed at the same time; try again");
@@ -794,6 +805,32 @@ export function createKeyService(deps: KeyServiceDeps) {
       const sealed = { dataKeyId: row.data_key_id, ciphertext: row.encrypted_value, wrappedKey: row.wrapped_key };
       const plaintext = await dataKeys.decrypt(binding(owner, row.id, row.service, row.version, config), sealed);
       return { id: row.id, teamId: row.team_id, value: deserialize(row.service, plaintext), config };
+    },
+
+    /**
+     * One key by id for a hand-out to `userId` (the gateway's `/gateway/custom/:keyId`): the
+     * user's own key, or a key of a team the user is a member of now; active and unexpired.
+     * Anything else answers NOT_FOUND, like another user's key.
+     */
+    async findUsableById(
+      actor: Actor,
+      userId: string,
+      id: string,
+    ): Promise<{ id: string; service: ServiceId; teamId: string | null; value: KeyValue; config: Record<string, unknown> }> {
+      authorize(actor, "key.use", { owner: { type: "user", id: userId } });
+      const own: OwnerRef = { type: "user", id: userId };
+      const stored = await store.ownerOf(id);
+      const owner = stored?.type === "team" ? stored : own;
+      if (owner.type === "team") {
+        const role = await deps.teamRoles?.teamRoleFor({ type: "user", userId }, owner);
+        if (!role) throw notFound();
+      }
+      const row = await store.find(owner, id);
+      const at = now();
+      if (!row || row.is_active !== 1 || (row.expires_at !== null && Date.parse(row.expires_at) <= at.getTime())) throw notFound();
+      const config = JSON.parse(row.config) as Record<string, unknown>;
+      const plaintext = await dataKeys.decrypt(rowBinding(owner, row), sealedOf(row));
+      return { id: row.id, service: row.service as ServiceId, teamId: owner.type === "team" ? owner.id : null, value: deserialize(row.service, plaintext), config };
     },
 
     /**

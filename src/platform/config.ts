@@ -70,6 +70,23 @@ export interface Config {
    * is unset. The passphrase file's path only: the server reads it at start (backup-passphrase-file.ts).
    */
   backup: BackupSettings | null;
+  gateway: GatewaySettings;
+}
+
+/** The gateway (gateway/): how long it waits upstream, what it reads, what it prices. */
+export interface GatewaySettings {
+  /** KEYHAVEN_GATEWAY_TIMEOUT_MS: the longest wait for the upstream's answer to start, and between two of its chunks (default 120 s). */
+  timeoutMs: number;
+  /** KEYHAVEN_GATEWAY_MAX_REQUEST_MS: the longest a whole request may take, streams included (default 15 min); a reservation is stale after it. */
+  maxRequestMs: number;
+  /** KEYHAVEN_GATEWAY_MAX_BODY_BYTES: the largest JSON request body read (and metered); larger bodies are refused with 413 (default 32 MiB). */
+  maxBodyBytes: number;
+  /** KEYHAVEN_PRICES_FILE, absolute: the operator's prices, over the built-in table. */
+  pricesFile: string | null;
+  /** KEYHAVEN_GATEWAY_ALLOW_UNPRICED: a key with a budget may call models without a price (recorded with cost null). */
+  allowUnpriced: boolean;
+  /** KEYHAVEN_ALERT_WEBHOOK_URL: budget alerts are also POSTed here (Slack-compatible `{ text }`). */
+  alertWebhookUrl: string | null;
 }
 
 export interface BackupSettings {
@@ -265,6 +282,16 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), stdoutIs
     smtpUrl: parseSmtpUrlVariable(env.KEYHAVEN_SMTP_URL),
     mailFrom: parseMailFrom(env.KEYHAVEN_MAIL_FROM, publicUrl),
     backup: parseBackup(env, cwd),
+    gateway: {
+      timeoutMs: parseInteger("KEYHAVEN_GATEWAY_TIMEOUT_MS", env.KEYHAVEN_GATEWAY_TIMEOUT_MS, 120_000, 100, 3_600_000),
+      maxRequestMs: parseInteger("KEYHAVEN_GATEWAY_MAX_REQUEST_MS", env.KEYHAVEN_GATEWAY_MAX_REQUEST_MS, 900_000, 1_000, 86_400_000),
+      maxBodyBytes: parseInteger("KEYHAVEN_GATEWAY_MAX_BODY_BYTES", env.KEYHAVEN_GATEWAY_MAX_BODY_BYTES, 32 * 2 ** 20, 1024, 2 ** 30),
+      pricesFile: env.KEYHAVEN_PRICES_FILE?.trim() ? path.resolve(cwd, env.KEYHAVEN_PRICES_FILE.trim()) : null,
+      allowUnpriced: parseBoolean("KEYHAVEN_GATEWAY_ALLOW_UNPRICED", env.KEYHAVEN_GATEWAY_ALLOW_UNPRICED),
+      alertWebhookUrl: env.KEYHAVEN_ALERT_WEBHOOK_URL?.trim()
+        ? parseUrl("KEYHAVEN_ALERT_WEBHOOK_URL", env.KEYHAVEN_ALERT_WEBHOOK_URL.trim(), ["https:", "http:"])
+        : null,
+    },
   };
 }
 

@@ -6,6 +6,18 @@
 import { z } from "zod";
 import type { KeyShape } from "../shared/key-shapes.js";
 import type { ServiceId, StringServiceId } from "../shared/service-ids.js";
+import type { UsageFormatId } from "./usage-formats/usage-format.js";
+
+/**
+ * How the gateway serves a service: the path under `/gateway/` an SDK's base URL ends in
+ * (everything after it is forwarded to the service's base URL), and the wire format its
+ * answers' usage and its error bodies are read and written in. Custom endpoints are reached by
+ * key: `/gateway/custom/:keyId`.
+ */
+export interface GatewayAdapter {
+  path: string;
+  format: UsageFormatId;
+}
 
 /** One field a service's `config` takes, as shown by the web app's "Add API Key" dialog. */
 export interface ConfigField {
@@ -109,6 +121,8 @@ interface ProviderDefinitionBase<Id extends ServiceId, Value extends KeyValue, C
    * front one of these providers); keep it linear (no nested quantifiers).
    */
   keyRejectedText?: RegExp;
+  /** Absent: the gateway does not serve it (aws signs each request itself). */
+  gateway?: GatewayAdapter;
 }
 
 export interface StringProviderDefinition<Id extends StringServiceId = StringServiceId, Config = EmptyConfig>

@@ -4,6 +4,7 @@
  * Kept free of server-only imports so the browser bundle can use it.
  */
 import { z } from "zod";
+import { limitsSchema } from "./limits.js";
 import { CONTROL_CHARS_MESSAGE, hasNoNul, isOneLine, isPlainText } from "./control-chars.js";
 import { SERVICE_IDS, serviceIdSchema } from "./service-ids.js";
 import type { KeyShape } from "./key-shapes.js";
@@ -78,6 +79,7 @@ export const updateKeyBodySchema = z
     expiresAt: isoDateTime.nullable(),
     config: keyConfigSchema,
     rotation: rotationBodySchema,
+    limits: limitsSchema.nullable(),
     service: z.never({ error: () => "cannot be changed; create a new key instead" }),
   })
   .partial();
@@ -112,6 +114,8 @@ export const apiKeySchema = z.object({
   teamId: z.string().nullable(),
   /** How a team key is shared with members; null for a personal key. */
   sharing: sharingSchema.nullable(),
+  /** Gateway limits: in the answer of GET /api/api-keys/:id and of a PUT that set them (lists leave them out). */
+  limits: limitsSchema.nullable().optional(),
 });
 export const apiKeyWithValueSchema = apiKeySchema.extend({ value: keyValueSchema });
 export const apiKeyListSchema = z.object({

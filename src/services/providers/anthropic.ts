@@ -17,4 +17,5 @@ export const anthropic: StringProviderDefinition<"anthropic"> = {
   configSchema: () => emptyConfigSchema,
   authHeaders: (value) => ({ "x-api-key": value, "anthropic-version": ANTHROPIC_VERSION }),
   keyTest: { kind: "get", path: "/models" },
+  gateway: { path: "anthropic/v1", format: "anthropic" },
 };

@@ -162,4 +162,5 @@ export const custom: StringProviderDefinition<"custom", CustomConfig> = {
     return { [headerName]: `${headerPrefix}${value}` };
   },
   keyTest: { kind: "get", path: "/models" },
+  gateway: { path: "custom", format: "openai" },
 };

@@ -15,6 +15,7 @@ export const google: StringProviderDefinition<"google"> = {
   // In a header, never `?key=` in the URL, where proxies and logs would keep it.
   authHeaders: (value) => ({ "x-goog-api-key": value }),
   keyTest: { kind: "get", path: "/models" },
+  gateway: { path: "google/v1beta", format: "gemini" },
   // A wrong key is a 400 "API key not valid" with reason API_KEY_INVALID, not a 401.
   keyRejectedText: /API_KEY_INVALID|api[ _-]?key (?:is )?(?:not valid|invalid|incorrect)/i,
 };

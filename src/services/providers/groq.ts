@@ -14,4 +14,5 @@ export const groq: StringProviderDefinition<"groq"> = {
   configSchema: () => emptyConfigSchema,
   authHeaders: (value) => ({ Authorization: `Bearer ${value}` }),
   keyTest: { kind: "get", path: "/models" },
+  gateway: { path: "groq/openai/v1", format: "openai" },
 };

@@ -15,4 +15,5 @@ export const openai: StringProviderDefinition<"openai"> = {
   configSchema: () => emptyConfigSchema,
   authHeaders: (value) => ({ Authorization: `Bearer ${value}` }),
   keyTest: { kind: "get", path: "/models" },
+  gateway: { path: "openai/v1", format: "openai" },
 };

@@ -14,6 +14,7 @@ export const xai: StringProviderDefinition<"xai"> = {
   configSchema: () => emptyConfigSchema,
   authHeaders: (value) => ({ Authorization: `Bearer ${value}` }),
   keyTest: { kind: "get", path: "/models" },
+  gateway: { path: "xai/v1", format: "openai" },
   // A wrong key is a 400 "Incorrect API key provided", not a 401.
   keyRejectedText: /(?:incorrect|invalid) api[ _-]?key/i,
 };
