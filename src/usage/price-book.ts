@@ -39,13 +39,15 @@ export interface PriceBook {
 export interface PriceBookOptions {
   /** The operator's price file (`KEYHAVEN_PRICES_FILE`), or none. */
   overridesFile?: string | null;
-  /** Distinct (service, model) pairs remembered; 4096 by default. */
+  /** Distinct models remembered per service; 4096 by default. */
   cacheSize?: number;
   /** The clock for prices that depend on the time of day; Date.now by default. */
   now?: () => number;
 }
 
 const DEFAULT_CACHE_SIZE = 4096;
+/** Services are Keyhaven's few ids; the bound only guards against a caller passing free text. */
+const MAX_SERVICES = 32;
 
 function modelPrice(rates: Rates): ModelPrice {
   return {
@@ -66,7 +68,9 @@ export function createPriceBook(
 ): PriceBook {
   const cacheSize = opts.cacheSize ?? DEFAULT_CACHE_SIZE;
   const now = opts.now ?? Date.now;
-  const cache = new Map<string, PriceSchedule | null>();
+  // service → model → schedule (null: no price). Two levels, so a hit builds no key string:
+  // the model string from the request is hashed once by the Map, nothing is allocated.
+  const cache = new Map<string, Map<string, PriceSchedule | null>>();
 
   function resolve(service: string, model: string): PriceSchedule | null {
     const s = service.trim().toLowerCase();
@@ -78,14 +82,18 @@ export function createPriceBook(
   }
 
   function rates(service: string, model: string): Rates | null {
-    // Keyed by the raw strings so a hit does no normalizing at all.
-    const key = `${service}\0${model}`;
-    let schedule = cache.get(key);
+    let models = cache.get(service);
+    if (!models) {
+      models = new Map();
+      setBounded(cache, service, models, MAX_SERVICES);
+    }
+    let schedule = models.get(model);
     if (schedule === undefined) {
       schedule = resolve(service, model);
-      setBounded(cache, key, schedule, cacheSize);
+      setBounded(models, model, schedule, cacheSize);
     }
-    return schedule && ratesAt(schedule, now());
+    if (schedule === null) return null;
+    return "fixed" in schedule ? schedule.fixed : ratesAt(schedule, now());
   }
 
   return {
