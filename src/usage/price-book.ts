@@ -48,6 +48,8 @@ export interface PriceBookOptions {
 const DEFAULT_CACHE_SIZE = 4096;
 /** Services are Keyhaven's few ids; the bound only guards against a caller passing free text. */
 const MAX_SERVICES = 32;
+/** Longer model ids are priced as unknown without a lookup (real ids are well under 100 characters). */
+const MAX_MODEL_LENGTH = 256;
 
 function modelPrice(rates: Rates): ModelPrice {
   return {
@@ -60,7 +62,7 @@ function modelPrice(rates: Rates): ModelPrice {
   };
 }
 
-/** The price book over a loaded table; exported for tests that bring their own table. */
+/** The price book over a loaded table and compiled overrides (loadPriceBook loads both). */
 export function createPriceBook(
   table: PriceTable,
   overrides: PriceOverrides | null,
@@ -82,6 +84,8 @@ export function createPriceBook(
   }
 
   function rates(service: string, model: string): Rates | null {
+    // A client chooses the model string: a huge one is no model, and must not sit in the cache.
+    if (model.length > MAX_MODEL_LENGTH) return null;
     let models = cache.get(service);
     if (!models) {
       models = new Map();

@@ -124,6 +124,7 @@ describe("the package table", () => {
       ["custom", "my-own-model-7b"],
       ["nosuchservice", "gpt-4o"],
       ["openai", ""],
+      ["custom", `gpt-4o${"x".repeat(300)}`],
     ]) {
       expect(book.find(service, model)).toBeNull();
       expect(book.cost(service, model, USAGES[0])).toBeNull();
