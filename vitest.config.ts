@@ -16,6 +16,7 @@ const RUN_ONCE = [
   "test/cli/backup-restore.cli.test.ts",
   "test/audit/audit-chain.two-servers.test.ts",
   "test/teams/removal.two-servers.test.ts",
+  "test/gateway/budget-concurrency.test.ts",
 ];
 const repeatRun = process.env.KEYHAVEN_REPEAT_RUN === "on";
 if (repeatRun) console.log(`[keyhaven] second Node version: ${RUN_ONCE.length} slow process-spawning files ran on the first only (${RUN_ONCE.join(", ")})`);

@@ -189,6 +189,7 @@ export async function createRuntime(config: Config, logger: Logger, opts: Runtim
       now,
       logger,
       flushIntervalMs: config.usageFlushIntervalMs,
+      limits,
     });
 
     const resolver = createKeyResolver({ keys, usage, config, lookup: opts.lookup });

@@ -79,7 +79,7 @@ export interface SpendLimitsDeps {
   audience?: (subject: LimitSubject) => Promise<{ userId: string | null; teamId: string | null }>;
 }
 
-const usd = (n: number) => `$${n.toFixed(n >= 100 ? 0 : 2)}`;
+const usd = (n: number) => `$${n >= 100 ? n.toFixed(0) : n >= 0.01 || n === 0 ? n.toFixed(2) : n.toPrecision(2)}`;
 
 export function createSpendLimits(deps: SpendLimitsDeps) {
   const { store } = deps;
@@ -104,11 +104,23 @@ export function createSpendLimits(deps: SpendLimitsDeps) {
         );
       }
       const max = toNano(limits.budget.usd);
-      // A request whose worst case alone is over the budget could never run: hold the whole budget, so it runs alone.
-      const amount = Math.min(toNano(estimate.worstCaseUsd ?? 0), max);
+      // A request whose worst case alone is over the budget is refused: it could spend more than all of it.
+      const amount = toNano(estimate.worstCaseUsd ?? 0);
       holds.push({ key: `${key}|usd`, what: "budget", window: period, start: windowStart(period, t), amount, max, subject, budget: limits.budget });
     }
     return holds;
+  }
+
+  /** A request that could never fit: asking again changes nothing, so no Retry-After. */
+  function tooLarge(hold: Hold): AppError {
+    const whose = SUBJECT_WORDS[hold.subject.kind];
+    if (hold.what === "budget") {
+      return new AppError(
+        "RATE_LIMITED",
+        `Budget reached: this request could cost up to ${usd(fromNano(hold.amount))}, more than the ${usd(hold.budget!.usd)} per ${hold.budget!.period} ${whose} may spend; lower max_tokens or raise the budget`,
+      );
+    }
+    return new AppError("RATE_LIMITED", `Rate limit reached: this request may use up to ${hold.amount} tokens, more than the ${hold.max} per minute ${whose} may use; lower max_tokens`);
   }
 
   async function refusalFor(hold: Hold, t: number): Promise<AppError> {
@@ -167,6 +179,10 @@ export function createSpendLimits(deps: SpendLimitsDeps) {
       const until = t + deps.maxRequestMs;
       const taken: Hold[] = [];
       for (const hold of holds) {
+        if (hold.amount > hold.max) {
+          await Promise.all(taken.map((h) => store.settle(h.key, h.start, h.amount, 0)));
+          throw tooLarge(hold);
+        }
         if (hold.amount > 0 && !(await store.reserve(hold.key, hold.start, hold.amount, hold.max, until, t))) {
           await Promise.all(taken.map((h) => store.settle(h.key, h.start, h.amount, 0)));
           throw await refusalFor(hold, t);

@@ -19,6 +19,7 @@ import type { AuditAction } from "../audit/audit-types.js";
 import type { Admins } from "../admin/admins.js";
 import { generateToken, hashToken, isTokenShaped, tokenPrefix } from "./token-secret.js";
 import type { TokenStore } from "./token-store.js";
+import type { Limits } from "../shared/limits.js";
 
 export interface TokenServiceDeps {
   store: TokenStore;
@@ -28,6 +29,8 @@ export interface TokenServiceDeps {
   logger?: Pick<Logger, "warn">;
   /** How often last-use times are written (ms). */
   flushIntervalMs?: number;
+  /** Where a token's gateway limits are kept (limits/spend-limits.ts). */
+  limits?: { set(subject: { kind: "token"; id: string }, limits: Limits | null): Promise<void>; get(subject: { kind: "token"; id: string }): Promise<Limits | null> };
 }
 
 const newTokenId = () => `tok_${randomBytes(12).toString("base64url")}`;
@@ -135,6 +138,16 @@ export function createTokenService(deps: TokenServiceDeps) {
 
     async list(actor: Actor): Promise<TokenInfo[]> {
       return (await store.listForUser(managerOf(actor))).map(toInfo);
+    },
+
+    /** Sets (null: clears) the gateway limits of one of the person's own live tokens; answers the token with them. */
+    async setLimits(actor: Actor, id: string, limits: Limits | null): Promise<TokenInfo & { limits: Limits | null }> {
+      const userId = managerOf(actor);
+      const row = (await store.listForUser(userId)).find((t) => t.id === id && t.revoked_at === null);
+      if (!row) throw notFound("Access token");
+      if (!deps.limits) throw new AppError("INTERNAL", "Limits cannot be set here");
+      await deps.limits.set({ kind: "token", id }, limits);
+      return { ...toInfo(row), limits };
     },
 
     async revoke(actor: Actor, id: string): Promise<void> {
