@@ -58,6 +58,7 @@ import { createSpendLimits, type SpendLimits } from "../limits/spend-limits.js";
 import { createLimitSubjects } from "../limits/limit-subjects.js";
 import { createAlertWebhook } from "../limits/alert-webhook.js";
 import { createGatewayLedger, type GatewayLedger } from "../usage/gateway-ledger.js";
+import { createGatewayUsageService, type GatewayUsageService } from "../usage/gateway-usage-service.js";
 import type { PriceBook } from "../usage/price-book.js";
 
 export interface Runtime {
@@ -269,6 +270,8 @@ export interface ServerServices {
   gateway: GatewayService;
   /** The gateway's metered requests. */
   ledger: GatewayLedger;
+  /** `GET /api/usage`, `GET /api/limits`, a member's limits. */
+  gatewayUsage: GatewayUsageService;
   prices: PriceBook;
 }
 
@@ -353,6 +356,14 @@ export async function composeServer(runtime: Runtime, opts: ServerOptions = {}):
     authEvents: createAuthEvents({ db: runtime.database.db, audit: runtime.audit }),
     gateway,
     ledger,
+    gatewayUsage: createGatewayUsageService({
+      db: runtime.database.db,
+      ledger,
+      limits: runtime.limits,
+      store: createLimitStore(runtime.database.db),
+      roleOf: runtime.teams.roleOf,
+      now: runtime.now,
+    }),
     prices,
     backups: createBackupStatusService({
       db: runtime.database.db,

@@ -26,6 +26,7 @@ import { requireSameOrigin, securityHeaders } from "./middleware/security.js";
 import { serveWebApp } from "./routes/web-app.js";
 import { keyFileRoutes } from "./routes/key-files.js";
 import { gatewayRoute } from "./routes/gateway.js";
+import { gatewayUsageRoutes } from "./routes/gateway-usage.js";
 import { KEYS_IMPORT_MAX_BYTES } from "../shared/api-schemas.js";
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -88,6 +89,9 @@ export function createApp(runtime: Runtime, services: ServerServices, opts: AppO
   app.route("/api/resolve", resolveRoutes({ resolve: runtime.resolve }));
   app.use("/api/audit/*", bearerOrSession);
   app.route("/api/audit", auditRoutes({ audit: runtime.auditReader }));
+  app.use("/api/usage", bearerOrSession);
+  app.use("/api/limits", bearerOrSession);
+  app.route("/api", gatewayUsageRoutes({ usage: services.gatewayUsage }));
   app.use("/api/whoami", bearerOrSession);
   app.get("/api/whoami", (c) => c.json(runtime.tokens.whoami(c.get("actor"))));
   // Tokens are managed by a signed-in person only: no bearer path here.
@@ -95,7 +99,7 @@ export function createApp(runtime: Runtime, services: ServerServices, opts: AppO
   app.route("/api/tokens", tokenRoutes({ tokens: runtime.tokens }));
   // A person's teams: signed in only (tokens act on team keys through /api/api-keys by scope).
   app.use("/api/teams/*", sameOrigin, session);
-  app.route("/api/teams", teamRoutes({ teams: runtime.teams }));
+  app.route("/api/teams", teamRoutes({ teams: runtime.teams, usage: services.gatewayUsage }));
   // Instance administration: a signed-in admin only, never a bearer token.
   app.use("/api/admin/*", sameOrigin, session);
   app.route("/api/admin", adminRoutes({ tokens: runtime.tokens, users, backups: services.backups }));

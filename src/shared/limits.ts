@@ -61,7 +61,6 @@ export const limitStatusSchema = z.object({
     })
     .nullable(),
 });
-export const limitStatusListSchema = z.object({ limits: z.array(limitStatusSchema) });
 export type LimitStatus = z.infer<typeof limitStatusSchema>;
 
 export const USAGE_GROUPS = ["day", "key", "model", "token"] as const;
@@ -116,3 +115,10 @@ export type UsageReport = z.infer<typeof usageReportSchema>;
 /** A budget that reached 80% or 100% (`GET /api/limits` lists the recent ones). */
 export const limitAlertSchema = z.object({ id: z.string(), at: z.string(), threshold: z.number().int(), message: z.string(), teamId: z.string().nullable() });
 export type LimitAlert = z.infer<typeof limitAlertSchema>;
+
+/** `GET /api/limits`: every limit the caller can see, and the budget alerts of the last 30 days. */
+export const limitOverviewSchema = z.object({ limits: z.array(limitStatusSchema), alerts: z.array(limitAlertSchema) });
+export type LimitOverview = z.infer<typeof limitOverviewSchema>;
+
+/** `PUT /api/teams/:teamId/members/:userId` answers the member's limits. */
+export const memberLimitsSchema = z.object({ teamId: z.string(), userId: z.string(), limits: limitsSchema.nullable() });

@@ -7,10 +7,12 @@
 import { Hono } from "hono";
 import { preferredTeamBodySchema, teamIdSchema, teamUsageQuerySchema } from "../../shared/api-schemas.js";
 import type { TeamService } from "../../teams/team-service.js";
+import type { GatewayUsageService } from "../../usage/gateway-usage-service.js";
+import { limitsBodySchema } from "../../shared/limits.js";
 import type { AppEnv } from "../app-env.js";
 import { parseWith, readJson } from "../json-body.js";
 
-export function teamRoutes(deps: { teams: TeamService }) {
+export function teamRoutes(deps: { teams: TeamService; usage: Pick<GatewayUsageService, "setMemberLimits"> }) {
   const { teams } = deps;
   const app = new Hono<AppEnv>();
   app.get("/", async (c) => c.json(await teams.list(c.get("actor"))));
@@ -22,6 +24,12 @@ export function teamRoutes(deps: { teams: TeamService }) {
     const teamId = parseWith(teamIdSchema, c.req.param("teamId"), "path.teamId");
     const { days } = parseWith(teamUsageQuerySchema, c.req.query(), "query");
     return c.json(await teams.usage(c.get("actor"), teamId, days));
+  });
+  // A member's gateway limits (owners and admins).
+  app.put("/:teamId/members/:userId", async (c) => {
+    const teamId = parseWith(teamIdSchema, c.req.param("teamId"), "path.teamId");
+    const { limits } = await readJson(c, limitsBodySchema);
+    return c.json(await deps.usage.setMemberLimits(c.get("actor"), teamId, c.req.param("userId"), limits));
   });
   return app;
 }
