@@ -63,11 +63,16 @@ class LastUsage {
   private count = 0;
   private lastUsageAt = -1;
   private finishAt = -1;
+  private skippedAt = -1;
 
   /** One whole response: an SSE event (sse=true) or a JSON array element; null when over-size. */
   see(raw: Buffer | null, sse: boolean): void {
     this.count++;
-    if (raw === null) return;
+    if (raw === null) {
+      // Unread, it may have held later counts: what was read before it is no longer final.
+      this.skippedAt = this.count;
+      return;
+    }
     if (raw.indexOf(FINISH) !== -1) this.finishAt = this.count;
     if (raw.indexOf(USAGE) === -1) return;
     this.last = Buffer.from(raw); // a copy: raw may view the caller's chunk
@@ -81,7 +86,7 @@ class LastUsage {
     const json = text === null ? undefined : parseJson(text);
     if (!isRecord(json)) return { model: null, usage: null, complete: false };
     const usage = geminiUsage(json.usageMetadata);
-    const finished = this.finishAt !== -1 && this.lastUsageAt >= this.finishAt;
+    const finished = this.finishAt !== -1 && this.lastUsageAt >= this.finishAt && this.lastUsageAt > this.skippedAt;
     return { model: stringOrNull(json.modelVersion), usage, complete: finished && usage !== null };
   }
 }
