@@ -5,8 +5,7 @@
  * CUMULATIVE counts (output_tokens; newer API versions repeat the input counts too), and
  * `message_stop` ends the message.
  */
-import type { Buffer } from "node:buffer";
-import { bytesOf, hasObjectField } from "./json-bytes.js";
+import { hasObjectField, Needle } from "./json-bytes.js";
 import { readSseEvent, sseUsageReader, type SseEventReader } from "./sse.js";
 import {
   firstCount,
@@ -56,19 +55,19 @@ export function anthropicUsage(value: unknown): TokenUsage | null {
   return counts === null ? null : normalise(counts);
 }
 
-const USAGE = bytesOf('"usage"');
-const STOP = bytesOf("message_stop");
+const USAGE = new Needle('"usage"', "g");
+const STOP = new Needle("message_stop", "g");
 
 class AnthropicEvents implements SseEventReader {
   private model: string | null = null;
   private counts: RawCounts | null = null;
   private stopped = false;
 
-  onEvent(raw: Buffer | null): boolean {
+  onEvent(raw: Uint8Array | null): boolean {
     if (raw === null) return false;
     // Only message_start and message_delta hold usage, message_stop ends: the many
     // content_block_delta events are let through on a byte scan.
-    if (!hasObjectField(raw, USAGE) && raw.indexOf(STOP) === -1) return false;
+    if (!hasObjectField(raw, USAGE) && !STOP.in(raw)) return false;
     const { data } = readSseEvent(raw);
     if (data === null) return false;
     const json = parseJson(data);

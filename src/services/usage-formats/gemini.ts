@@ -7,8 +7,7 @@
  * counted as output here. In a stream each response may carry usageMetadata; the last is final,
  * so only the last one is kept (as bytes) and parsed once, at the end.
  */
-import { Buffer } from "node:buffer";
-import { bytesOf } from "./json-bytes.js";
+import { concatBytes, Needle } from "./json-bytes.js";
 import { readSseEvent, SseSplitter } from "./sse.js";
 import {
   DEFAULT_MAX_EVENT_BYTES,
@@ -53,12 +52,12 @@ function modelMethod(path: string): { model: string; method: string } | null {
   return { model, method: match[2] };
 }
 
-const USAGE = bytesOf('"usageMetadata"');
-const FINISH = bytesOf('"finishReason"');
+const USAGE = new Needle('"usageMetadata"', "M");
+const FINISH = new Needle('"finishReason"', "R");
 
-/** Keeps the last response that carries usageMetadata (a copy of its bytes) and parses it at the end. */
+/** Keeps the last response that carries usageMetadata (its bytes) and parses it at the end. */
 class LastUsage {
-  private last: Buffer | null = null;
+  private last: Uint8Array | null = null;
   private lastIsSse = false;
   private count = 0;
   private lastUsageAt = -1;
@@ -66,23 +65,24 @@ class LastUsage {
   private skippedAt = -1;
 
   /** One whole response: an SSE event (sse=true) or a JSON array element; null when over-size. */
-  see(raw: Buffer | null, sse: boolean): void {
+  see(raw: Uint8Array | null, sse: boolean): void {
     this.count++;
     if (raw === null) {
       // Unread, it may have held later counts: what was read before it is no longer final.
       this.skippedAt = this.count;
       return;
     }
-    if (raw.indexOf(FINISH) !== -1) this.finishAt = this.count;
-    if (raw.indexOf(USAGE) === -1) return;
-    this.last = Buffer.from(raw); // a copy: raw may view the caller's chunk
+    if (FINISH.in(raw)) this.finishAt = this.count;
+    if (!USAGE.in(raw)) return;
+    // A view, not a copy: pushed chunks are never written to after push (StreamUsageReader).
+    this.last = raw;
     this.lastIsSse = sse;
     this.lastUsageAt = this.count;
   }
 
   reading(): UsageReading {
     if (this.last === null) return { model: null, usage: null, complete: false };
-    const text = this.lastIsSse ? readSseEvent(this.last).data : this.last.toString("utf8");
+    const text = this.lastIsSse ? readSseEvent(this.last).data : new TextDecoder().decode(this.last);
     const json = text === null ? undefined : parseJson(text);
     if (!isRecord(json)) return { model: null, usage: null, complete: false };
     const usage = geminiUsage(json.usageMetadata);
@@ -105,7 +105,7 @@ class JsonArrayElements {
   private oversize = false;
 
   constructor(
-    private readonly onElement: (raw: Buffer | null) => void,
+    private readonly onElement: (raw: Uint8Array | null) => void,
     private readonly maxBytes: number,
   ) {}
 
@@ -149,10 +149,10 @@ class JsonArrayElements {
   }
 
   private element(chunk: Uint8Array, start: number, end: number): void {
-    let raw: Buffer | null = null;
+    let raw: Uint8Array | null = null;
     if (!this.oversize && this.piecesLength + end - start <= this.maxBytes) {
-      const tail = Buffer.from(chunk.buffer, chunk.byteOffset + start, end - start);
-      raw = this.pieces.length === 0 ? tail : Buffer.concat([...this.pieces, tail]);
+      const tail = chunk.subarray(start, end);
+      raw = this.pieces.length === 0 ? tail : concatBytes([...this.pieces, tail]);
     }
     this.inElement = false;
     this.pieces = [];

@@ -10,8 +10,7 @@
  * (or `response.incomplete` / `response.failed`). groq also sends it as `x_groq.usage` on the
  * last chunk.
  */
-import type { Buffer } from "node:buffer";
-import { bytesOf, hasObjectField } from "./json-bytes.js";
+import { hasObjectField, Needle } from "./json-bytes.js";
 import { readSseEvent, sseUsageReader, type SseEventReader } from "./sse.js";
 import {
   firstCount,
@@ -78,8 +77,8 @@ function takesStreamOptions(path: string): boolean {
   return /(^|\/)completions\/*$/.test(pathOnly(path));
 }
 
-const USAGE = bytesOf('"usage"');
-const MODEL = bytesOf('"model"');
+const USAGE = new Needle('"usage"', "g");
+const MODEL = new Needle('"model"', "m");
 
 class OpenAiEvents implements SseEventReader {
   private model: string | null = null;
@@ -87,11 +86,11 @@ class OpenAiEvents implements SseEventReader {
 
   constructor(private readonly dropUsageEvent: boolean) {}
 
-  onEvent(raw: Buffer | null): boolean {
+  onEvent(raw: Uint8Array | null): boolean {
     if (raw === null) return false;
     const withUsage = hasObjectField(raw, USAGE);
     // Every chunk names the model; it is read once, from the first that does.
-    if (!withUsage && (this.model !== null || raw.indexOf(MODEL) === -1)) return false;
+    if (!withUsage && (this.model !== null || !MODEL.in(raw))) return false;
     const { data } = readSseEvent(raw);
     if (data === null) return false;
     const json = parseJson(data);

@@ -9,7 +9,7 @@
  * Bounded: an event larger than maxEventBytes is not buffered (its bytes already seen are
  * released) and is handed over as null, so the reader relays it without parsing it.
  */
-import { Buffer } from "node:buffer";
+import { concatBytes } from "./json-bytes.js";
 import {
   DEFAULT_MAX_EVENT_BYTES,
   type StreamReaderOptions,
@@ -19,14 +19,10 @@ import {
 
 const LF = 0x0a;
 const CR = 0x0d;
-const EMPTY = Buffer.alloc(0);
+const EMPTY = new Uint8Array(0);
 
 /** One whole event: its raw bytes (null when over-size) and where it lies in the stream. */
-export type SseEventHandler = (raw: Buffer | null, start: number, end: number) => void;
-
-function view(bytes: Uint8Array, from: number, to: number): Buffer {
-  return Buffer.from(bytes.buffer, bytes.byteOffset + from, to - from);
-}
+export type SseEventHandler = (raw: Uint8Array | null, start: number, end: number) => void;
 
 export class SseSplitter {
   /** Absolute offset of the next byte to be pushed. */
@@ -43,6 +39,12 @@ export class SseSplitter {
   private afterCR = false;
   /** That CR ended an event, whose end waits on whether an LF follows. */
   private eventEndsAfterCR = false;
+  /** The stream's lines end with LF or CRLF (decided from its first line ends): the fast scan. */
+  private lfLines = false;
+  /** A lone CR ended a line: the stream is scanned for every kind of line end, to its end. */
+  private anyLinesForGood = false;
+  /** The last byte of the previous chunk (a CR there and an LF first in this chunk are one CRLF). */
+  private lastByte = -1;
 
   constructor(
     private readonly onEvent: SseEventHandler,
@@ -73,6 +75,34 @@ export class SseSplitter {
     const n = chunk.length;
     if (n === 0) return;
     const base = this.offset;
+    if (this.lfLines) this.scanLf(chunk, base);
+    else this.scanAny(chunk, base);
+    this.lastByte = chunk[n - 1];
+    this.offset = base + n;
+    this.keepTail(chunk, base);
+  }
+
+  /**
+   * LF or CRLF line ends: one native indexOf per line. A line holding only a CR is blank (the
+   * CR of a CRLF); a CR elsewhere is just a byte of the line.
+   */
+  private scanLf(chunk: Uint8Array, base: number): void {
+    let i = 0;
+    let lf = chunk.indexOf(LF);
+    while (lf !== -1) {
+      const length = this.lineLength + (lf - i);
+      const blank = length === 0 || (length === 1 && (lf > i ? chunk[lf - 1] : this.lastByte) === CR);
+      this.lineLength = 0;
+      i = lf + 1;
+      if (blank) this.dispatch(chunk, base, base + i);
+      lf = chunk.indexOf(LF, i);
+    }
+    this.lineLength += chunk.length - i;
+  }
+
+  /** Any line ends (LF, CRLF, lone CR), until the stream shows which it uses. */
+  private scanAny(chunk: Uint8Array, base: number): void {
+    const n = chunk.length;
     let i = 0;
     if (this.afterCR) {
       this.afterCR = false;
@@ -84,6 +114,8 @@ export class SseSplitter {
     }
     let nextLF = chunk.indexOf(LF, i);
     let nextCR = chunk.indexOf(CR, i);
+    let loneCR = false;
+    let sawEnd = false;
     while (i < n) {
       if (nextLF !== -1 && nextLF < i) nextLF = chunk.indexOf(LF, i);
       if (nextCR !== -1 && nextCR < i) nextCR = chunk.indexOf(CR, i);
@@ -92,14 +124,18 @@ export class SseSplitter {
       let crAtEnd = false;
       if (nextCR !== -1 && (nextLF === -1 || nextCR < nextLF)) {
         lineEnd = nextCR;
-        if (lineEnd + 1 < n) next = chunk[lineEnd + 1] === LF ? lineEnd + 2 : lineEnd + 1;
-        else {
+        if (lineEnd + 1 < n) {
+          next = chunk[lineEnd + 1] === LF ? lineEnd + 2 : lineEnd + 1;
+          if (next === lineEnd + 1) loneCR = true;
+          else sawEnd = true;
+        } else {
           next = n;
           crAtEnd = true;
         }
       } else if (nextLF !== -1) {
         lineEnd = nextLF;
         next = lineEnd + 1;
+        sawEnd = true;
       } else {
         this.lineLength += n - i;
         break;
@@ -114,8 +150,10 @@ export class SseSplitter {
         this.dispatch(chunk, base, base + next);
       }
     }
-    this.offset = base + n;
-    this.keepTail(chunk, base);
+    // The first line ends tell: LF or CRLF, and the fast scan takes over from the next chunk.
+    if (sawEnd && !loneCR && !this.afterCR) this.lfLines = true;
+    if (loneCR) this.anyLinesForGood = true;
+    if (this.anyLinesForGood) this.lfLines = false;
   }
 
   /**
@@ -129,7 +167,8 @@ export class SseSplitter {
       this.dispatch(EMPTY, this.offset, this.offset);
       return;
     }
-    if (this.offset > this.eventStart && this.lineLength === 0) this.dispatch(EMPTY, this.offset, this.offset);
+    const lineEnded = this.lineLength === 0 || this.lastByte === CR;
+    if (this.offset > this.eventStart && lineEnded) this.dispatch(EMPTY, this.offset, this.offset);
   }
 
   private keepTail(chunk: Uint8Array, base: number): void {
@@ -151,12 +190,12 @@ export class SseSplitter {
   /** Hands over the event [eventStart, end); `chunk` holds the stream from `base`. */
   private dispatch(chunk: Uint8Array, base: number, end: number): void {
     const start = this.eventStart;
-    let raw: Buffer | null = null;
+    let raw: Uint8Array | null = null;
     if (!this.oversize && end - start <= this.maxEventBytes) {
-      if (start >= base) raw = view(chunk, start - base, end - base);
+      if (start >= base) raw = chunk.subarray(start - base, end - base);
       else {
         this.pieces.push(chunk.subarray(0, end - base));
-        raw = Buffer.concat(this.pieces, end - start);
+        raw = concatBytes(this.pieces, end - start);
       }
     }
     this.pieces = [];
@@ -197,7 +236,7 @@ export function readSseEvent(raw: Uint8Array): SseFields {
  * answers true to have it dropped, which is honoured only when the reader drops events.
  */
 export interface SseEventReader {
-  onEvent(raw: Buffer | null): boolean;
+  onEvent(raw: Uint8Array | null): boolean;
   reading(): UsageReading;
 }
 
@@ -244,7 +283,7 @@ class DroppingRelay implements StreamUsageReader {
 
   push(chunk: Uint8Array): Uint8Array {
     this.splitter.push(chunk);
-    const data = this.held.length === 0 ? chunk : Buffer.concat([this.held, chunk]);
+    const data = this.held.length === 0 ? chunk : concatBytes([this.held, chunk]);
     const safeEnd = this.splitter.pendingOversize ? this.splitter.position : this.splitter.pendingStart;
     return this.relay(data, safeEnd);
   }
@@ -270,7 +309,7 @@ class DroppingRelay implements StreamUsageReader {
         cursor = this.cuts[k + 1];
       }
       if (safeEnd > cursor) parts.push(data.subarray(cursor - start, safeEnd - start));
-      out = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+      out = parts.length === 1 ? parts[0] : concatBytes(parts);
       this.cuts = [];
     }
     this.held = safeEnd < dataEnd ? data.slice(safeEnd - start) : EMPTY;

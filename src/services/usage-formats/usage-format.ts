@@ -49,6 +49,7 @@ export interface StreamUsageReader {
   /**
    * Called with each upstream chunk in order; returns the bytes to relay to the client now: the
    * chunk itself (no copy) unless an event must be dropped, then the event-aligned remainder.
+   * The chunk must not be written to afterwards (a reader may keep a view of its last event).
    */
   push(chunk: Uint8Array): Uint8Array;
   /** At the end or on abort: bytes still held back (if any) and what was read. */
@@ -86,8 +87,6 @@ export interface UsageFormat {
 export type UsageFormatId = "openai" | "anthropic" | "gemini";
 
 export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
-
-export const NO_READING: UsageReading = Object.freeze({ model: null, usage: null, complete: false });
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
