@@ -266,8 +266,13 @@ export function sseUsageReader(events: SseEventReader, opts: StreamReaderOptions
  */
 class DroppingRelay implements StreamUsageReader {
   private readonly splitter: SseSplitter;
-  /** Bytes received but not yet relayed; they start at heldStart in the stream. */
-  private held: Uint8Array = EMPTY;
+  /**
+   * Chunks (or the tail of one) received but not yet relayed, starting at heldStart in the
+   * stream. Kept as a list and joined only when relaying, so an event arriving in many small
+   * chunks is copied once, not once per chunk.
+   */
+  private held: Uint8Array[] = [];
+  private heldLength = 0;
   private heldStart = 0;
   /** Ranges [start, end) dropped since the last relay. */
   private cuts: number[] = [];
@@ -283,25 +288,36 @@ class DroppingRelay implements StreamUsageReader {
 
   push(chunk: Uint8Array): Uint8Array {
     this.splitter.push(chunk);
-    const data = this.held.length === 0 ? chunk : concatBytes([this.held, chunk]);
-    const safeEnd = this.splitter.pendingOversize ? this.splitter.position : this.splitter.pendingStart;
-    return this.relay(data, safeEnd);
+    if (chunk.length > 0) {
+      this.held.push(chunk);
+      this.heldLength += chunk.length;
+    }
+    return this.relay(this.splitter.pendingOversize ? this.splitter.position : this.splitter.pendingStart);
   }
 
   finish(): { rest: Uint8Array; reading: UsageReading } {
     this.splitter.finish();
-    const rest = this.relay(this.held, this.heldStart + this.held.length);
+    const rest = this.relay(this.heldStart + this.heldLength);
     return { rest, reading: this.events.reading() };
   }
 
-  /** Relays data (which starts at heldStart) up to safeEnd, minus the cuts; holds the rest. */
-  private relay(data: Uint8Array, safeEnd: number): Uint8Array {
+  /** Relays the held bytes up to safeEnd, minus the cuts; keeps holding the rest. */
+  private relay(safeEnd: number): Uint8Array {
     const start = this.heldStart;
-    const dataEnd = start + data.length;
+    const end = start + this.heldLength;
+    if (safeEnd <= start) return EMPTY;
+    // The usual case: one whole chunk, made of whole events, none dropped: relayed as it is.
+    if (this.held.length === 1 && this.cuts.length === 0 && safeEnd === end) {
+      const out = this.held[0];
+      this.held = [];
+      this.heldLength = 0;
+      this.heldStart = end;
+      return out;
+    }
+    const data = this.held.length === 1 ? this.held[0] : concatBytes(this.held, this.heldLength);
     let out: Uint8Array;
-    if (this.cuts.length === 0) {
-      out = safeEnd === dataEnd ? data : data.subarray(0, safeEnd - start);
-    } else {
+    if (this.cuts.length === 0) out = data.subarray(0, safeEnd - start);
+    else {
       const parts: Uint8Array[] = [];
       let cursor = start;
       for (let k = 0; k < this.cuts.length; k += 2) {
@@ -312,7 +328,8 @@ class DroppingRelay implements StreamUsageReader {
       out = parts.length === 1 ? parts[0] : concatBytes(parts);
       this.cuts = [];
     }
-    this.held = safeEnd < dataEnd ? data.slice(safeEnd - start) : EMPTY;
+    this.held = safeEnd < end ? [data.subarray(safeEnd - start)] : [];
+    this.heldLength = end - safeEnd;
     this.heldStart = safeEnd;
     return out;
   }

@@ -97,6 +97,17 @@ describe("openai dropping the injected usage chunk", () => {
     },
   );
 
+  it("CRLF line ends (an OpenAI-compatible server): the usage chunk and its \\r\\n\\r\\n are dropped, nothing else", () => {
+    const lf = fixture("openai/chat-stream-usage.sse");
+    const crlf = Buffer.from(lf.toString("utf8").replaceAll("\n", "\r\n"));
+    const expected = Buffer.from(withoutUsageChunk(lf).toString("utf8").replaceAll("\n", "\r\n"));
+    for (const { name, cuts } of allSplits(crlf.length)) {
+      const run = runStream("openai", crlf, cuts, { dropUsageEvent: true });
+      expect(run.relayed.equals(expected), name).toBe(true);
+      expect(run.reading.usage, name).toEqual({ inputTokens: 19, outputTokens: 10, cachedInputTokens: 0 });
+    }
+  });
+
   it("relays the chunk itself (no copy) while chunks end on event boundaries and nothing is dropped", () => {
     const reader = openai.streamReader({ dropUsageEvent: true });
     const chunk = bytes('data: {"id":"c","object":"chat.completion.chunk","model":"m","choices":[{"index":0,"delta":{"content":"x"}}]}\n\n');
