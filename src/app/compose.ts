@@ -93,6 +93,8 @@ export interface Runtime {
   rotationScheduler: RotationScheduler;
   /** The server clock (injectable in tests): expiry, stats and usage days use it. */
   now: () => Date;
+  /** DNS for custom endpoints (tests inject one); undefined: the system's. */
+  lookup?: LookupFn;
   /** Session signing secret: KEYHAVEN_AUTH_SECRET or derived from the master key at start. */
   authSecret: string;
   /** AWS automatic rotation: the rotator, and the sweeper deleting rotated-out access keys (started by composeServer). */
@@ -216,6 +218,7 @@ export async function createRuntime(config: Config, logger: Logger, opts: Runtim
       tokens,
       resolver,
       limits,
+      lookup: opts.lookup,
       resolve: createResolveService({ resolver }),
       audit,
       teams,
@@ -338,6 +341,7 @@ export async function composeServer(runtime: Runtime, opts: ServerOptions = {}):
     prices,
     config,
     logger: runtime.logger,
+    lookup: runtime.lookup,
     now: () => runtime.now().getTime(),
   });
 

@@ -135,6 +135,8 @@ export function createGatewayService(deps: GatewayServiceDeps) {
       [REQUEST_ID_HEADER]: requestId,
     };
     if (err.retryAfter !== undefined) headers["retry-after"] = String(err.retryAfter);
+    // The SDKs retry a 429 on their own; a budget spent until the period ends (or a request too big for it) will not pass soon.
+    if (err.code === "RATE_LIMITED" && (err.retryAfter === undefined || err.retryAfter > 60)) headers["x-should-retry"] = "false";
     return { status: err.status, headers, body };
   }
 
@@ -179,7 +181,7 @@ export function createGatewayService(deps: GatewayServiceDeps) {
     const url = new URL(base + rest);
     if (key.service !== "custom") return { url };
     const vetted = await resolvePublicEndpoint(url, { allowPrivate: config.allowPrivateEndpoints, lookup: deps.lookup });
-    return { url, lookup: pinnedLookup(vetted) as unknown as LookupFunction };
+    return { url, lookup: pinnedLookup(vetted) };
   }
 
   function subjectsOf(m: Pick<Metering, "actor" | "key" | "userId">): LimitSubject[] {

@@ -19,6 +19,8 @@ export interface FakeLlmOptions {
   chunkDelayMs?: number;
   /** Streamed chunks of content before the end. */
   chunks?: number;
+  /** `GET /openai/v1/files/big/content`: this many bytes of application/octet-stream, written as read. */
+  bigBytes?: number;
 }
 
 export interface FakeLlm {
@@ -29,7 +31,7 @@ export interface FakeLlm {
   /** Streams that reached their end. */
   completed: number;
   /** Next requests: "hang" never answers, "reset" drops the socket after the headers, "error" answers 400 in the provider's shape. */
-  mode: "normal" | "hang" | "reset" | "error" | "no-usage";
+  mode: "normal" | "hang" | "reset" | "error" | "no-usage" | "malformed";
   options: FakeLlmOptions;
   close(): Promise<void>;
 }
@@ -92,6 +94,10 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
         // A request with max_tokens uses all of it: its real cost is then its worst case.
         const output = typeof parsed.max_tokens === "number" ? parsed.max_tokens : FAKE_USAGE.output;
         const usage = { prompt_tokens: FAKE_USAGE.input, completion_tokens: output, total_tokens: FAKE_USAGE.input + output, prompt_tokens_details: { cached_tokens: FAKE_USAGE.cached } };
+        if (parsed.stream && state.mode === "malformed") {
+          void stream(res, ["data: {not json\n\n", "garbage line without field\n", ": comment\n\n", "data: {\"choices\":[{\"delta\":{\"content\":\"ok\"}}]}\n\n", "data: [DONE]\n\n"], req);
+          return;
+        }
         if (parsed.stream) {
           const base = { id: "chatcmpl-1", object: "chat.completion.chunk", created: 1, model };
           const events = [`data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }] })}\n\n`];
@@ -113,6 +119,22 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
             ...(noUsage ? {} : { usage }),
           }),
         );
+        return;
+      }
+      if (url.startsWith("/openai/v1/files/big/content")) {
+        let left = state.options.bigBytes ?? 0;
+        const block = Buffer.alloc(1 << 20, 0x61);
+        res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(left) });
+        const pump = () => {
+          while (left > 0) {
+            const n = Math.min(left, block.length);
+            left -= n;
+            if (!res.write(n === block.length ? block : block.subarray(0, n))) return void res.once("drain", pump);
+          }
+          res.end();
+        };
+        res.on("close", () => (left = 0));
+        pump();
         return;
       }
       if (url.startsWith("/openai/v1/models")) {
@@ -155,11 +177,12 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
   });
   server.keepAliveTimeout = 5_000;
   const { url, close } = await listenOnLoopback(server);
-  return Object.assign(state, {
+  const fake: FakeLlm = Object.assign(state, {
     url,
     close: () => {
       server.closeAllConnections();
       return close();
     },
-  }) as FakeLlm;
+  });
+  return fake;
 }
