@@ -15,10 +15,17 @@ export interface CannonTarget {
   headers?: Record<string, string>;
   /** The path of each request (autocannon's setupRequest); the base URL's own when absent. */
   path?: () => string;
+  /** GET when absent; a POST sends `body` on every request. */
+  method?: "GET" | "POST";
+  body?: string;
 }
 
-export function cannon(target: Pick<CannonTarget, "base" | "headers" | "path">, opts: { connections: number; seconds: number }): Promise<CannonResult> {
+export function cannon(
+  target: Pick<CannonTarget, "base" | "headers" | "path" | "method" | "body">,
+  opts: { connections: number; seconds: number },
+): Promise<CannonResult> {
   const { path } = target;
+  const method = target.method ?? "GET";
   return new Promise((resolve, reject) => {
     autocannon(
       {
@@ -26,12 +33,14 @@ export function cannon(target: Pick<CannonTarget, "base" | "headers" | "path">, 
         connections: opts.connections,
         duration: opts.seconds,
         pipelining: 1,
+        method,
         headers: target.headers,
+        ...(target.body === undefined ? {} : { body: target.body }),
         ...(path
           ? {
               requests: [
                 {
-                  method: "GET" as const,
+                  method,
                   setupRequest: (req: RequestData) => {
                     req.path = path();
                     return req;
