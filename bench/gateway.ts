@@ -105,12 +105,28 @@ async function upstreamStats(upstream: ChildServer): Promise<UpstreamStats> {
   return (await (await fetch(`${upstream.url}/stats`)).json()) as UpstreamStats;
 }
 
+/**
+ * The upstream's count once it stops moving: requests cut off when a run ends may still be on
+ * their way through a proxy (under load, for longer than one would guess), and would otherwise be
+ * counted against the next target.
+ */
+async function settledStats(upstream: ChildServer): Promise<UpstreamStats> {
+  let last = await upstreamStats(upstream);
+  for (let i = 0; i < 100; i++) {
+    await sleep(100);
+    const now = await upstreamStats(upstream);
+    if (now.served === last.served) return now;
+    last = now;
+  }
+  throw new Error("the upstream kept serving for 10 s after the load stopped");
+}
+
 /** What the upstream served between two readings, and how many of those carried `auth`. */
 const served = (a: UpstreamStats, b: UpstreamStats, auth: string) => ({ all: b.served - a.served, withAuth: (b.byAuth[auth] ?? 0) - (a.byAuth[auth] ?? 0) });
 
 /** One request through `t`, checked at the upstream: exactly one completion served, with the right key. */
 async function checkForwards(t: Target, upstream: ChildServer, body: string): Promise<{ status: number; text: string; events: number; reads: number }> {
-  const before = await upstreamStats(upstream);
+  const before = await settledStats(upstream);
   const agent = new http.Agent({ keepAlive: false });
   const r = await timedRequest(agent, { url: t.url, headers: t.headers, body });
   agent.destroy();
@@ -130,6 +146,12 @@ interface KeyhavenSide {
   keyValue: string;
   /** What `PUT /api/api-keys/:id {limits}` answered: "set" or why not. */
   budget: string;
+}
+
+/** Whether an answer holds a `budget` (at any depth) that carries our amount. */
+function echoesBudget(value: unknown): boolean {
+  if (value === null || typeof value !== "object") return false;
+  return Object.entries(value).some(([k, v]) => (k === "budget" && JSON.stringify(v).includes(String(BUDGET.limits.budget.usd))) || echoesBudget(v));
 }
 
 async function startKeyhaven(db: BenchDatabase, upstreamUrl: string, fromSource: boolean): Promise<KeyhavenSide> {
@@ -161,8 +183,14 @@ async function startKeyhaven(db: BenchDatabase, upstreamUrl: string, fromSource:
   });
   const answer = await put.text();
   // A route that drops unknown fields answers 200 without them: only an echoed budget counts as set.
-  const echoed = put.ok && /"budget"\s*:\s*\{[^}]*"usd"\s*:\s*1000000/.test(answer);
-  const budget = echoed ? "set" : `not set (PUT answered ${put.status}${put.ok ? " without the limits" : `: ${answer.slice(0, 160)}`})`;
+  let parsed: unknown = null;
+  try {
+    parsed = JSON.parse(answer);
+  } catch {
+    /* not JSON: not echoed */
+  }
+  const echoed = put.ok && echoesBudget(parsed);
+  const budget = echoed ? "set" : `not set (PUT answered ${put.status}${put.ok ? " without the budget" : `: ${answer.replace(/\s+/g, " ").slice(0, 120)}`})`;
   return { server, token: user.token, keyValue, budget };
 }
 
@@ -172,10 +200,9 @@ async function startKeyhaven(db: BenchDatabase, upstreamUrl: string, fromSource:
 async function checkUnderLoad(targets: Target[], upstream: ChildServer, opts: { connections: number; seconds: number }): Promise<string[]> {
   const lines: string[] = [];
   for (const t of targets) {
-    const before = await upstreamStats(upstream);
+    const before = await settledStats(upstream);
     const r = await cannon({ base: t.url, headers: { ...JSON_HEADERS, ...t.headers }, method: "POST", body: BODY }, opts);
-    await sleep(50); // requests cut at the deadline may still be on their way through the proxy
-    const seen = served(before, await upstreamStats(upstream), t.upstreamAuth);
+    const seen = served(before, await settledStats(upstream), t.upstreamAuth);
     const answered = r.requests.total;
     if (r.non2xx || r.errors) throw new Error(`${LABELS[t.name]}: ${r.non2xx} non-2xx answers and ${r.errors} errors in the forwarding check`);
     // Sent but unanswered at the deadline: the proxy may still have forwarded them.
@@ -219,12 +246,11 @@ async function rssRun(t: Target, upstream: ChildServer, opts: { connections: num
   };
   tick();
   const timer = setInterval(tick, 250);
-  const before = await upstreamStats(upstream);
+  const before = await settledStats(upstream);
   const r = await cannon({ base: t.url, headers: { ...JSON_HEADERS, ...t.headers }, method: "POST", body: STREAM_BODY }, opts);
   clearInterval(timer);
   tick();
-  await sleep(50);
-  const seen = served(before, await upstreamStats(upstream), t.upstreamAuth);
+  const seen = served(before, await settledStats(upstream), t.upstreamAuth);
   if (seen.all < r.requests.total) throw new Error(`streaming run on ${t.name}: ${r.requests.total} answers but the upstream served ${seen.all}`);
   const end = samples.at(-1)!.t;
   const inWindow = (from: number, to: number) => samples.filter((s) => s.t >= from && s.t <= to).map((s) => s.rss);
