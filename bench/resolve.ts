@@ -54,6 +54,7 @@ import {
   type LatencyStats,
   type Verdict,
 } from "./lib/common.js";
+import { signUpWithToken } from "./lib/keyhaven-user.js";
 import { Progress } from "./lib/progress.js";
 import { distState, fmtMiB, freePort, sampleRss, startChild, type ChildServer } from "./lib/servers.js";
 import { RandomPool, seedKeys } from "./seed.js";
@@ -523,27 +524,10 @@ async function runCase(
 
 /** Signs up (the real auth route), stores one openai key and creates a personal token with the `resolve` scope. */
 async function personalToken(base: string, origin: string): Promise<{ token: string; value: string }> {
-  const pool = new RandomPool();
-  const res = await fetch(`${base}/api/auth/sign-up/email`, {
-    method: "POST",
-    headers: { "content-type": "application/json", origin },
-    body: JSON.stringify({ email: `bench-${pool.take(4).toString("hex")}@example.com`, password: "correct horse battery staple", name: "Bench User" }),
-  });
-  if (!res.ok) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`);
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
-  const post = async (p: string, body: unknown) => {
-    const r = await fetch(base + p, { method: "POST", headers: { "content-type": "application/json", origin, cookie }, body: JSON.stringify(body) });
-    if (r.status !== 201) throw new Error(`POST ${p} failed: ${r.status} ${await r.text()}`);
-    return r.json() as Promise<unknown>;
-  };
   // The same format and length as the seeded keys (sk-proj- + 48 characters), so the answers match in size.
-  const value = `sk-proj-${pool.text(36)}`;
-  await post("/api/api-keys", { name: "openai key", service: SERVICE, value, isDefault: true });
-  const created = (await post("/api/tokens", { name: "bench", scopes: ["resolve"] })) as { token: string };
-  return { token: created.token, value };
+  const value = `sk-proj-${new RandomPool().text(36)}`;
+  const user = await signUpWithToken(base, origin, { service: SERVICE, value, scopes: ["resolve"] });
+  return { token: user.token, value };
 }
 
 // ---------------------------------------------------------------- main
