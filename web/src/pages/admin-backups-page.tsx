@@ -32,7 +32,8 @@ function BackupDetails({ status }: { status: BackupStatus }) {
   return (
     <div className="backups">
       {status.alert && <BackupAlert message={status.alert} />}
-      <BackupSummary status={status} />
+      {/* Off and never run: a row of dashes would say nothing the note below does not. */}
+      {(status.enabled || status.last) && <BackupSummary status={status} />}
       {!status.enabled && (
         <EmptyState icon={<DatabaseBackup size={28} />} title="Scheduled backups are off">
           <p className="state__text">
