@@ -26,7 +26,7 @@ export function ImportReportView({ report, mode }: Props) {
       <ReportGroup
         kind="skipped"
         icon={<CircleMinus size={16} aria-hidden="true" />}
-        title={`${preview ? "Will be skipped" : "Skipped"}, a key of that name exists: ${plural(report.skipped.length)}`}
+        title={`${preview ? "Will be skipped" : "Skipped"} (name already used): ${plural(report.skipped.length)}`}
         entries={report.skipped.map((k) => ({ ...k, reason: null }))}
       />
       <ReportGroup
