@@ -5,7 +5,8 @@
  * key of one of those names, imports it: a wrong passphrase is one clear error and imports
  * nothing → the preview lists what would be added, skipped (the duplicate name) and refused
  * (the expired key, with why), still writing nothing → the import adds exactly the previewed
- * keys, and a revealed value equals Ada's.
+ * keys, and a revealed value equals Ada's → Ada imports the same file into a team she owns from
+ * the team's keys page: the keys become the team's, her own are untouched.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -159,5 +160,32 @@ describe("web app: export and import keys (1280 px)", () => {
     const card = page.getByRole("article", { name: "Prod OpenAI" });
     await card.getByRole("button", { name: "Reveal" }).click();
     expect(await card.getByTestId("revealed-value").textContent()).toBe(openaiValue);
+  });
+
+  step("7. Ada imports the file into a team she owns: the keys become the team's, hers are untouched", async () => {
+    page = ada.page;
+    const res = await page.request.post("/api/auth/organization/create", { data: { name: "Platform", slug: `platform-${Date.now()}` }, headers: { origin: h.base } });
+    expect(res.status(), await res.text()).toBe(200);
+    const team = (await res.json()) as { id: string };
+    await page.goto(`/teams/${team.id}/keys`);
+    await page.getByText("No team keys yet").waitFor();
+    // Nothing to export yet: only the import is offered.
+    expect(await page.getByRole("button", { name: "Export team keys" }).count()).toBe(0);
+
+    await page.getByRole("button", { name: "Import keys" }).click();
+    const dialog = page.getByRole("dialog", { name: "Import keys into Platform" });
+    await dialog.getByLabel("Keys file").setInputFiles(file);
+    await dialog.getByLabel("Passphrase", { exact: true }).fill(PASSPHRASE);
+    await dialog.getByRole("button", { name: "Preview import" }).click();
+    await dialog.getByTestId("import-preview").waitFor();
+    expect(await dialog.getByTestId("import-created").getByRole("listitem").count()).toBe(3);
+    expect(await dialog.getByTestId("import-skipped").count()).toBe(0);
+    expect(await dialog.getByTestId("import-refused").getByRole("listitem").count()).toBe(1);
+    await dialog.getByRole("button", { name: "Import 3 keys" }).click();
+    await dialog.getByTestId("import-result").waitFor();
+    await dialog.getByRole("button", { name: "Done" }).click();
+    await expect.poll(() => page.getByTestId("key-card").count()).toBe(3);
+    await page.getByRole("button", { name: "Export team keys" }).waitFor();
+    expect(await keyNames(page)).toEqual(["Old Groq", "Prod OpenAI", "Shared name", "Support Claude"]);
   });
 });
