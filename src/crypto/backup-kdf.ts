@@ -1,5 +1,6 @@
 import { scrypt } from "node:crypto";
 import { validationError } from "../platform/errors.js";
+import { BACKUP_PASSPHRASE_MIN } from "../shared/backup-passphrase.js";
 
 /** scrypt's cost parameters as a backup header stores them (N as its base-2 logarithm). */
 export interface ScryptParams {
@@ -11,7 +12,7 @@ export interface ScryptParams {
 /** OWASP's minimum for scrypt (Password Storage Cheat Sheet): N=2^17, r=8, p=1, about 128 MiB. */
 export const DEFAULT_BACKUP_KDF: Readonly<ScryptParams> = Object.freeze({ log2N: 17, r: 8, p: 1 });
 
-export const MIN_PASSPHRASE_CHARS = 12;
+export const MIN_PASSPHRASE_CHARS = BACKUP_PASSPHRASE_MIN;
 const KEY_BYTES = 32;
 
 /*

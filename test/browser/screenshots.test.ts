@@ -1,18 +1,24 @@
 /**
  * Every page at 1280 and 375 px, written to test-results/screenshots/<page>-<width>.png for a
  * person to look at: sign-in, sign-up, keys-empty, add-dialog, keys (with keys), usage (with uses),
- * tokens-empty, token-dialog, tokens (a new token shown once above the list), and at 375 px the
- * open menu; then the admin pages (admin-users, admin-add-user, admin-disable, admin-tokens-empty,
- * admin-token-created, admin-tokens, and at 375 px admin-menu) as the instance admin; then the
+ * tokens-empty, token-dialog, tokens (a new token shown once above the list), export-dialog,
+ * import-error, import-preview, import-result, and at 375 px the open menu; then the admin pages (admin-users, admin-add-user, admin-disable, admin-tokens-empty,
+ * admin-token-created, admin-tokens, admin-backups-off, and at 375 px admin-menu) as the instance
+ * admin; then admin-backups and admin-backups-alert and keys-backup-alert on servers whose
+ * scheduled backups work and fail; then the
  * team pages (team-keys-owner, team-invite, team-members, team-usage, settings-teams as the
  * owner, and at 375 px team-menu; team-invitation, team-keys-member, team-members-member and
  * team-usage-member as a member who just joined). Each width is its own user in its own browser
  * context.
  */
+import fs from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
+import { FAST_KDF } from "../crypto/backup-streams.js";
+import { tempDir } from "../support/databases.js";
 import { fakeKey } from "../support/fake-provider.js";
-import { failureScreenshot, PASSWORD, screenshot, sessionUserId, startHarness, uniqueEmail, WIDTHS, type Harness } from "./support/harness.js";
+import { failureScreenshot, PASSWORD, screenshot, sessionUserId, signUpViaUi, startHarness, uniqueEmail, WIDTHS, type Harness, type HarnessOptions } from "./support/harness.js";
 
 const DAY = 86_400_000;
 
@@ -51,6 +57,54 @@ describe("web app: screenshots of every page", () => {
     const off = await page.request.put(`/api/api-keys/${google.id}`, { data: { isActive: false }, headers: { origin: base } });
     expect(off.status()).toBe(200);
     await post({ name: "AWS Bedrock", service: "aws", value: fakeKey("aws", "valid"), config: { region: "eu-west-1" } });
+  }
+
+  /**
+   * The export dialog, then an import of a file whose keys meet each fate: one the person has
+   * since deleted and one renamed (added), two they still have (skipped), one expired since and
+   * deleted (refused).
+   */
+  async function keyFileScreenshots(page: Page, width: number): Promise<void> {
+    const keys = (await (await page.request.get("/api/api-keys")).json()) as { apiKeys: { id: string; name: string }[] };
+    const idOf = (name: string) => keys.apiKeys.find((k) => k.name === name)!.id;
+    await h.rt.database.db.updateTable("api_keys").set({ expires_at: new Date(Date.now() - DAY).toISOString() }).where("id", "=", idOf("Groq staging")).execute();
+
+    await page.goto("/keys");
+    await page.getByRole("button", { name: "Export my keys" }).click();
+    const exportDialog = page.getByRole("dialog", { name: "Export my keys" });
+    await exportDialog.getByLabel("Passphrase", { exact: true }).fill("purple elephants dance");
+    await exportDialog.getByLabel("Confirm passphrase").fill("purple elephants");
+    await exportDialog.getByRole("button", { name: "Export and download" }).click();
+    await exportDialog.getByText("The two passphrases differ").waitFor();
+    await screenshot(page, "export-dialog", width, { fullPage: false });
+    await exportDialog.getByRole("button", { name: "Cancel" }).click();
+
+    const exported = await page.request.post("/api/api-keys/export", { data: { passphrase: "purple elephants dance" }, headers: { origin: h.base } });
+    expect(exported.status()).toBe(200);
+    const file = path.join(tempDir("keyhaven-export-"), "keyhaven-my-keys.khbk");
+    fs.writeFileSync(file, await exported.body());
+    for (const name of ["AWS Bedrock", "Groq staging"]) {
+      expect((await page.request.delete(`/api/api-keys/${idOf(name)}`, { headers: { origin: h.base } })).status()).toBe(204);
+    }
+    const renamed = await page.request.put(`/api/api-keys/${idOf("Gemini experiments")}`, { data: { name: "Gemini (retired)" }, headers: { origin: h.base } });
+    expect(renamed.status()).toBe(200);
+
+    await page.reload();
+    await page.getByRole("button", { name: "Import keys" }).click();
+    const importDialog = page.getByRole("dialog", { name: "Import keys" });
+    await importDialog.getByLabel("Keys file").setInputFiles(file);
+    await importDialog.getByLabel("Passphrase", { exact: true }).fill("not the passphrase");
+    await importDialog.getByRole("button", { name: "Preview import" }).click();
+    await importDialog.getByTestId("form-error").waitFor();
+    await screenshot(page, "import-error", width, { fullPage: false });
+    await importDialog.getByLabel("Passphrase", { exact: true }).fill("purple elephants dance");
+    await importDialog.getByRole("button", { name: "Preview import" }).click();
+    await importDialog.getByTestId("import-preview").waitFor();
+    await screenshot(page, "import-preview", width, { fullPage: false });
+    await importDialog.getByRole("button", { name: "Import 2 keys" }).click();
+    await importDialog.getByTestId("import-result").waitFor();
+    await screenshot(page, "import-result", width, { fullPage: false });
+    await importDialog.getByRole("button", { name: "Done" }).click();
   }
 
   for (const width of WIDTHS) {
@@ -135,13 +189,15 @@ describe("web app: screenshots of every page", () => {
         await page.getByTestId("created-token").waitFor();
         await expect.poll(() => page.getByTestId("token-row").count()).toBe(2);
         await screenshot(page, "tokens", width);
+
+        await keyFileScreenshots(page, width);
       } catch (err) {
         await failureScreenshot(page, `screenshots-${width}`);
         throw err;
       } finally {
         await context.close();
       }
-    });
+    }, 120_000);
   }
 
   for (const width of WIDTHS) {
@@ -170,6 +226,7 @@ describe("web app: screenshots of every page", () => {
 
         await page.goto(`/teams/${team.id}/keys`);
         await expect.poll(() => page.getByTestId("key-card").count()).toBe(3);
+        await page.getByRole("button", { name: "Export team keys" }).waitFor();
         await screenshot(page, "team-keys-owner", width);
         if (width < 768) {
           await page.getByRole("button", { name: "Menu" }).click();
@@ -195,6 +252,8 @@ describe("web app: screenshots of every page", () => {
         await page.getByRole("button", { name: "Accept invitation" }).click();
         await page.waitForURL(/\/teams\/[^/]+\/keys$/);
         await expect.poll(() => page.getByTestId("key-card").count()).toBe(3);
+        // A member may use the keys, never see them: no export, and no import (they add no keys).
+        expect(await page.getByRole("button", { name: /Export|Import/ }).count()).toBe(0);
         await screenshot(page, "team-keys-member", width);
         await page.goto(`/teams/${team.id}/members`);
         await expect.poll(() => page.getByTestId("member-row").count()).toBe(2);
@@ -305,11 +364,87 @@ describe("web app: screenshots of every page", () => {
         }
         await expect.poll(() => page.getByTestId("admin-token-row").count()).toBeGreaterThanOrEqual(2);
         await screenshot(page, "admin-tokens", width);
+
+        if (width < 768) await page.getByRole("button", { name: "Menu" }).click();
+        await page.getByRole("navigation").getByRole("link", { name: "Backups" }).click();
+        await page.getByText("Scheduled backups are off").waitFor();
+        await screenshot(page, "admin-backups-off", width);
       } catch (err) {
         await failureScreenshot(page, `screenshots-admin-${width}`);
         throw err;
       } finally {
         await context.close();
+      }
+    });
+  }
+});
+
+/** A server backing up to `dir`, with a cheap key derivation. */
+function backupsTo(dir: string): HarnessOptions {
+  const passphraseFile = path.join(tempDir("keyhaven-pass-"), "backup-pass");
+  fs.writeFileSync(passphraseFile, "scheduled backups passphrase\n", { mode: 0o600 });
+  return {
+    env: { KEYHAVEN_BACKUP_DIR: dir, KEYHAVEN_BACKUP_PASSPHRASE_FILE: passphraseFile },
+    server: { backupScheduler: { encryption: { kdf: FAST_KDF } } },
+  };
+}
+
+describe("web app: screenshots of the backups page", () => {
+  let working: Harness;
+  let failing: Harness;
+  beforeAll(async () => {
+    working = await startHarness(backupsTo(tempDir("keyhaven-backups-")));
+    // A directory that cannot be created: a path under a regular file.
+    const base = tempDir("keyhaven-backups-");
+    fs.writeFileSync(path.join(base, "a-file"), "x");
+    failing = await startHarness(backupsTo(path.join(base, "a-file", "backups")));
+  });
+  afterAll(async () => {
+    await working?.close();
+    await failing?.close();
+  });
+
+  /** Signs up (the first account is the admin) and waits for the backup taken at start. */
+  async function adminOn(h: Harness, width: number): Promise<{ page: Page; close: () => Promise<void> }> {
+    const { context, page } = await h.newPage(width);
+    const email = uniqueEmail(`admin-backups-${width}`);
+    if (width === WIDTHS[0]) await signUpViaUi(page, "Ada Admin", email);
+    else {
+      await page.goto("/sign-in");
+      await page.getByLabel("Email").fill(adminEmails.get(h)!);
+      await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.waitForURL(/\/keys$/);
+    }
+    if (width === WIDTHS[0]) adminEmails.set(h, email);
+    await expect
+      .poll(async () => ((await (await page.request.get("/api/admin/backups")).json()) as { last: { status: string } | null }).last?.status, { timeout: 20_000 })
+      .toMatch(/^(ok|failed)$/);
+    return { page, close: () => context.close() };
+  }
+  const adminEmails = new Map<Harness, string>();
+
+  for (const width of WIDTHS) {
+    it(`renders the backups page at ${width} px`, async () => {
+      let on = await adminOn(working, width);
+      try {
+        await on.page.goto("/admin/backups");
+        await on.page.getByTestId("backup-history-row").first().waitFor();
+        await screenshot(on.page, "admin-backups", width);
+        await on.close();
+
+        on = await adminOn(failing, width);
+        await on.page.reload();
+        await on.page.getByTestId("backup-alert").waitFor();
+        await screenshot(on.page, "keys-backup-alert", width);
+        await on.page.goto("/admin/backups");
+        await on.page.getByTestId("backup-last").waitFor();
+        await screenshot(on.page, "admin-backups-alert", width);
+      } catch (err) {
+        await failureScreenshot(on.page, `screenshots-backups-${width}`);
+        throw err;
+      } finally {
+        await on.close();
       }
     });
   }

@@ -42,10 +42,10 @@ describe("keyOffers", () => {
 });
 
 describe("teamOffers", () => {
-  it("lets owners do everything, admins all but delete, members only see their own use", () => {
-    expect(teamOffers("owner")).toEqual({ addKey: true, invite: true, manageMembers: true, rename: true, delete: true, usageAll: true });
-    expect(teamOffers("admin")).toEqual({ addKey: true, invite: true, manageMembers: true, rename: true, delete: false, usageAll: true });
-    expect(teamOffers("member")).toEqual({ addKey: false, invite: false, manageMembers: false, rename: false, delete: false, usageAll: false });
+  it("lets owners do everything, admins all but delete, members only see their own use (and never export or import keys)", () => {
+    expect(teamOffers("owner")).toEqual({ addKey: true, invite: true, manageMembers: true, rename: true, delete: true, usageAll: true, exportKeys: true, importKeys: true });
+    expect(teamOffers("admin")).toEqual({ addKey: true, invite: true, manageMembers: true, rename: true, delete: false, usageAll: true, exportKeys: true, importKeys: true });
+    expect(teamOffers("member")).toEqual({ addKey: false, invite: false, manageMembers: false, rename: false, delete: false, usageAll: false, exportKeys: false, importKeys: false });
   });
 });
 

@@ -7,6 +7,8 @@ import "./styles/usage.css";
 import "./styles/tokens.css";
 import "./styles/admin.css";
 import "./styles/teams.css";
+import "./styles/key-files.css";
+import "./styles/backups.css";
 import { MutationCache, QueryCache } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";

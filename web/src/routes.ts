@@ -3,7 +3,7 @@
  * for pages in the main navigation, their icon. app.tsx renders from this table and the
  * sidebar lists from it, so adding a page is adding a line here.
  */
-import { ChartColumn, KeyRound, KeySquare, Plug, ScrollText, UsersRound, Users, type LucideIcon } from "lucide-react";
+import { ChartColumn, DatabaseBackup, KeyRound, KeySquare, Plug, ScrollText, UsersRound, Users, type LucideIcon } from "lucide-react";
 import { lazy, type ComponentType } from "react";
 import { matchPath, type RouteParams } from "./lib/route-match";
 import { InvitationPage } from "./pages/invitation-page";
@@ -20,6 +20,7 @@ const AuditPage = lazy(() => import("./pages/audit-page").then((m) => ({ default
 // Admin pages: most people never open them.
 const AdminUsersPage = lazy(() => import("./pages/admin-users-page").then((m) => ({ default: m.AdminUsersPage })));
 const AdminTokensPage = lazy(() => import("./pages/admin-tokens-page").then((m) => ({ default: m.AdminTokensPage })));
+const AdminBackupsPage = lazy(() => import("./pages/admin-backups-page").then((m) => ({ default: m.AdminBackupsPage })));
 const TeamMembersPage = lazy(() => import("./pages/team-members-page").then((m) => ({ default: m.TeamMembersPage })));
 const TeamUsagePage = lazy(() => import("./pages/team-usage-page").then((m) => ({ default: m.TeamUsagePage })));
 
@@ -59,6 +60,7 @@ export const ROUTES: readonly AppRoute[] = [
   { path: "/invite/:invitationId", page: InvitationPage, access: "user", title: "Invitation" },
   { path: "/admin/users", page: AdminUsersPage, access: "admin", title: "Users", nav: Users, loading: "Loading users…" },
   { path: "/admin/service-tokens", page: AdminTokensPage, access: "admin", title: "Service tokens", nav: Plug, loading: "Loading service tokens…" },
+  { path: "/admin/backups", page: AdminBackupsPage, access: "admin", title: "Backups", nav: DatabaseBackup, loading: "Loading the backups…" },
   { path: "/sign-in", page: SignInPage, access: "guest", title: "Sign in" },
   { path: "/sign-up", page: SignUpPage, access: "guest", title: "Sign up" },
 ];

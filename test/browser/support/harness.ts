@@ -11,7 +11,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 import { createApp } from "../../../src/http/app.js";
 import { listen, type RunningServer } from "../../../src/http/server.js";
 import { createApiKeyProvider, type ApiKeyProvider } from "../../../src/provider/api-key-provider.js";
-import { composeServer, type Runtime } from "../../../src/app/compose.js";
+import { composeServer, type Runtime, type ServerOptions } from "../../../src/app/compose.js";
 import { createTestDatabase, type TestDatabase } from "../../support/databases.js";
 import { fakeBaseUrlOverrides, startFakeProvider, type FakeProvider } from "../../support/fake-provider.js";
 
@@ -50,7 +50,14 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
+export interface HarnessOptions {
+  /** More server environment (e.g. KEYHAVEN_BACKUP_DIR), over the harness's own. */
+  env?: Record<string, string>;
+  /** The server's test overrides (e.g. a cheaper key derivation for scheduled backups). */
+  server?: ServerOptions;
+}
+
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   if (!fs.existsSync(path.join(WEB_DIR, "index.html"))) {
     throw new Error(`${WEB_DIR}/index.html is missing: run \`npx vite build\` before the browser suite`);
   }
@@ -71,8 +78,8 @@ export async function startHarness(): Promise<Harness> {
     const base = `http://127.0.0.1:${port}`;
     const env: Record<string, string> = { KEYHAVEN_PUBLIC_URL: base };
     for (const [service, url] of Object.entries(fakeBaseUrlOverrides(fake.url))) env[`KEYHAVEN_${service.toUpperCase()}_BASE_URL`] = url;
-    const rt = await db.runtime(env);
-    const server: RunningServer = await listen(createApp(rt, await composeServer(rt), { webDir: WEB_DIR }), rt, port, "127.0.0.1");
+    const rt = await db.runtime({ ...env, ...opts.env });
+    const server: RunningServer = await listen(createApp(rt, await composeServer(rt, opts.server), { webDir: WEB_DIR }), rt, port, "127.0.0.1");
     cleanups.push(() => server.stop());
 
     const browser = await chromium.launch({

@@ -7,7 +7,7 @@ export function AdminTokenCreated({ token, onDone }: { token: string; onDone: ()
 
   return (
     <div className="admin-created">
-      <div className="admin-created__warning" role="note">
+      <div className="warning-note" role="note">
         <TriangleAlert size={16} aria-hidden="true" />
         <p>Copy this token now: it is shown only once. Keyhaven keeps only its hash, so it cannot show it again.</p>
       </div>

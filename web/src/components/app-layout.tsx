@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import type { SessionUser } from "../keyhaven";
+import { AdminBackupAlert } from "./admin-backup-alert";
 import { Sidebar } from "./sidebar";
 
 export function AppLayout({ user, children }: { user: SessionUser; children: ReactNode }) {
@@ -10,6 +11,7 @@ export function AppLayout({ user, children }: { user: SessionUser; children: Rea
       </a>
       <Sidebar user={user} />
       <main className="main" id="main" tabIndex={-1}>
+        <AdminBackupAlert isAdmin={Boolean(user.isAdmin)} />
         {children}
       </main>
     </div>

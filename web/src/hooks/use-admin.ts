@@ -7,7 +7,13 @@ import { adminApi } from "../lib/admin-api";
 const adminKeys = {
   users: (baseUrl: string) => ["keyhaven", baseUrl, "admin", "users"] as const,
   tokens: (baseUrl: string) => ["keyhaven", baseUrl, "admin", "service-tokens"] as const,
+  backups: (baseUrl: string) => ["keyhaven", baseUrl, "admin", "backups"] as const,
 };
+
+/** How often an open page asks again: a backup can fail while an admin works. */
+const BACKUP_STATUS_POLL_MS = 5 * 60_000;
+/** Rows of backup history the page shows. */
+export const BACKUP_HISTORY_LIMIT = 50;
 
 function useAdminApi() {
   const { client } = useKeyhaven();
@@ -37,4 +43,16 @@ export function useServiceTokens() {
   const createToken = useMutation({ mutationFn: api.createServiceToken, onSuccess: refresh });
   const revokeToken = useMutation({ mutationFn: api.revokeServiceToken, onSuccess: refresh });
   return { tokens, createToken, revokeToken };
+}
+
+/** The scheduled backups' settings, last run and alert; `enabled` false asks nothing (not an admin). */
+export function useBackupStatus(enabled = true) {
+  const { baseUrl, api } = useAdminApi();
+  return useQuery({ queryKey: adminKeys.backups(baseUrl), queryFn: api.backupStatus, enabled, refetchInterval: BACKUP_STATUS_POLL_MS });
+}
+
+/** The scheduled backups that were written and verified, from the audit log. */
+export function useBackupHistory() {
+  const { baseUrl, api } = useAdminApi();
+  return useQuery({ queryKey: [...adminKeys.backups(baseUrl), "history"], queryFn: () => api.backupHistory(BACKUP_HISTORY_LIMIT) });
 }

@@ -48,6 +48,10 @@ export interface TeamOffers {
   delete: boolean;
   /** Everyone's use, not just one's own. */
   usageAll: boolean;
+  /** Every key, values included, as a passphrase-sealed file: for those who may reveal them. */
+  exportKeys: boolean;
+  /** A keys file into the team: for those who may add keys. */
+  importKeys: boolean;
 }
 
 export function teamOffers(role: TeamRole): TeamOffers {
@@ -58,6 +62,9 @@ export function teamOffers(role: TeamRole): TeamOffers {
     rename: teamRoleAllows(role, "team.rename"),
     delete: teamRoleAllows(role, "team.delete"),
     usageAll: teamRoleAllows(role, "team.usage_all"),
+    // Revealing a use-only key is the strictest reveal: who may do that may export them all.
+    exportKeys: teamRoleAllows(role, "key.reveal", "use"),
+    importKeys: teamRoleAllows(role, "key.create"),
   };
 }
 

@@ -4,6 +4,7 @@ import { AddKeyDialog } from "../components/add-key-dialog";
 import { EmptyState } from "../components/empty-state";
 import { ErrorState } from "../components/error-state";
 import { KeyCard } from "../components/key-card";
+import { KeyFileActions } from "../components/key-file-actions";
 import { LoadingState } from "../components/loading-state";
 import { Notice, useNotice } from "../components/notice";
 import { PageHeader } from "../components/page-header";
@@ -22,11 +23,14 @@ export function KeysPage() {
   const [adding, setAdding] = useState(false);
   const [notice, setNotice] = useNotice();
 
-  const addButton = (
-    <button type="button" className="btn btn--primary" onClick={() => setAdding(true)}>
-      <Plus size={16} aria-hidden="true" />
-      Add API Key
-    </button>
+  const headerActions = (
+    <>
+      <KeyFileActions canExport={apiKeys.length > 0} canImport onNotice={setNotice} />
+      <button type="button" className="btn btn--primary" onClick={() => setAdding(true)}>
+        <Plus size={16} aria-hidden="true" />
+        Add API Key
+      </button>
+    </>
   );
 
   let body;
@@ -65,7 +69,7 @@ export function KeysPage() {
       <PageHeader
         title="API Keys"
         description={apiKeys.length ? `${apiKeys.length} key${apiKeys.length === 1 ? "" : "s"}, encrypted at rest.` : "Keys for the AI services your apps call."}
-        actions={addButton}
+        actions={headerActions}
       />
       <Notice message={notice} />
       {body}

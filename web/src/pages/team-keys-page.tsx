@@ -5,6 +5,7 @@ import { TEAM_ROLE_LABELS } from "../../../src/shared/team-roles.js";
 import { AddTeamKeyDialog } from "../components/add-team-key-dialog";
 import { EmptyState } from "../components/empty-state";
 import { KeyCard, type KeyActions } from "../components/key-card";
+import { KeyFileActions } from "../components/key-file-actions";
 import { ListBody } from "../components/list-body";
 import { Notice, useNotice } from "../components/notice";
 import { PageHeader } from "../components/page-header";
@@ -34,19 +35,26 @@ function TeamKeys({ team }: { team: TeamSummary }) {
   const [notice, setNotice] = useNotice();
   const list = keys.data ?? [];
 
-  const addButton = offers.addKey ? (
-    <button type="button" className="btn btn--primary" onClick={() => setAdding(true)}>
-      <Plus size={16} aria-hidden="true" />
-      Add team key
-    </button>
-  ) : undefined;
+  const canExport = offers.exportKeys && list.length > 0;
+  const headerActions =
+    offers.addKey || canExport || offers.importKeys ? (
+      <>
+        <KeyFileActions team={team} canExport={canExport} canImport={offers.importKeys} onNotice={setNotice} />
+        {offers.addKey && (
+          <button type="button" className="btn btn--primary" onClick={() => setAdding(true)}>
+            <Plus size={16} aria-hidden="true" />
+            Add team key
+          </button>
+        )}
+      </>
+    ) : undefined;
 
   return (
     <>
       <PageHeader
         title="Keys"
         description={`${list.length ? `${list.length} key${list.length === 1 ? "" : "s"} shared with ${team.name}.` : `Keys shared with ${team.name}.`} Your role: ${TEAM_ROLE_LABELS[team.role]}.`}
-        actions={addButton}
+        actions={headerActions}
       />
       <Notice message={notice} />
       <ListBody
