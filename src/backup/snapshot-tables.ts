@@ -65,6 +65,16 @@ export const BACKUP_TABLES: readonly BackupTable[] = [
     id: "text", key_id: "text", owner_type: "text", owner_id: "text", access_key_id: "text", delete_after: "text", status: "text",
     attempts: "int", claimed_until: "text", last_error: "text", created_at: "text", updated_at: "text",
   }),
+  // The gateway: limits, where each stands in its period (a budget's spend moves with the instance), requests, alerts.
+  t("spend_limits", ["subject"], { subject: "text", limits: "text", updated_at: "text" }),
+  t("limit_windows", ["key"], { key: "text", window_start: "int", used: "int", reserved: "int", reserved_until: "int" }),
+  t("gateway_requests", ["id"], {
+    id: "text", at: "int", user_id: "text", team_id: "text", key_id: "text", token_id: "text", service: "text", model: "text", status: "int",
+    latency_ms: "int", input_tokens: "int", output_tokens: "int", cached_tokens: "int", cost_nano_usd: "int", estimated: "text",
+  }),
+  t("limit_alerts", ["id"], {
+    id: "text", subject: "text", window_start: "int", threshold: "int", at: "text", user_id: "text", team_id: "text", message: "text",
+  }),
 ];
 
 /** Tables a backup leaves out, and why (a restore empties the first four on the target). */

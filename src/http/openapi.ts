@@ -45,6 +45,7 @@ import { LIST_PAGE_DEFAULT, LIST_PAGE_MAX } from "../shared/list-page.js";
 import { auditExportQuerySchema } from "../shared/audit-export.js";
 import { KEY_FILES_PER_MINUTE, KEY_WRITES_PER_MINUTE } from "../limits/rate-limiter.js";
 import { publicServiceSchema } from "../services/index.js";
+import { limitOverviewSchema, limitsBodySchema, memberLimitsSchema, usageQuerySchema, usageReportSchema } from "../shared/limits.js";
 
 const toSchema = (schema: z.ZodType, io: "input" | "output") => {
   const json = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as Record<string, unknown>;
@@ -157,6 +158,10 @@ export function buildOpenApiDocument(serverUrl: string) {
         PreferredTeamRequest: toSchema(preferredTeamBodySchema, "input"),
         PreferredTeam: toSchema(preferredTeamSchema, "output"),
         TeamUsage: toSchema(teamUsageSchema, "output"),
+        LimitsBody: toSchema(limitsBodySchema, "input"),
+        LimitOverview: toSchema(limitOverviewSchema, "output"),
+        MemberLimits: toSchema(memberLimitsSchema, "output"),
+        UsageReport: toSchema(usageReportSchema, "output"),
         Service: toSchema(publicServiceSchema, "output"),
         CreateToken: toSchema(createTokenBodySchema, "input"),
         CreatedToken: toSchema(createdTokenSchema, "output"),
@@ -358,6 +363,13 @@ export function buildOpenApiDocument(serverUrl: string) {
         },
       },
       "/api/tokens/{id}": {
+        put: {
+          summary: "Set (or, with null, clear) a token's gateway limits: budget in USD per day, week or month, requests and tokens per minute",
+          security: [{ session: [] }],
+          parameters: [{ ...idParam, description: "Token id (`tok_…`)" }],
+          requestBody: { required: true, ...json(ref("LimitsBody")) },
+          responses: { "200": { description: "The token with its limits" }, "400": error("Validation error"), "404": error("No such live token (or another user's)"), ...common },
+        },
         delete: {
           summary: "Revoke an access token: refused by every instance from the commit on",
           security: [{ session: [] }],
@@ -545,6 +557,40 @@ export function buildOpenApiDocument(serverUrl: string) {
             "404": error("A team you are not in"),
             ...sessionCommon,
           },
+        },
+      },
+      "/api/teams/{teamId}/members/{userId}": {
+        put: {
+          summary: "Set (or clear) a member's gateway limits on their use of the team's keys (owners, admins)",
+          security: [{ session: [] }],
+          parameters: [teamIdPath, { name: "userId", in: "path", required: true, schema: { type: "string" }, description: "The member's user id" }],
+          requestBody: { required: true, ...json(ref("LimitsBody")) },
+          responses: {
+            "200": { description: "The member's limits", ...json(ref("MemberLimits")) },
+            "400": error("Validation error"),
+            "404": error("A team you are not in, or no such member"),
+            ...sessionCommon,
+          },
+        },
+      },
+      "/api/usage": {
+        get: {
+          summary: "Requests through the gateway: requests, tokens and cost per day, key, model or token — yours, or a team's (everyone's for its owners and admins)",
+          security: [{ bearer: [] }, { session: [] }],
+          parameters: queryParams(usageQuerySchema, {
+            from: "Start (ISO date or date-time); default 30 days before `to`",
+            to: "End (exclusive; a date means the end of that day); default now",
+            groupBy: "day (default), key, model or token",
+            teamId: "A team's requests instead of yours",
+          }),
+          responses: { "200": { description: "Usage rows; costUsd null when no request of the group had a price", ...json(ref("UsageReport")) }, "400": error("Validation error"), ...common },
+        },
+      },
+      "/api/limits": {
+        get: {
+          summary: "Every gateway limit you can see (your keys and tokens, your teams' keys and members) with each budget's spend this period, and the budget alerts of the last 30 days",
+          security: [{ bearer: [] }, { session: [] }],
+          responses: { "200": { description: "Limits and alerts", ...json(ref("LimitOverview")) }, ...common },
         },
       },
       "/api/teams/{teamId}/usage": {

@@ -9,7 +9,8 @@ import { z } from "zod";
 export const BUDGET_PERIODS = ["day", "week", "month"] as const;
 export type BudgetPeriod = (typeof BUDGET_PERIODS)[number];
 
-export const BUDGET_USD_MAX = 1_000_000_000;
+/** Kept in whole nano-dollars in the database: 1e15 stays a safe JavaScript integer. */
+export const BUDGET_USD_MAX = 1_000_000;
 export const PER_MINUTE_MAX = 1_000_000_000;
 
 const usdMessage = `must be an amount in USD above 0 and at most ${BUDGET_USD_MAX}`;

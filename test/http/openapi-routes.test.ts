@@ -22,6 +22,7 @@ const NOT_DOCUMENTED: Record<string, string> = {
   "GET /api/docs/docs.css": "the docs page's style sheet",
   "GET /api/docs/favicon.svg": "the docs page's icon",
   "ALL /api/*": "the JSON 404 for any other /api path",
+  "ALL /gateway/*": "the gateway: the providers' own APIs passed through (README, \"Gateway\"), not Keyhaven's",
 };
 
 /** Documented, and answered by better-auth through "ALL /api/auth/*" (no route of their own). */
