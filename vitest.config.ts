@@ -14,6 +14,8 @@ const RUN_ONCE = [
   "test/bench/bench-smoke.test.ts",
   "test/cli/rotate-master-key.cli.test.ts",
   "test/cli/backup-restore.cli.test.ts",
+  "test/cli/restore-kill.cli.test.ts",
+  "test/cli/backup-disk-full.cli.test.ts",
   "test/audit/audit-chain.two-servers.test.ts",
   "test/teams/removal.two-servers.test.ts",
   "test/gateway/budget-concurrency.test.ts",

@@ -154,8 +154,38 @@ export async function createBenchDatabase(dialect: BenchDialect, pgUrl: string, 
   };
 }
 
+/**
+ * A PostgreSQL database of its own on the server of `serverUrl` (created through that URL's
+ * database), for a bench that wants a whole database rather than a schema; `drop` removes it
+ * even with connections still open.
+ */
+export async function createScratchPgDatabase(serverUrl: string, label: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `kh_bench_${label}_${randomBytes(4).toString("hex")}`;
+  const admin = async (text: string) => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      await client.query(text);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`create database "${name}"`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  let dropped = false;
+  return {
+    url: url.toString(),
+    async drop() {
+      if (dropped) return;
+      dropped = true;
+      await admin(`drop database if exists "${name}" with (force)`);
+    },
+  };
+}
+
 /** Drops the databases on Ctrl-C too, so an interrupted run leaves no schema behind. */
-export function dropOnSignal(dbs: () => BenchDatabase[]): void {
+export function dropOnSignal(dbs: () => Pick<BenchDatabase, "drop">[]): void {
   const onSignal = (signal: NodeJS.Signals) => {
     process.stderr.write(`\n${signal}: cleaning up…\n`);
     void Promise.allSettled(dbs().map((d) => d.drop())).finally(() => process.exit(130));

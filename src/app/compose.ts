@@ -152,8 +152,8 @@ export async function createRuntime(config: Config, logger: Logger, opts: Runtim
       now: () => now().getTime(),
       maxRequestMs: config.gateway.maxRequestMs,
       allowUnpriced: config.gateway.allowUnpriced,
-      describe: limitSubjects.describe,
-      audience: limitSubjects.audience,
+      describe: (subject) => limitSubjects.describe(subject),
+      audience: (subject) => limitSubjects.audience(subject),
       onAlert: config.gateway.alertWebhookUrl ? createAlertWebhook(config.gateway.alertWebhookUrl, logger) : undefined,
     });
     const keys = createKeyService({

@@ -101,6 +101,23 @@ describe(`bench --quick smoke (${WITH_PG ? "SQLite + PostgreSQL" : "SQLite only:
     expect(r.stdout).toMatch(/^MEMORY sqlite: keyhaven server peak RSS \d+ MiB/m);
   }, 300_000);
 
+  it("backup.ts times the real backup and restore commands at two sizes, checks the restored copies and ends with its peak-RSS ratios", async () => {
+    // Eight CLI runs (two sizes × backup and restore × two databases); the cross-database restores
+    // are left to the full run and to test/cli/backup-restore.cli.test.ts.
+    const r = await runBench("backup.ts", ["--db", DB, "--keys", "3000", "--small", "1000", "--no-cross"]);
+    expect(r.code, explain(r)).toBe(0);
+    const ratios = ratioLines(r.stdout);
+    for (const db of WITH_PG ? ["sqlite", "postgres"] : ["sqlite"]) {
+      expect(r.stdout).toMatch(new RegExp(`^BACKUP ${db} 3k: 3,000 keys \\(3,300 rows\\) in [\\d.]+ s .*keys/s, [\\d.]+ MB/s, file [\\d.]+ MB, peak RSS \\d+ MiB$`, "m"));
+      expect(r.stdout).toMatch(new RegExp(`^RESTORE ${db}→${db} 1k: 1,000 keys`, "m"));
+      for (const what of ["backup", "restore"]) {
+        const name = what === "backup" ? db : `${db}→${db}`;
+        expect(ratios.some((l) => new RegExp(`^RATIO peak RSS ${what} ${name} 3k/1k \\(\\d+ MiB / \\d+ MiB\\): [\\d.]+ \\(target <= 1.5\\) n/a \\(quick`).test(l)), explain(r)).toBe(true);
+      }
+    }
+    expect(ratios.every((l) => !/ (PASS|FAIL)$/.test(l)), explain(r)).toBe(true);
+  }, 420_000);
+
   it("resolve.ts runs bearer-token resolves against the bare floor and tokens.verify at two sizes and ends with its ratio lines", async () => {
     const r = await runBench("resolve.ts", ["--db", DB]);
     expect(r.code, explain(r)).toBe(0);

@@ -70,9 +70,15 @@ export function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.P
   return env;
 }
 
-/** `input`: written to the child's stdin, which is then closed (otherwise stdin is /dev/null). */
-export function startCli(args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; input?: string }): CliProcess {
-  const child = spawn(process.execPath, [ENTRY, ...args], {
+/**
+ * `input`: written to the child's stdin, which is then closed (otherwise stdin is /dev/null).
+ * `wrapper`: a command the CLI runs under (e.g. `["sh", "-c", "ulimit -f 64 && exec \"$@\"", "sh"]`),
+ * given `node <entry> …args` as its last arguments.
+ */
+export function startCli(args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; input?: string; wrapper?: string[] }): CliProcess {
+  const argv = [process.execPath, ENTRY, ...args];
+  const [command, ...rest] = opts.wrapper?.length ? [...opts.wrapper, ...argv] : argv;
+  const child = spawn(command, rest, {
     cwd: opts.cwd,
     env: opts.env,
     stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
@@ -152,7 +158,7 @@ export function startCli(args: string[], opts: { cwd: string; env: NodeJS.Proces
 }
 
 /** Runs a command to its exit. */
-export function runCli(args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number; input?: string }): Promise<ExitResult> {
+export function runCli(args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number; input?: string; wrapper?: string[] }): Promise<ExitResult> {
   const proc = startCli(args, opts);
   return proc.waitForExit(opts.timeoutMs).finally(() => proc.kill());
 }

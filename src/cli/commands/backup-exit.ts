@@ -24,6 +24,23 @@ export const BACKUP_EXIT = {
 
 export const backupFailure = (message: string, exitCode: number) => new StartupError(message, exitCode);
 
+/** What a failed write's system error code means, in the operator's words. */
+const WRITE_ERRORS: Record<string, string> = {
+  ENOSPC: "no space left on device",
+  EDQUOT: "disk quota exceeded",
+  EFBIG: "file too large for this process's file size limit (ulimit -f)",
+  EROFS: "read-only file system",
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  EIO: "input/output error",
+};
+
+/** A backup file that could not be written (the partial file is already removed): one line, exit 1. */
+export function backupWriteFailure(out: string, code: string) {
+  const what = WRITE_ERRORS[code] ?? `cannot write (${code})`;
+  return backupFailure(`${what} writing the backup ${out}; no backup was written`, BACKUP_EXIT.FAILED);
+}
+
 /** The error a backup or restore failure ends the command with (printed as one line by main.ts). */
 export function asBackupFailure(err: unknown): unknown {
   if (err instanceof StartupError) return err;

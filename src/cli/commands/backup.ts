@@ -13,7 +13,7 @@ import { auditEvent } from "../../audit/audit-service.js";
 import { backupFileStream } from "../../backup/backup-file.js";
 import { writeFileAtomically } from "../../platform/atomic-output.js";
 import { StartupError } from "../../platform/errors.js";
-import { BACKUP_EXIT, backupFailure } from "./backup-exit.js";
+import { BACKUP_EXIT, backupFailure, backupWriteFailure } from "./backup-exit.js";
 import { readPassphrase } from "./backup-passphrase.js";
 import { describeCounts, formatBytes, formatRate, rowsProgress } from "./backup-progress.js";
 
@@ -96,7 +96,7 @@ export async function backupCommand(argv: string[]): Promise<void> {
     if (err instanceof StartupError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "EEXIST") throw backupFailure(`${out} exists; choose another name, or pass --force to replace it`, BACKUP_EXIT.WOULD_REPLACE);
-    if (typeof code === "string" && code.startsWith("E")) throw backupFailure(`cannot write the backup next to ${out} (${code}); no backup was written`, BACKUP_EXIT.FAILED);
+    if (typeof code === "string" && code.startsWith("E")) throw backupWriteFailure(out, code);
     throw backupFailure(`the backup failed: ${(err as Error).message}; no backup was written`, BACKUP_EXIT.FAILED);
   } finally {
     await runtime.close();
