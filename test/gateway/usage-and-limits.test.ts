@@ -138,6 +138,18 @@ describeEachDatabase("gateway usage and limits through the API", (dialect) => {
     });
   });
 
+  it("tokens per minute on a token: the worst case is held, the real use counted; over it, 429 naming the limit", async () => {
+    const made = await jsonOf(await h.request("POST", "/api/tokens", { cookie: alice.cookie, body: { name: "tpm", scopes: ["resolve"] } }), 201);
+    const set = await jsonOf(await h.request("PUT", `/api/tokens/${made.accessToken.id}`, { cookie: alice.cookie, body: { limits: { tokensPerMinute: 60 } } }), 200);
+    expect(set.limits).toEqual({ tokensPerMinute: 60 });
+    await awayFromWindowEdge(60_000, 10_000);
+    // Each request holds ~34 estimated input tokens + its 10 output tokens, and really uses 12 + 10.
+    const first = await chat(made.token);
+    const second = await chat(made.token);
+    expect([first.status, second.status]).toEqual([200, 429]);
+    expect(second.body).toMatch(/this access token may use 60 tokens per minute/);
+  });
+
   it("a service token names the user in x-keyhaven-user; without it, 400", async () => {
     const service = await insertServiceToken(h.runtime, { createdBy: alice.id, scopes: ["resolve"] });
     expect((await chat(service.token)).status).toBe(400);
