@@ -31,7 +31,7 @@ describeEachDatabase("gateway faults", (dialect) => {
     h = await createHttpApp(dialect, {
       logLevel: "debug",
       lookup,
-      env: { KEYHAVEN_OPENAI_BASE_URL: `${fake.url}/openai/v1`, KEYHAVEN_GATEWAY_TIMEOUT_MS: "400", KEYHAVEN_USAGE_FLUSH_MS: "50" },
+      env: { KEYHAVEN_OPENAI_BASE_URL: `${fake.url}/openai/v1`, KEYHAVEN_GATEWAY_TIMEOUT_MS: "400", KEYHAVEN_USAGE_FLUSH_MS: "50", KEYHAVEN_GATEWAY_MAX_BODY_BYTES: String(256 * 1024) },
     });
     server = await listen(h.app, h.runtime, 0, "127.0.0.1");
     alice = await h.signUp();
@@ -132,6 +132,14 @@ describeEachDatabase("gateway faults", (dialect) => {
     }
     // Server and client share this process: both together stay far below the answer's size.
     expect(peak - before).toBeLessThan(BIG / 3);
+  });
+
+  it("a JSON body over KEYHAVEN_GATEWAY_MAX_BODY_BYTES: 413 in the provider's shape, nothing forwarded", async () => {
+    const before = fake.received.length;
+    const res = await post("/chat/completions", { model: "gpt-4o-mini", messages: [{ role: "user", content: "x".repeat(300 * 1024) }] });
+    expect(res.status).toBe(413);
+    expect((await res.json()).error.message).toMatch(/larger than the gateway reads/);
+    expect(fake.received.length).toBe(before);
   });
 
   it("no key for the service: 404 in the provider's shape", async () => {
