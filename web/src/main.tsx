@@ -7,6 +7,7 @@ import "./styles/usage.css";
 import "./styles/tokens.css";
 import "./styles/admin.css";
 import "./styles/teams.css";
+import "./styles/gateway.css";
 import { MutationCache, QueryCache } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
