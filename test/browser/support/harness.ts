@@ -50,7 +50,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
+/** `env`: more server settings, over the fake provider's base URLs (e.g. the gateway's fake LLM). */
+export async function startHarness(opts: { env?: Record<string, string> } = {}): Promise<Harness> {
   if (!fs.existsSync(path.join(WEB_DIR, "index.html"))) {
     throw new Error(`${WEB_DIR}/index.html is missing: run \`npx vite build\` before the browser suite`);
   }
@@ -71,6 +72,7 @@ export async function startHarness(): Promise<Harness> {
     const base = `http://127.0.0.1:${port}`;
     const env: Record<string, string> = { KEYHAVEN_PUBLIC_URL: base };
     for (const [service, url] of Object.entries(fakeBaseUrlOverrides(fake.url))) env[`KEYHAVEN_${service.toUpperCase()}_BASE_URL`] = url;
+    Object.assign(env, opts.env);
     const rt = await db.runtime(env);
     const server: RunningServer = await listen(createApp(rt, await composeServer(rt), { webDir: WEB_DIR }), rt, port, "127.0.0.1");
     cleanups.push(() => server.stop());

@@ -39,19 +39,15 @@ export interface DayPoint {
 
 /** One point per UTC day of the last `days` days (today included), days without requests at 0. */
 export function usageByDay(rows: readonly UsageRow[], days: number, now = Date.now()): DayPoint[] {
-  const byDate = new Map(rows.filter((r) => r.date).map((r) => [r.date!.slice(0, 10), r]));
+  // Summed per date, so two rows of one day (whatever the server's grouping) never hide each other.
+  const byDate = new Map<string, UsageRow[]>();
+  for (const r of rows) if (r.date) byDate.set(r.date.slice(0, 10), [...(byDate.get(r.date.slice(0, 10)) ?? []), r]);
   const today = Math.floor(now / DAY_MS);
   const points: DayPoint[] = [];
   for (let d = today - days + 1; d <= today; d++) {
     const date = new Date(d * DAY_MS).toISOString().slice(0, 10);
-    const r = byDate.get(date);
-    points.push({
-      date,
-      requests: r?.requests ?? 0,
-      tokens: r ? r.inputTokens + r.outputTokens : 0,
-      costUsd: r?.costUsd ?? 0,
-      unpricedRequests: r?.unpricedRequests ?? 0,
-    });
+    const t = usageTotals(byDate.get(date) ?? []);
+    points.push({ date, requests: t.requests, tokens: t.inputTokens + t.outputTokens, costUsd: t.costUsd ?? 0, unpricedRequests: t.unpricedRequests });
   }
   return points;
 }
