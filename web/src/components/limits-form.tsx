@@ -138,7 +138,7 @@ export function LimitsForm({ initial, onSubmit, onCancel }: Props) {
 
       <div className="form-actions">
         {hadLimits && (
-          <button type="button" className="btn btn--ghost btn--danger-text" onClick={() => void send(null, "remove")} disabled={busy !== null}>
+          <button type="button" className="btn btn--ghost btn--danger-text limits-form__remove" onClick={() => void send(null, "remove")} disabled={busy !== null}>
             {busy === "remove" ? <Spinner size={14} /> : <Trash2 size={16} aria-hidden="true" />}
             Remove limits
           </button>

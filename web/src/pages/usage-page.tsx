@@ -14,7 +14,7 @@ import { useApiKeyList } from "../keyhaven";
 /**
  * `/usage`: two different things, kept apart and named. Through the gateway: requests your apps
  * sent to a provider via Keyhaven (metered: tokens, cost, budgets). Hand-outs: your keys given to
- * apps by the library or `/api/resolve` (Keyhaven never sees those requests, only counts the hand-out).
+ * apps by the library or `/api/resolve` (Keyhaven never sees those requests), and to the gateway per request.
  */
 export function UsagePage() {
   const [days, setDays] = useState(30);
@@ -68,7 +68,10 @@ export function UsagePage() {
             <h2 className="usage-section__title" id="handouts-section-title">
               Hand-outs (library, /api/resolve)
             </h2>
-            <p className="usage-section__description">How often your apps fetched your keys themselves. Keyhaven counts each hand-out but never sees the requests made with it.</p>
+            <p className="usage-section__description">
+              How often your keys were handed out: to apps by the library or <code>/api/resolve</code> (Keyhaven never sees what they send), and to the gateway for
+              each request it forwards.
+            </p>
           </div>
         </header>
         {handOuts}
