@@ -78,6 +78,9 @@ describe("web app: gateway usage and limits (1280 px)", () => {
     await section().getByTestId("gateway-stats").waitFor();
     await page.getByRole("heading", { name: "Through the gateway", level: 2 }).waitFor();
     await page.getByRole("heading", { name: "Hand-outs (library, /api/resolve)", level: 2 }).waitFor();
+    // Each section's panels sit under its title.
+    await section().getByRole("heading", { name: "Requests per day", level: 3 }).waitFor();
+    await page.getByTestId("handouts-section").getByRole("heading", { name: "Uses per day", level: 3 }).waitFor();
 
     const report = await api<UsageReport>("/api/usage?groupBy=day");
     const totals = usageTotals(report.rows);

@@ -90,9 +90,9 @@ export function BudgetPanel({ overview }: { overview: LimitOverview }) {
       )}
       {overview.alerts.length > 0 && (
         <>
-          <h3 className="budget-alerts__title" id="budget-alerts-title">
+          <p className="budget-alerts__title" id="budget-alerts-title">
             Recent alerts
-          </h3>
+          </p>
           <ul className="budget-alerts" aria-labelledby="budget-alerts-title" data-testid="budget-alerts">
             {overview.alerts.map((a) => (
               <AlertItem key={a.id} alert={a} />

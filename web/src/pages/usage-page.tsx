@@ -5,6 +5,7 @@ import { GatewayUsageSection, RangePicker } from "../components/gateway-usage-se
 import { RotationDueKeys } from "../components/rotation-due-keys";
 import { LoadingState } from "../components/loading-state";
 import { PageHeader } from "../components/page-header";
+import { PanelHeadingLevel } from "../components/panel";
 import { ServiceBreakdown } from "../components/service-breakdown";
 import { StatGrid } from "../components/stat-grid";
 import { UsageChart } from "../components/usage-chart";
@@ -60,7 +61,9 @@ export function UsagePage() {
           </div>
           <RangePicker days={days} onChange={setDays} />
         </header>
-        <GatewayUsageSection days={days} />
+        <PanelHeadingLevel value={3}>
+          <GatewayUsageSection days={days} />
+        </PanelHeadingLevel>
       </section>
       <section className="usage-section" aria-labelledby="handouts-section-title" data-testid="handouts-section">
         <header className="usage-section__header">
@@ -74,7 +77,7 @@ export function UsagePage() {
             </p>
           </div>
         </header>
-        {handOuts}
+        <PanelHeadingLevel value={3}>{handOuts}</PanelHeadingLevel>
       </section>
     </>
   );
