@@ -8,7 +8,7 @@
  * owner, and at 375 px team-menu; team-invitation, team-keys-member, team-members-member and
  * team-usage-member as a member who just joined). Each width is its own user in its own browser
  * context. Then, with a fake LLM behind the gateway: gateway-usage (requests, an unpriced model,
- * a budget past 80% with its alert) and limits-dialog.
+ * a budget past 80% with its alert), gateway-chart-cost and limits-dialog.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
@@ -353,6 +353,10 @@ describe("web app: screenshots of the gateway's usage and limits", () => {
         await page.getByTestId("budget-alerts").waitFor();
         await page.waitForTimeout(600); // recharts animates its bars in
         await screenshot(page, "gateway-usage", width);
+        await page.getByRole("group", { name: "Chart shows" }).getByRole("button", { name: "Cost" }).click();
+        await page.getByTestId("gateway-chart").scrollIntoViewIfNeeded();
+        await page.waitForTimeout(600);
+        await screenshot(page, "gateway-chart-cost", width, { fullPage: false });
 
         await page.goto("/keys");
         await page.getByRole("article", { name: "Production OpenAI" }).getByRole("button", { name: "Limits" }).click();
