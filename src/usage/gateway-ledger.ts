@@ -79,7 +79,7 @@ export function createGatewayLedger(deps: { db: Kysely<Database>; logger: Logger
 
       switch (groupBy) {
         case "day": {
-          const day = sql<number>`(r.at / ${sql.lit(DAY_MS)})`;
+          const day = sql<number>`(r.at / ${sql.lit(DAY_MS)})`; // a literal: better-sqlite3 binds numbers as REAL, and a real division would group per request
           const rows = await q.select(day.as("day")).groupBy(day).orderBy(day).execute();
           return rows.map((r) => ({ date: new Date(Number(r.day) * DAY_MS).toISOString().slice(0, 10), ...totals(r) }));
         }

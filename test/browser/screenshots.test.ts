@@ -19,6 +19,7 @@ import { FAST_KDF } from "../crypto/backup-streams.js";
 import { tempDir } from "../support/databases.js";
 import { fakeKey } from "../support/fake-provider.js";
 import { failureScreenshot, PASSWORD, screenshot, sessionUserId, signUpViaUi, startHarness, uniqueEmail, WIDTHS, type Harness, type HarnessOptions } from "./support/harness.js";
+import { keyAndToken, sendChat, startGatewayHarness, UNPRICED_MODEL } from "./support/gateway.js";
 
 const DAY = 86_400_000;
 
@@ -445,6 +446,61 @@ describe("web app: screenshots of the backups page", () => {
         throw err;
       } finally {
         await on.close();
+      }
+    });
+  }
+});
+
+describe("web app: screenshots of the gateway's usage and limits", () => {
+  let gw: Awaited<ReturnType<typeof startGatewayHarness>>;
+  beforeAll(async () => {
+    gw = await startGatewayHarness();
+  });
+  afterAll(async () => {
+    await gw?.close();
+  });
+
+  for (const width of WIDTHS) {
+    it(`renders gateway usage and the limits dialog at ${width} px`, async () => {
+      const { context, page } = await gw.h.newPage(width);
+      try {
+        await signUpViaUi(page, "Ada Lovelace", uniqueEmail(`ada.gateway.${width}`));
+        const { keyId, token } = await keyAndToken(page, gw.h.base, { name: "Production OpenAI", value: fakeKey("openai", "valid") }, "Support bot");
+        const second = await page.request.post("/api/tokens", { data: { name: "Nightly batch", scopes: ["resolve"], expiresAt: null }, headers: { origin: gw.h.base } });
+        expect(second.status()).toBe(201);
+        const batch = ((await second.json()) as { token: string; accessToken: { id: string } });
+        for (let i = 0; i < 6; i++) expect((await sendChat(gw.h.base, token, "gpt-4o-mini")).status).toBe(200);
+        for (let i = 0; i < 3; i++) expect((await sendChat(gw.h.base, batch.token, "gpt-4o")).status).toBe(200);
+        expect((await sendChat(gw.h.base, batch.token, UNPRICED_MODEL)).status).toBe(200);
+        const one = (await sendChat(gw.h.base, token, "gpt-4o-mini", { max_tokens: 34 })).costUsd!;
+        // A budget spent past 80% (an alert), and a token with rate limits only.
+        const put = async (path: string, limits: object) => {
+          const res = await page.request.put(path, { data: { limits }, headers: { origin: gw.h.base } });
+          expect(res.status(), await res.text()).toBe(200);
+        };
+        await put(`/api/api-keys/${keyId}`, { budget: { usd: Number((one * 20).toPrecision(2)), period: "month" }, requestsPerMinute: 600 });
+        await put(`/api/tokens/${batch.accessToken.id}`, { requestsPerMinute: 60, tokensPerMinute: 100000 });
+        for (let i = 0; i < 60; i++) if ((await sendChat(gw.h.base, token, "gpt-4o-mini", { max_tokens: 34 })).status !== 200) break;
+
+        await page.goto("/usage");
+        await page.getByTestId("gateway-by-key").waitFor();
+        await page.getByTestId("budget-alerts").waitFor();
+        await page.waitForTimeout(600); // recharts animates its bars in
+        await screenshot(page, "gateway-usage", width);
+        await page.getByRole("group", { name: "Chart shows" }).getByRole("button", { name: "Cost" }).click();
+        await page.getByTestId("gateway-chart").scrollIntoViewIfNeeded();
+        await page.waitForTimeout(600);
+        await screenshot(page, "gateway-chart-cost", width, { fullPage: false });
+
+        await page.goto("/keys");
+        await page.getByRole("article", { name: "Production OpenAI" }).getByRole("button", { name: "Limits" }).click();
+        await page.getByRole("dialog").getByLabel(/Amount \(USD\)/).waitFor();
+        await screenshot(page, "limits-dialog", width, { fullPage: false });
+      } catch (err) {
+        await failureScreenshot(page, `screenshots-gateway-${width}`);
+        throw err;
+      } finally {
+        await context.close();
       }
     });
   }

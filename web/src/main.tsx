@@ -9,6 +9,7 @@ import "./styles/admin.css";
 import "./styles/teams.css";
 import "./styles/key-files.css";
 import "./styles/backups.css";
+import "./styles/gateway.css";
 import { MutationCache, QueryCache } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";

@@ -1,4 +1,4 @@
-import { Eye, FlaskConical, History, Pencil, RefreshCw, Star, Trash2 } from "lucide-react";
+import { Eye, FlaskConical, Gauge, History, Pencil, RefreshCw, Star, Trash2 } from "lucide-react";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { errorMessage, useKeyhavenClient, type ApiKey, type ApiKeyWithValue, type TestResult, type UseApiKeysResult } from "../keyhaven";
 import { keyStatus } from "../lib/key-status";
@@ -10,6 +10,7 @@ import { DeleteKeyDialog } from "./delete-key-dialog";
 import { EditKeyDialog } from "./edit-key-dialog";
 import { KeyHistoryDialog } from "./key-history-dialog";
 import { KeyMeta } from "./key-meta";
+import { LimitsDialog } from "./limits-dialog";
 import { RevealedValue } from "./revealed-value";
 import { RotateKeyDialog } from "./rotate-key-dialog";
 import { RotationBadge } from "./rotation-badge";
@@ -47,6 +48,7 @@ export function KeyCard({ apiKey, actions, onNotice, role }: KeyCardProps) {
   const [deleting, setDeleting] = useState(false);
   const [rotating, setRotating] = useState(false);
   const [history, setHistory] = useState(false);
+  const [limiting, setLimiting] = useState(false);
   const nameId = `key-${apiKey.id}-name`;
   const status = keyStatus(apiKey);
   const offers = keyOffers(role ?? null, apiKey.sharing);
@@ -169,6 +171,12 @@ export function KeyCard({ apiKey, actions, onNotice, role }: KeyCardProps) {
               </button>
             )}
             {offers.edit && (
+              <button type="button" className="btn btn--ghost btn--sm" onClick={() => setLimiting(true)}>
+                <Gauge size={14} aria-hidden="true" />
+                Limits
+              </button>
+            )}
+            {offers.edit && (
               <button type="button" className="btn btn--ghost btn--sm" onClick={() => setEditing(true)}>
                 <Pencil size={14} aria-hidden="true" />
                 Edit
@@ -193,6 +201,16 @@ export function KeyCard({ apiKey, actions, onNotice, role }: KeyCardProps) {
       </article>
 
       <EditKeyDialog apiKey={apiKey} updateApiKey={actions.updateApiKey} testApiKey={actions.testApiKey} open={editing} onOpenChange={setEditing} onSaved={(name) => { setOutcome(null); onNotice(`Saved ${name}`); }} />
+      {offers.edit && (
+        <LimitsDialog
+          subject={{ kind: "key", id: apiKey.id }}
+          name={apiKey.name}
+          open={limiting}
+          onOpenChange={setLimiting}
+          save={(limits) => updateApiKey(apiKey.id, { limits })}
+          onSaved={onNotice}
+        />
+      )}
       <RotateKeyDialog apiKey={apiKey} open={rotating} onOpenChange={setRotating} onRotated={(name) => { setOutcome(null); onNotice(`Rotated ${name}`); }} />
       <KeyHistoryDialog apiKey={apiKey} canRollback={offers.rollback} open={history} onOpenChange={setHistory} onRolledBack={(name, version) => onNotice(`Rolled ${name} back to version ${version}`)} />
       <DeleteKeyDialog apiKey={apiKey} deleteApiKey={actions.deleteApiKey} open={deleting} onOpenChange={setDeleting} onDeleted={(name) => onNotice(`Deleted ${name}`)} />

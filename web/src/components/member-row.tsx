@@ -1,4 +1,4 @@
-import { Check, UserMinus } from "lucide-react";
+import { Check, Gauge, UserMinus } from "lucide-react";
 import { useState } from "react";
 import { isTeamRole, TEAM_ROLE_LABELS, type TeamRole } from "../../../src/shared/team-roles.js";
 import { formatDate } from "../lib/format-date";
@@ -13,6 +13,8 @@ interface Props {
   onRoleChange: (role: TeamRole) => void;
   changingRole: boolean;
   onRemove: () => void;
+  /** Opens the member's gateway limits; absent when the viewer may not set them. */
+  onLimits?: () => void;
 }
 
 /** A role as people read it; a role from outside our table (better-auth allows any) as it is. */
@@ -23,7 +25,7 @@ export const roleLabel = (role: string) => (isTeamRole(role) ? TEAM_ROLE_LABELS[
  * when, Remove. A new role is saved by its own button: arrow keys on a closed select change its
  * value, and each change must not be a request (nor make an owner by accident).
  */
-export function MemberRow({ member, isSelf, roles, onRoleChange, changingRole, onRemove }: Props) {
+export function MemberRow({ member, isSelf, roles, onRoleChange, changingRole, onRemove, onLimits }: Props) {
   const who = member.user.name || member.user.email;
   const manage = roles.length > 0;
   const [draft, setDraft] = useState(member.role);
@@ -81,6 +83,12 @@ export function MemberRow({ member, isSelf, roles, onRoleChange, changingRole, o
       </td>
       <td data-label="Joined">{formatDate(member.createdAt)}</td>
       <td className="member__actions">
+        {onLimits && (
+          <button type="button" className="btn btn--ghost btn--sm" onClick={onLimits} aria-label={`Limits for ${member.user.email}`}>
+            <Gauge size={14} aria-hidden="true" />
+            Limits
+          </button>
+        )}
         {manage && (
           <button type="button" className="btn btn--ghost btn--sm btn--danger-text" onClick={onRemove} aria-label={`Remove ${member.user.email}`}>
             <UserMinus size={14} aria-hidden="true" />

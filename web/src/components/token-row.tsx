@@ -1,8 +1,10 @@
-import { Ban } from "lucide-react";
+import { Ban, Gauge } from "lucide-react";
 import { useState } from "react";
 import type { TokenInfo } from "../keyhaven";
 import { isExpiredAt } from "../../../src/shared/expiry";
 import { formatDate, formatDateTime, formatRelative } from "../lib/format-date";
+import { useLimitSetters } from "../hooks/use-gateway-usage";
+import { LimitsDialog } from "./limits-dialog";
 import { RevokeTokenDialog } from "./revoke-token-dialog";
 import { ScopeChips } from "./scope-chips";
 
@@ -15,6 +17,8 @@ function expiryText(expiresAt: string | null, now: number): string {
 /** One access token: its name and prefix, what it may do, its dates, and Revoke. */
 export function TokenRow({ token, onNotice }: { token: TokenInfo; onNotice: (message: string) => void }) {
   const [revoking, setRevoking] = useState(false);
+  const [limiting, setLimiting] = useState(false);
+  const setLimits = useLimitSetters().token.mutateAsync;
   const nameId = `token-${token.id}-name`;
   const expired = isExpiredAt(token.expiresAt, Date.now());
 
@@ -48,11 +52,25 @@ export function TokenRow({ token, onNotice }: { token: TokenInfo; onNotice: (mes
             </dd>
           </div>
         </dl>
-        <button type="button" className="btn btn--ghost btn--sm btn--danger-text token-row__revoke" onClick={() => setRevoking(true)}>
-          <Ban size={14} aria-hidden="true" />
-          Revoke
-        </button>
+        <div className="token-row__actions">
+          <button type="button" className="btn btn--ghost btn--sm" onClick={() => setLimiting(true)}>
+            <Gauge size={14} aria-hidden="true" />
+            Limits
+          </button>
+          <button type="button" className="btn btn--ghost btn--sm btn--danger-text token-row__revoke" onClick={() => setRevoking(true)}>
+            <Ban size={14} aria-hidden="true" />
+            Revoke
+          </button>
+        </div>
       </article>
+      <LimitsDialog
+        subject={{ kind: "token", id: token.id }}
+        name={token.name}
+        open={limiting}
+        onOpenChange={setLimiting}
+        save={(limits) => setLimits({ id: token.id, limits })}
+        onSaved={onNotice}
+      />
       <RevokeTokenDialog token={token} open={revoking} onOpenChange={setRevoking} onRevoked={(name) => onNotice(`Revoked ${name}`)} />
     </li>
   );

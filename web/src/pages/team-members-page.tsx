@@ -8,6 +8,7 @@ import { ErrorState } from "../components/error-state";
 import { FormError } from "../components/form-error";
 import { InvitationRow } from "../components/invitation-row";
 import { InviteDialog } from "../components/invite-dialog";
+import { LimitsDialog } from "../components/limits-dialog";
 import { LoadingState } from "../components/loading-state";
 import { MemberRow, roleLabel } from "../components/member-row";
 import { Notice, useNotice } from "../components/notice";
@@ -15,6 +16,7 @@ import { PageHeader } from "../components/page-header";
 import { Panel } from "../components/panel";
 import { TeamFrame } from "../components/team-frame";
 import { TeamSettings } from "../components/team-settings";
+import { useLimitSetters } from "../hooks/use-gateway-usage";
 import { useSession } from "../hooks/use-session";
 import { useFullTeam, useTeamMemberActions } from "../hooks/use-team-members";
 import { errorMessage } from "../keyhaven";
@@ -39,6 +41,8 @@ function TeamMembers({ team }: { team: TeamSummary }) {
   const [leaving, setLeaving] = useState(false);
   const [removing, setRemoving] = useState<TeamMember | null>(null);
   const [cancelling, setCancelling] = useState<TeamInvitation | null>(null);
+  const [limiting, setLimiting] = useState<TeamMember | null>(null);
+  const setMemberLimits = useLimitSetters().member.mutateAsync;
   const [notice, setNotice] = useNotice();
 
   const members = full.data?.members ?? [];
@@ -83,6 +87,7 @@ function TeamMembers({ team }: { team: TeamSummary }) {
                     actions.updateRole.mutate({ memberId: m.id, role }, { onSuccess: () => setNotice(`${m.user.email} is now ${roleLabel(role).toLowerCase()}`) })
                   }
                   onRemove={() => setRemoving(m)}
+                  onLimits={offers.manageMembers ? () => setLimiting(m) : undefined}
                 />
               ))}
             </tbody>
@@ -172,6 +177,16 @@ function TeamMembers({ team }: { team: TeamSummary }) {
             await actions.removeMember.mutateAsync(removing.id);
             setNotice(`Removed ${removing.user.email}`);
           }}
+        />
+      )}
+      {limiting && (
+        <LimitsDialog
+          subject={{ kind: "member", teamId: team.id, id: limiting.userId }}
+          name={limiting.user.name || limiting.user.email}
+          open
+          onOpenChange={(open) => !open && setLimiting(null)}
+          save={(limits) => setMemberLimits({ teamId: team.id, userId: limiting.userId, limits })}
+          onSaved={setNotice}
         />
       )}
       {cancelling && (

@@ -1,23 +1,32 @@
+import { useState } from "react";
 import { ErrorState } from "../components/error-state";
 import { ExpiringKeys } from "../components/expiring-keys";
+import { GatewayUsageSection, RangePicker } from "../components/gateway-usage-section";
 import { RotationDueKeys } from "../components/rotation-due-keys";
 import { LoadingState } from "../components/loading-state";
 import { PageHeader } from "../components/page-header";
+import { PanelHeadingLevel } from "../components/panel";
 import { ServiceBreakdown } from "../components/service-breakdown";
 import { StatGrid } from "../components/stat-grid";
 import { UsageChart } from "../components/usage-chart";
 import { useKeyStats } from "../hooks/use-key-stats";
 import { useApiKeyList } from "../keyhaven";
 
+/**
+ * `/usage`: two different things, kept apart and named. Through the gateway: requests your apps
+ * sent to a provider via Keyhaven (metered: tokens, cost, budgets). Hand-outs: your keys given to
+ * apps by the library or `/api/resolve` (Keyhaven never sees those requests), and to the gateway per request.
+ */
 export function UsagePage() {
+  const [days, setDays] = useState(30);
   const stats = useKeyStats();
   const { apiKeys, error: keysError, isLoading: keysLoading, refreshApiKeys } = useApiKeyList();
 
-  let body;
-  if (stats.isLoading) body = <LoadingState label="Loading usage…" />;
-  else if (stats.error || !stats.data) body = <ErrorState title="Couldn't load usage" error={stats.error} onRetry={() => void stats.refetch()} />;
+  let handOuts;
+  if (stats.isLoading) handOuts = <LoadingState label="Loading usage…" />;
+  else if (stats.error || !stats.data) handOuts = <ErrorState title="Couldn't load usage" error={stats.error} onRetry={() => void stats.refetch()} />;
   else
-    body = (
+    handOuts = (
       <>
         <StatGrid stats={stats.data} />
         <UsageChart usageByDay={stats.data.usageByDay} />
@@ -39,8 +48,37 @@ export function UsagePage() {
 
   return (
     <>
-      <PageHeader title="Usage" description="How often your applications fetched your keys." />
-      {body}
+      <PageHeader title="Usage" description="What your apps did with your keys: requests through the gateway, and keys handed out." />
+      <section className="usage-section" aria-labelledby="gateway-section-title" data-testid="gateway-section">
+        <header className="usage-section__header">
+          <div>
+            <h2 className="usage-section__title" id="gateway-section-title">
+              Through the gateway
+            </h2>
+            <p className="usage-section__description">
+              Requests your apps sent to providers via <code>/gateway/…</code> with an access token: tokens and cost metered, limits enforced.
+            </p>
+          </div>
+          <RangePicker days={days} onChange={setDays} />
+        </header>
+        <PanelHeadingLevel value={3}>
+          <GatewayUsageSection days={days} />
+        </PanelHeadingLevel>
+      </section>
+      <section className="usage-section" aria-labelledby="handouts-section-title" data-testid="handouts-section">
+        <header className="usage-section__header">
+          <div>
+            <h2 className="usage-section__title" id="handouts-section-title">
+              Hand-outs (library, /api/resolve)
+            </h2>
+            <p className="usage-section__description">
+              How often your keys were handed out: to apps by the library or <code>/api/resolve</code> (Keyhaven never sees what they send), and to the gateway for
+              each request it forwards.
+            </p>
+          </div>
+        </header>
+        <PanelHeadingLevel value={3}>{handOuts}</PanelHeadingLevel>
+      </section>
     </>
   );
 }
