@@ -1,5 +1,6 @@
 // @vitest-environment happy-dom
 /** Admin pages are in the navigation, and open, only when the session says the user is an admin. */
+import "./testing-library-timeout.js";
 import { cleanup, render, screen, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createKeyhavenClient, createKeyhavenQueryClient, KeyhavenProvider } from "../../src/react/index.js";

@@ -1,5 +1,6 @@
 // @vitest-environment happy-dom
 /** The smaller hooks useApiKeys is made of, used on their own. */
+import "./testing-library-timeout.js";
 import { act, cleanup, renderHook, waitFor } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
 import {

@@ -1,4 +1,5 @@
 // @vitest-environment happy-dom
+import "./testing-library-timeout.js";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { KeyForm } from "../../web/src/components/key-form";

@@ -4,6 +4,7 @@
  * and their dialogs take the list's actions from the page instead of each subscribing to the
  * list query (with staleTime 0 every new subscriber refetched it).
  */
+import "./testing-library-timeout.js";
 import { cleanup, render, screen, waitFor } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
 import { createKeyhavenClient, createKeyhavenQueryClient, KeyhavenProvider } from "../../src/react/index.js";

@@ -1,5 +1,6 @@
 // @vitest-environment happy-dom
 /** The component the README shows for `keyhaven/react`, rendered as written there. */
+import "./testing-library-timeout.js";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { afterEach, expect, it } from "vitest";
 import { createKeyhavenClient, KeyhavenProvider, useApiKeys } from "../../src/react/index.js";

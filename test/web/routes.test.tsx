@@ -1,5 +1,6 @@
 // @vitest-environment happy-dom
 /** The route table drives the app: who sees which page, what the tab says, the not-found page. */
+import "./testing-library-timeout.js";
 import { cleanup, render, screen, waitFor } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
 import { createKeyhavenClient, createKeyhavenQueryClient, KeyhavenProvider } from "../../src/react/index.js";

@@ -1,5 +1,6 @@
 // @vitest-environment happy-dom
 /** The web app takes service labels from GET /api/services and keeps no copy of its own. */
+import "./testing-library-timeout.js";
 import { cleanup, render, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
 import { createKeyhavenClient, createKeyhavenQueryClient, KeyhavenProvider } from "../../src/react/index.js";

@@ -1,4 +1,5 @@
 // @vitest-environment happy-dom
+import "./testing-library-timeout.js";
 import { cleanup, render, screen } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
 import { StatusBadge } from "../../web/src/components/status-badge";

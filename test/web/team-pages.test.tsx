@@ -5,6 +5,7 @@
  * team switcher and the preferred team. The web app's own routes go through the global fetch
  * (api-call.ts), so it is the fake too.
  */
+import "./testing-library-timeout.js";
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createKeyhavenClient, createKeyhavenQueryClient, KeyhavenProvider } from "../../src/react/index.js";

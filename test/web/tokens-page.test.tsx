@@ -3,6 +3,7 @@
  * Settings → Access tokens against the fake API (which checks bodies with the server's schema):
  * the three states, a token made and shown once, server validation in the form, revoking.
  */
+import "./testing-library-timeout.js";
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { TokensPage } from "../../web/src/pages/tokens-page";

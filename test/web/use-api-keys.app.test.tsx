@@ -3,6 +3,7 @@
  * useApiKeys against the real HTTP app (SQLite), through `app.request` as fetch — the hook,
  * the typed client and the routes agree on shapes, errors and cache refresh.
  */
+import "./testing-library-timeout.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { installDom } from "./dom-globals";
 

@@ -1,4 +1,5 @@
 // @vitest-environment happy-dom
+import "./testing-library-timeout.js";
 import { act, cleanup, renderHook, waitFor } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
 import { ApiError, useApiKeys } from "../../src/react/index.js";
