@@ -6,7 +6,7 @@
  */
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
-import type { NamedQueryRunner } from "../db/connect.js";
+import type { NamedQueryRunner, SyncWriter } from "../db/connect.js";
 import { param, prepareQuery } from "../db/prepared-query.js";
 import type { Limits } from "../shared/limits.js";
 
@@ -30,7 +30,12 @@ export interface AlertRow {
 
 const num = (v: unknown): number => Number(v);
 
-export function createLimitStore(db: Kysely<Database>, opts: { named?: NamedQueryRunner } = {}) {
+/**
+ * `named`: PostgreSQL's prepared statements; `writer`: SQLite's connection run synchronously —
+ * a reservation and a settle are one statement each, and through Kysely's driver each cost
+ * twice what SQLite itself spends on them.
+ */
+export function createLimitStore(db: Kysely<Database>, opts: { named?: NamedQueryRunner; writer?: SyncWriter } = {}) {
   const limitsOf = prepareQuery<{ subject: string; limits: string }, "a" | "b" | "c">(
     db,
     db.selectFrom("spend_limits").select(["subject", "limits"]).where("subject", "in", [param("a"), param("b"), param("c")]),
@@ -57,7 +62,7 @@ export function createLimitStore(db: Kysely<Database>, opts: { named?: NamedQuer
             or limit_windows.used + (case when limit_windows.reserved_until < ${param("now")} then 0 else limit_windows.reserved end) + excluded.reserved <= ${param("max")}`),
       )
       .returning(["used"]),
-    { named: opts.named },
+    { named: opts.named, writer: opts.writer },
   );
 
   const settleQuery = prepareQuery<{ used: number; window_start: number }, "key" | "start" | "reserved" | "actual">(
@@ -71,7 +76,7 @@ export function createLimitStore(db: Kysely<Database>, opts: { named?: NamedQuer
       })
       .where("key", "=", param("key"))
       .returning(["used", "window_start"]),
-    { named: opts.named },
+    { named: opts.named, writer: opts.writer },
   );
 
   return {
