@@ -4,7 +4,7 @@
  * `node:http` proxy written by hand — and against Portkey's open-source gateway, all forwarding to
  * the same fake OpenAI upstream on loopback, in the same run.
  *
- *   npx tsx bench/gateway.ts [--quick] [--no-portkey] [--db sqlite|postgres]
+ *   npx tsx bench/gateway.ts [--quick] [--no-portkey] [--db sqlite|postgres] [--cpu-prof <dir>]
  *       [--seconds 10] [--rounds 2] [--connections 50] [--latency-requests 2000]
  *       [--stream-requests 100] [--chunks 20] [--chunk-delay-ms 5] [--stream-seconds 60]
  *       [--portkey-version 1.15.2] [--pg-url postgres://…]
@@ -153,11 +153,11 @@ function echoesBudget(value: unknown): boolean {
   return Object.entries(value).some(([k, v]) => (k === "budget" && JSON.stringify(v).includes(String(BUDGET.limits.budget.usd))) || echoesBudget(v));
 }
 
-async function startKeyhaven(db: BenchDatabase, upstreamUrl: string, fromSource: boolean): Promise<KeyhavenSide> {
+async function startKeyhaven(db: BenchDatabase, upstreamUrl: string, fromSource: boolean, cpuProf?: string): Promise<KeyhavenSide> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const server = await startChild({
-    args: [path.join(ROOT, "bin/keyhaven.mjs"), "serve"],
+    args: [...(cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${cpuProf}`] : []), path.join(ROOT, "bin/keyhaven.mjs"), "serve"],
     env: {
       ...process.env,
       DATABASE_URL: undefined,
@@ -289,6 +289,7 @@ async function main() {
     streamSeconds: intFlag(flags, "stream-seconds", quick ? 3 : 60),
     portkey: !flags.raw.has("no-portkey"),
     portkeyVersion: flags.raw.get("portkey-version") ?? PORTKEY_DEFAULT_VERSION,
+    cpuProf: flags.raw.has("cpu-prof") ? path.resolve(flags.raw.get("cpu-prof")!) : undefined,
   };
   const started = performance.now();
   const dist = distState(ROOT);
@@ -314,7 +315,7 @@ async function main() {
     servers.push(bare);
 
     db = await createBenchDatabase(dialect, flags.pgUrl, "gateway");
-    const kh = await startKeyhaven(db, upstream.url, !dist.use);
+    const kh = await startKeyhaven(db, upstream.url, !dist.use, opts.cpuProf);
     servers.push(kh.server);
 
     let portkeyNote = "skipped (--no-portkey)";

@@ -148,7 +148,7 @@ export async function createRuntime(config: Config, logger: Logger, opts: Runtim
     const teams = createTeamService({ db: database.db, store: createTeamStore(database.db), audit, now });
     const limitSubjects = createLimitSubjects(database.db);
     const limits = createSpendLimits({
-      store: createLimitStore(database.db, { named: database.named }),
+      store: createLimitStore(database.db, { named: database.named, reader: database.reader, writer: database.writer }),
       now: () => now().getTime(),
       maxRequestMs: config.gateway.maxRequestMs,
       allowUnpriced: config.gateway.allowUnpriced,

@@ -31,6 +31,21 @@ export interface SyncReader {
 }
 
 /**
+ * SQLite only: one statement at a time run synchronously on the read-write connection, for hot
+ * writes that are a statement each (each commits on its own, atomically, as SQLite serialises
+ * writers across processes). `free()` is false while that connection is inside a transaction
+ * (Kysely's, which stays open across awaits): a statement run then would become part of it, so
+ * callers must go through Kysely instead, which waits its turn.
+ */
+export interface SyncWriter {
+  free(): boolean;
+  /** Runs one statement; its first row (RETURNING), or undefined. */
+  get<T>(sql: string, parameters: readonly unknown[]): T | undefined;
+  /** Runs `fn` in one `BEGIN IMMEDIATE` transaction (only when free()). */
+  transaction<T>(fn: () => T): T;
+}
+
+/**
  * PostgreSQL only: run a query as a named prepared statement. The server parses and plans it
  * once per connection and reuses the plan (generic after a few runs), where an unnamed query
  * is planned on every call — for the hand-out, with its subquery, planning cost as much as
@@ -45,6 +60,8 @@ export interface DatabaseHandle {
   location: string;
   /** SQLite only (see SyncReader). */
   reader?: SyncReader;
+  /** SQLite only (see SyncWriter). */
+  writer?: SyncWriter;
   /** PostgreSQL only (see NamedQueryRunner). */
   named?: NamedQueryRunner;
   /**
@@ -107,7 +124,13 @@ function openSqlite(dataDir: string): DatabaseHandle {
       CANNOT_WRITE_CODES.has((err as NodeJS.ErrnoException).code ?? "") ? EXIT.DATA_DIR_NOT_WRITABLE : EXIT.DATABASE_UNAVAILABLE,
     );
   }
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
+  const main = withStatementCache(sqlite);
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: main }) });
+  const writer: SyncWriter = {
+    free: () => !sqlite.inTransaction,
+    get: <T>(sql: string, parameters: readonly unknown[]) => main.prepare(sql).get(parameters) as T | undefined,
+    transaction: <T>(fn: () => T) => sqlite.transaction(fn).immediate(),
+  };
   // Opened on first use, after migrations have created the tables.
   let readConn: ReturnType<typeof withStatementCache> | undefined;
   const statement = (sql: string): SQLite.Statement => {
@@ -129,6 +152,7 @@ function openSqlite(dataDir: string): DatabaseHandle {
     dialect: "sqlite",
     location: file,
     reader,
+    writer,
     openReadOnly() {
       const conn = new SQLite(file, { readonly: true, fileMustExist: true });
       conn.pragma("busy_timeout = 5000");

@@ -14,7 +14,7 @@
 import type { Compilable, Kysely } from "kysely";
 import { setBounded } from "../platform/bounded-map.js";
 import { createHash } from "node:crypto";
-import type { NamedQueryRunner, SyncReader } from "./connect.js";
+import type { NamedQueryRunner, SyncReader, SyncWriter } from "./connect.js";
 
 const MARK = "\u0000param:";
 
@@ -34,6 +34,11 @@ export interface PrepareOptions {
   cacheSize?: number;
   /** PostgreSQL's named prepared statements (outside transactions). */
   named?: NamedQueryRunner;
+  /**
+   * SQLite's read-write connection, for a write of one statement on a hot path: `first` runs it
+   * synchronously whenever that connection is not inside a transaction, else through Kysely.
+   */
+  writer?: SyncWriter;
 }
 
 /** What running a compiled query needs of a Kysely or a transaction, whatever its schema. */
@@ -60,6 +65,7 @@ export function prepareQuery<R, K extends string>(
   };
   const sync = opts.reader && !db.isTransaction ? opts.reader : undefined;
   const named = opts.named && !db.isTransaction ? opts.named : undefined;
+  const writer = opts.writer && !db.isTransaction ? opts.writer : undefined;
   // One name per SQL text: a name is bound to its text on each connection that prepares it.
   const statementName = named ? `kh_${createHash("sha256").update(compiled.sql).digest("hex").slice(0, 24)}` : "";
   const cache = sync && opts.cacheSize ? new Map<string, { version: number; rows: readonly R[] }>() : undefined;
@@ -87,6 +93,7 @@ export function prepareQuery<R, K extends string>(
     all: run,
     async first(values) {
       if (sync && !cache) return sync.one<R>(compiled.sql, bind(values));
+      if (writer?.free()) return writer.get<R>(compiled.sql, bind(values));
       return (await run(values))[0];
     },
   };

@@ -48,8 +48,11 @@ export interface GatewayCall {
   headers: IncomingHttpHeaders;
   body: Readable;
   origin?: RequestOrigin;
-  /** Aborted when the caller goes away before the answer is out: the upstream request is ended. */
-  signal?: AbortSignal;
+  /**
+   * Takes what to do when the caller goes away before the answer is out (the upstream request
+   * is ended); the HTTP layer calls it then, or at once if the caller is gone already.
+   */
+  onCallerGone?: (abort: () => void) => void;
 }
 
 /** The answer: whole, or a stream to pipe (destroying it aborts the upstream request). */
@@ -326,7 +329,7 @@ export function createGatewayService(deps: GatewayServiceDeps) {
           timeoutMs: settings.timeoutMs,
           lookup,
         });
-        call.signal?.addEventListener("abort", () => exchange.abort(new UpstreamError("aborted", "The caller went away")), { once: true });
+        call.onCallerGone?.(() => exchange.abort(new UpstreamError("aborted", "The caller went away")));
         const upstream = await exchange.response;
         const m = metering;
         const maxTimer = setTimeout(() => exchange.abort(new UpstreamError("timeout", "The request took longer than the gateway allows")), settings.maxRequestMs);

@@ -25,7 +25,7 @@ import { teamRoutes } from "./routes/teams.js";
 import { requireSameOrigin, securityHeaders } from "./middleware/security.js";
 import { serveWebApp } from "./routes/web-app.js";
 import { keyFileRoutes } from "./routes/key-files.js";
-import { gatewayRoute } from "./routes/gateway.js";
+import { gatewayRoute, nodeGatewayHandler } from "./routes/gateway.js";
 import { gatewayUsageRoutes } from "./routes/gateway-usage.js";
 import { KEYS_IMPORT_MAX_BYTES } from "../shared/api-schemas.js";
 
@@ -43,9 +43,12 @@ export function createApp(runtime: Runtime, services: ServerServices, opts: AppO
   const { auth, rateLimiter, tester, users } = services;
 
   const app = new Hono<AppEnv>();
-  app.use("*", securityHeaders({ https: new URL(config.publicUrl).protocol === "https:" }));
+  const https = new URL(config.publicUrl).protocol === "https:";
+  app.use("*", securityHeaders({ https }));
   // The gateway answers as the provider would (its own headers, its own error shapes): no /api middleware.
-  app.all("/gateway/*", gatewayRoute({ gateway: services.gateway, trustProxy: config.trustProxy }));
+  const gatewayHttp = { gateway: services.gateway, trustProxy: config.trustProxy, https };
+  const nodeGateway = nodeGatewayHandler(gatewayHttp);
+  app.all("/gateway/*", gatewayRoute({ ...gatewayHttp, node: nodeGateway }));
   app.use("/api/*", requestLog(logger));
   app.use("/api/*", refuseControlCharsInUrl());
   app.use("/api/*", refuseTokenInUrl());
@@ -123,7 +126,8 @@ export function createApp(runtime: Runtime, services: ServerServices, opts: AppO
     if (appErr.status >= 500) logger.error({ err: { name: err.name, message: err.message } }, "unhandled error");
     return errorResponse(c, appErr);
   });
-  return app;
+  // server.ts hands /gateway/ requests to this before Hono (see routes/gateway.ts).
+  return Object.assign(app, { nodeGateway });
 }
 
 export type KeyhavenApp = ReturnType<typeof createApp>;

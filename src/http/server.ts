@@ -1,4 +1,5 @@
 /** Listens with @hono/node-server and shuts down cleanly: server, then flush, then database. */
+import { createServer, type RequestListener, type ServerOptions } from "node:http";
 import { serve, type ServerType } from "@hono/node-server";
 import { EXIT, StartupError } from "../platform/errors.js";
 import type { Runtime } from "../app/compose.js";
@@ -11,9 +12,18 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/** /gateway/ requests go straight to the gateway's Node handler, everything else to Hono. */
+function gatewayFirst(app: KeyhavenApp): typeof createServer {
+  return ((options: ServerOptions, listener: RequestListener) =>
+    createServer(options, (req, res) => {
+      if (req.url?.startsWith("/gateway/")) app.nodeGateway(req, res);
+      else listener(req, res);
+    })) as typeof createServer;
+}
+
 export function listen(app: KeyhavenApp, runtime: Runtime, port: number, host: string): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
+    const server = serve({ fetch: app.fetch, port, hostname: host, createServer: gatewayFirst(app) }, (info) => {
       const url = `http://${host.includes(":") ? `[${host}]` : host}:${info.port}`;
       let stopping: Promise<void> | undefined;
       resolve({
