@@ -130,8 +130,9 @@ describeEachDatabase("gateway faults", (dialect) => {
     } finally {
       clearInterval(timer);
     }
-    // Server and client share this process: both together stay far below the answer's size.
-    expect(peak - before).toBeLessThan(BIG / 3);
+    // Server and client share this process, and garbage is collected late: a relay that held the
+    // answer would grow by all of it; one that streams stays well under half.
+    expect(peak - before).toBeLessThan(BIG / 2);
   });
 
   it("a JSON body over KEYHAVEN_GATEWAY_MAX_BODY_BYTES: 413 in the provider's shape, nothing forwarded", async () => {
