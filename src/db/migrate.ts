@@ -44,8 +44,8 @@ export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {
   // Kysely looks for its own tables by introspecting every schema of the database; a schema, table
   // or column that someone else drops at that moment fails the lookup ("schema … does not exist"
   // naming theirs, or "column … of relation … does not exist"). No migration of ours ran then:
-  // look again.
-  for (let attempt = 1; attempt < 20 && isOthersObjectGone(result, migrationTableSchema); attempt++) {
+  // look again (on a loaded machine the scan of a busy database can collide many times in a row).
+  for (let attempt = 1; attempt < 100 && isOthersObjectGone(result, migrationTableSchema); attempt++) {
     await new Promise((r) => setTimeout(r, 20 * Math.min(attempt, 5)));
     result = await migrator.migrateToLatest();
   }
