@@ -6,6 +6,13 @@
  */
 import { z } from "zod";
 
+/**
+ * Services the gateway does not serve (aws signs each request itself), so limits on their keys
+ * would never apply: the web app offers none. Kept equal to the providers' `gateway` adapters by
+ * test/gateway/gateway-targets.test.ts.
+ */
+export const SERVICES_WITHOUT_GATEWAY: readonly string[] = ["aws"];
+
 export const BUDGET_PERIODS = ["day", "week", "month"] as const;
 export type BudgetPeriod = (typeof BUDGET_PERIODS)[number];
 

@@ -11,6 +11,7 @@ import { EditKeyDialog } from "./edit-key-dialog";
 import { KeyHistoryDialog } from "./key-history-dialog";
 import { KeyMeta } from "./key-meta";
 import { LimitsDialog } from "./limits-dialog";
+import { SERVICES_WITHOUT_GATEWAY } from "../../../src/shared/limits.js";
 import { RevealedValue } from "./revealed-value";
 import { RotateKeyDialog } from "./rotate-key-dialog";
 import { RotationBadge } from "./rotation-badge";
@@ -170,7 +171,7 @@ export function KeyCard({ apiKey, actions, onNotice, role }: KeyCardProps) {
                 History
               </button>
             )}
-            {offers.edit && (
+            {offers.edit && !SERVICES_WITHOUT_GATEWAY.includes(apiKey.service) && (
               <button type="button" className="btn btn--ghost btn--sm" onClick={() => setLimiting(true)}>
                 <Gauge size={14} aria-hidden="true" />
                 Limits
