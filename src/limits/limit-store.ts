@@ -5,7 +5,7 @@
  * concurrent reservations on the row, so no two requests can both take the last of a budget.
  */
 import { sql, type Kysely } from "kysely";
-import type { Database } from "../db/schema.js";
+import type { Database, LimitAlertsTable } from "../db/schema.js";
 import type { NamedQueryRunner, SyncReader, SyncWriter } from "../db/connect.js";
 import { param, prepareQuery } from "../db/prepared-query.js";
 import type { Limits } from "../shared/limits.js";
@@ -17,16 +17,8 @@ export interface WindowRow {
   reserved: number;
 }
 
-export interface AlertRow {
-  id: string;
-  subject: string;
-  window_start: number;
-  threshold: number;
-  at: string;
-  user_id: string | null;
-  team_id: string | null;
-  message: string;
-}
+/** A row of `limit_alerts`, as the table declares it. */
+export type AlertRow = LimitAlertsTable;
 
 const num = (v: unknown): number => Number(v);
 
