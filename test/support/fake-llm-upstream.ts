@@ -30,6 +30,8 @@ export interface FakeLlm {
   aborted: number;
   /** Streams that reached their end. */
   completed: number;
+  /** Bytes of the big file handed to the socket so far (the pump waits for "drain"). */
+  bigWritten: number;
   /** Next requests: "hang" never answers, "reset" drops the socket after the headers, "error" answers 400 in the provider's shape. */
   mode: "normal" | "hang" | "reset" | "error" | "no-usage" | "malformed";
   options: FakeLlmOptions;
@@ -41,7 +43,7 @@ export const FAKE_USAGE = { input: 12, output: 34, cached: 2 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlm> {
-  const state = { received: [] as ReceivedRequest[], aborted: 0, completed: 0, mode: "normal" as FakeLlm["mode"], options };
+  const state = { received: [] as ReceivedRequest[], aborted: 0, completed: 0, bigWritten: 0, mode: "normal" as FakeLlm["mode"], options };
 
   async function stream(res: http.ServerResponse, events: string[], req: http.IncomingMessage): Promise<void> {
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
@@ -123,12 +125,14 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
       }
       if (url.startsWith("/openai/v1/files/big/content")) {
         let left = state.options.bigBytes ?? 0;
+        state.bigWritten = 0;
         const block = Buffer.alloc(1 << 20, 0x61);
         res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(left) });
         const pump = () => {
           while (left > 0) {
             const n = Math.min(left, block.length);
             left -= n;
+            state.bigWritten += n;
             if (!res.write(n === block.length ? block : block.subarray(0, n))) return void res.once("drain", pump);
           }
           res.end();
