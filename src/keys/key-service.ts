@@ -528,7 +528,9 @@ export function createKeyService(deps: KeyServiceDeps) {
       const key = await openKey(owner, id);
       // Committed before the value is returned: if the event cannot be written, nothing leaves.
       await store.transaction((tx) => tx.audit([keyEvent(actor, "key.reveal", owner, key)], now().toISOString()));
-      return key;
+      // The same fields as GET without the value: its limits too.
+      const limits = deps.limits ? await deps.limits.get({ kind: "key", id }) : null;
+      return { ...key, limits };
     },
 
     /**

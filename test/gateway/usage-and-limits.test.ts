@@ -104,6 +104,11 @@ describeEachDatabase("gateway usage and limits through the API", (dialect) => {
     const mine = overview.limits.find((l: { kind: string; id: string }) => l.kind === "key" && l.id === keyId);
     expect(mine).toMatchObject({ name: "metered", limits: { budget: { usd: 0.1, period: "week" } }, budget: { reservedUsd: 0 } });
     expect(mine.budget.spentUsd).toBeCloseTo(0.1, 9);
+    // The key's own answer carries its limits, with or without its value.
+    for (const q of ["", "?includeValue=true"]) {
+      const one = await jsonOf(await h.request("GET", `/api/api-keys/${keyId}${q}`, { cookie: alice.cookie }), 200);
+      expect(one.limits).toEqual({ budget: { usd: 0.1, period: "week" } });
+    }
     expect(overview.alerts.map((a: { threshold: number }) => a.threshold).sort()).toEqual([100, 80]);
     expect(overview.alerts[0].message).toMatch(/Key “metered” has used (80|100)% of its budget/);
     await new Promise((r) => setTimeout(r, 300));
