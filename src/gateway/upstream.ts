@@ -41,6 +41,35 @@ export interface UpstreamExchange {
 }
 
 export function sendUpstream(call: UpstreamCall): UpstreamExchange {
+  let current: http.ClientRequest;
+  let aborted: UpstreamError | undefined;
+  const response = new Promise<IncomingMessage>((resolve, reject) => {
+    const attempt = (retry: boolean) => {
+      const req = start(call);
+      current = req;
+      req.once("response", resolve);
+      req.once("error", (err: NodeJS.ErrnoException) => {
+        // A kept-alive socket the provider had just closed: the request never reached it. Sent
+        // again once on a new socket — only a body we hold (a streamed one is partly read).
+        if (retry && aborted === undefined && req.reusedSocket && err.code === "ECONNRESET" && !isStream(call.body)) return attempt(false);
+        if (err instanceof UpstreamError) reject(err);
+        else reject(new UpstreamError("unreachable", `The provider could not be reached (${err.code ?? err.message})`));
+      });
+    };
+    attempt(true);
+  });
+  return {
+    response,
+    abort: (reason) => {
+      aborted = reason;
+      current.destroy(reason);
+    },
+  };
+}
+
+const isStream = (body: UpstreamCall["body"]): boolean => body !== null && !Buffer.isBuffer(body);
+
+function start(call: UpstreamCall): http.ClientRequest {
   const { url } = call;
   const client = url.protocol === "https:" ? https : http;
   const req = client.request(url, {
@@ -48,13 +77,6 @@ export function sendUpstream(call: UpstreamCall): UpstreamExchange {
     headers: call.headers,
     agent: agents[url.protocol as "http:" | "https:"],
     ...(call.lookup ? { lookup: call.lookup } : {}),
-  });
-  const response = new Promise<IncomingMessage>((resolve, reject) => {
-    req.once("response", resolve);
-    req.once("error", (err: NodeJS.ErrnoException) => {
-      if (err instanceof UpstreamError) reject(err);
-      else reject(new UpstreamError("unreachable", `The provider could not be reached (${err.code ?? err.message})`));
-    });
   });
   req.setTimeout(call.timeoutMs, () => {
     req.destroy(new UpstreamError("timeout", `The provider did not answer within ${Math.round(call.timeoutMs / 1000)} s`));
@@ -66,10 +88,5 @@ export function sendUpstream(call: UpstreamCall): UpstreamExchange {
     body.on("error", (err) => req.destroy(new UpstreamError("aborted", `The request body could not be read (${err.message})`)));
     body.pipe(req);
   }
-  return {
-    response,
-    abort: (reason) => {
-      req.destroy(reason);
-    },
-  };
+  return req;
 }
