@@ -38,9 +38,9 @@ const chat = (base: string, token: string) =>
   });
 
 /**
- * A request that fails upstream (a kept-alive socket the fake closed just then: 502) releases its
- * reservation and costs nothing; a loaded CI machine sees one now and then. The budget's promise
- * is about the ones that succeed.
+ * A request that fails upstream (502: a kept-alive socket the fake closed just then is retried
+ * once, a second reset is not) releases its reservation and costs nothing; a loaded CI machine
+ * could see one. The budget's promise is about the ones that succeed.
  */
 const MAX_UPSTREAM_FAILURES = 3;
 
