@@ -5,6 +5,7 @@
  * permissions (the server's own tests do).
  */
 import type { ApiKey, TeamSummary, TeamUsage } from "../../src/shared/api-schemas.js";
+import type { LimitOverview, UsageRow } from "../../src/shared/limits.js";
 import type { FullTeam, InvitationDetails, TeamInvitation } from "../../web/src/lib/organization-api";
 import { createFakeApi } from "./fake-api";
 
@@ -17,6 +18,9 @@ export interface FakeTeamsState {
   teamKeys: Record<string, ApiKey[]>;
   usage: Record<string, TeamUsage>;
   invitations: Record<string, InvitationDetails | { status: number; code: string; message: string }>;
+  /** `GET /api/usage` answers these rows whatever the query (the request is recorded); `GET /api/limits` this. */
+  gatewayRows: UsageRow[];
+  limits: LimitOverview;
 }
 
 export function team(t: Partial<TeamSummary> & Pick<TeamSummary, "id" | "name" | "role">): TeamSummary {
@@ -34,7 +38,7 @@ export function teamKey(k: Partial<ApiKey> & Pick<ApiKey, "id" | "name" | "teamI
 
 export function createFakeTeamsApi(initial: Partial<FakeTeamsState> = {}) {
   const keysApi = createFakeApi();
-  const state: FakeTeamsState = { teams: [], preferredTeamId: null, full: {}, teamKeys: {}, usage: {}, invitations: {}, ...initial };
+  const state: FakeTeamsState = { teams: [], preferredTeamId: null, full: {}, teamKeys: {}, usage: {}, invitations: {}, gatewayRows: [], limits: { limits: [], alerts: [] }, ...initial };
   /** Every request, `METHOD /path?query`, with its JSON body. */
   const requests: { call: string; body: unknown }[] = [];
   let seq = 0;
@@ -56,6 +60,11 @@ export function createFakeTeamsApi(initial: Partial<FakeTeamsState> = {}) {
       state.teams = state.teams.map((t) => ({ ...t, preferred: t.id === body.teamId }));
       return json(200, { preferredTeamId: body.teamId });
     }
+    if (path === "/api/usage" && method === "GET") {
+      const groupBy = url.searchParams.get("groupBy") ?? "day";
+      return json(200, { from: url.searchParams.get("from"), to: url.searchParams.get("to"), groupBy, rows: state.gatewayRows });
+    }
+    if (path === "/api/limits" && method === "GET") return json(200, state.limits);
     const usage = /^\/api\/teams\/([^/]+)\/usage$/.exec(path);
     if (usage) {
       const found = state.usage[decodeURIComponent(usage[1])];

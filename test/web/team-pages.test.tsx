@@ -237,6 +237,59 @@ describe("team usage page", () => {
     renderAt("/teams/t1/usage", { teams: [acme("member")], usage: { t1: { teamId: "t1", scope: "own", days: 30, rows: [] } } });
     await screen.findByText("You haven't used the team's keys yet");
   });
+
+  const today = new Date().toISOString().slice(0, 10);
+  const gatewayRow = { date: today, keyId: "k1", keyName: "Shared OpenAI", service: "openai", requests: 3, inputTokens: 30, outputTokens: 60, cachedTokens: 0, costUsd: 0.01, unpricedRequests: 0, estimatedRequests: 0 };
+  const limit = (id: string, teamId: string | null, name: string) => ({ kind: "key" as const, id, teamId, name, limits: { requestsPerMinute: 60 }, budget: null });
+  const limits = {
+    limits: [limit("k1", "t1", "Shared OpenAI"), limit("mine", null, "My OpenAI"), limit("k9", "t2", "Other team's key")],
+    alerts: [
+      { id: "a1", at: "2026-11-20T10:00:00.000Z", threshold: 80, message: "Shared OpenAI has used 80% of its budget", teamId: "t1" },
+      { id: "a2", at: "2026-11-20T10:00:00.000Z", threshold: 80, message: "My OpenAI has used 80% of its budget", teamId: null },
+    ],
+  };
+
+  it("the gateway section asks for the team's requests and shows only the team's limits and alerts", async () => {
+    const api = renderAt("/teams/t1/usage", { teams: [acme("owner")], usage: { t1: { teamId: "t1", scope: "all", days: 30, rows } }, gatewayRows: [gatewayRow], limits });
+    const gateway = within(await screen.findByTestId("gateway-section"));
+    await gateway.findByTestId("gateway-by-key");
+    expect(gateway.getByRole("heading", { name: "Through the gateway", level: 2 })).toBeTruthy();
+    expect(within(screen.getByTestId("handouts-section")).getByRole("heading", { name: "Everyone's use", level: 3 })).toBeTruthy();
+    const stats = gateway.getByTestId("gateway-stats");
+    expect(within(stats).getByText("Requests, 30 days").nextSibling?.textContent).toBe("3");
+    const asked = api.requests.filter((r) => r.call.startsWith("GET /api/usage?")).map((r) => new URL(r.call.slice(4), "http://x").searchParams);
+    expect(asked.map((q) => q.get("groupBy")).sort()).toEqual(["day", "key"]);
+    expect(asked.every((q) => q.get("teamId") === "t1")).toBe(true);
+
+    await waitFor(() => expect(gateway.getAllByTestId("budget-row").map((r) => r.getAttribute("data-id"))).toEqual(["k1"]));
+    expect(within(gateway.getByTestId("budget-alerts")).getAllByRole("status").map((a) => a.textContent)).toEqual(["Shared OpenAI has used 80% of its budget"]);
+    expect(screen.queryByText(/You see your own use only/)).toBeNull();
+  });
+
+  it("each section has its own period; a member is told they see their own use only", async () => {
+    const api = renderAt("/teams/t1/usage", { teams: [acme("member")], usage: { t1: { teamId: "t1", scope: "own", days: 30, rows } }, gatewayRows: [gatewayRow], limits });
+    await screen.findByText(/You see your own use only; the team's owners and admins see everyone's/);
+    const gateway = within(await screen.findByTestId("gateway-section"));
+    await gateway.findByTestId("gateway-stats");
+    expect(gateway.getByText(/Requests your apps sent to providers/)).toBeTruthy();
+    const handouts = within(screen.getByTestId("handouts-section"));
+    await handouts.findByRole("heading", { name: "Your use" });
+
+    fireEvent.change(handouts.getByLabelText("Period"), { target: { value: "7" } });
+    await waitFor(() => expect(api.requests.some((r) => r.call === "GET /api/teams/t1/usage?days=7")).toBe(true));
+    expect(gateway.getByText("Requests, 30 days")).toBeTruthy();
+    fireEvent.change(gateway.getByLabelText("Period"), { target: { value: "90" } });
+    await gateway.findByText("Requests, 90 days");
+  });
+
+  it("the personal Usage page asks for one's own requests and keeps every limit", async () => {
+    const api = renderAt("/usage", { teams: [acme("owner")], gatewayRows: [gatewayRow], limits });
+    const gateway = within(await screen.findByTestId("gateway-section"));
+    await waitFor(() => expect(gateway.getAllByTestId("budget-row")).toHaveLength(3));
+    const asked = api.requests.filter((r) => r.call.startsWith("GET /api/usage?"));
+    expect(asked.length).toBeGreaterThan(0);
+    expect(asked.some((r) => r.call.includes("teamId="))).toBe(false);
+  });
 });
 
 describe("invitation page", () => {

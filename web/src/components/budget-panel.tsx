@@ -73,14 +73,14 @@ function AlertItem({ alert }: { alert: LimitAlert }) {
   );
 }
 
-/** Every budget and rate limit the person can see (`GET /api/limits`), and the budget alerts of the last 30 days. */
-export function BudgetPanel({ overview }: { overview: LimitOverview }) {
+/** Every budget and rate limit the person can see (`GET /api/limits`), and the budget alerts of the last 30 days; `empty` says why there are none. */
+export function BudgetPanel({ overview, empty }: { overview: LimitOverview; empty?: string }) {
   const withBudget = overview.limits.filter((l) => l.budget);
   const ratesOnly = overview.limits.filter((l) => !l.budget);
   return (
     <Panel titleId="budgets-title" title="Budgets and limits" meta={withBudget.length ? `${withBudget.length} budget${withBudget.length === 1 ? "" : "s"}` : undefined}>
       {overview.limits.length === 0 ? (
-        <p className="muted panel__empty">No limits yet. Set a budget or a rate limit with “Limits” on a key, an access token or a team member.</p>
+        <p className="muted panel__empty">{empty ?? "No limits yet. Set a budget or a rate limit with “Limits” on a key, an access token or a team member."}</p>
       ) : (
         <ul className="budget-list" aria-labelledby="budgets-title">
           {[...withBudget, ...ratesOnly].map((l) => (

@@ -1,8 +1,8 @@
 import { CircleAlert, Info } from "lucide-react";
-import { useId, useState } from "react";
+import { useState } from "react";
 import { useGatewayUsage, useLimitOverview } from "../hooks/use-gateway-usage";
 import { formatCount } from "../lib/format-date";
-import { estimatedNote, formatUsd, unpricedNote, usageByDay, usageTotals } from "../lib/gateway-usage";
+import { estimatedNote, formatUsd, teamLimits, unpricedNote, usageByDay, usageTotals } from "../lib/gateway-usage";
 import { BudgetPanel } from "./budget-panel";
 import { ErrorState } from "./error-state";
 import { GatewayUsageChart } from "./gateway-usage-chart";
@@ -11,28 +11,13 @@ import { LoadingState } from "./loading-state";
 import { Panel } from "./panel";
 import { StatCard } from "./stat-card";
 
-export const RANGES = [7, 30, 90] as const;
-
-/** The range picker of the gateway section: the last 7, 30 or 90 days. */
-export function RangePicker({ days, onChange }: { days: number; onChange: (days: number) => void }) {
-  const id = useId();
-  return (
-    <span className="range-picker">
-      <label htmlFor={id}>Period</label>
-      <select id={id} className="input select input--compact" value={days} onChange={(e) => onChange(Number(e.target.value))}>
-        {RANGES.map((d) => (
-          <option key={d} value={d}>
-            Last {d} days
-          </option>
-        ))}
-      </select>
-    </span>
-  );
-}
-
-/** Requests through `/gateway/…`: totals, per day, per key, model or token, with what is unknown said out loud; and budgets. */
-export function GatewayUsageSection({ days }: { days: number }) {
-  const perDay = useGatewayUsage(days, "day");
+/**
+ * Requests through `/gateway/…`: totals, per day, per key, model or token, with what is unknown
+ * said out loud; and budgets. One's own, or with `teamId` the team's (whose requests, the server
+ * decides by role) and only the limits on its keys and members.
+ */
+export function GatewayUsageSection({ days, teamId }: { days: number; teamId?: string }) {
+  const perDay = useGatewayUsage(days, "day", teamId);
   const limits = useLimitOverview();
 
   let body;
@@ -71,7 +56,7 @@ export function GatewayUsageSection({ days }: { days: number }) {
           </div>
         )}
         <GatewayUsageChart points={usageByDay(perDay.data.rows, days)} days={days} />
-        {totals.requests > 0 && <BreakdownPanel days={days} />}
+        {totals.requests > 0 && <BreakdownPanel days={days} teamId={teamId} />}
       </>
     );
   }
@@ -84,15 +69,18 @@ export function GatewayUsageSection({ days }: { days: number }) {
       ) : limits.error || !limits.data ? (
         <ErrorState title="Couldn't load the limits" error={limits.error} onRetry={() => void limits.refetch()} />
       ) : (
-        <BudgetPanel overview={limits.data} />
+        <BudgetPanel
+          overview={teamId === undefined ? limits.data : teamLimits(limits.data, teamId)}
+          empty={teamId === undefined ? undefined : "No limits on this team's keys or members yet."}
+        />
       )}
     </>
   );
 }
 
-function BreakdownPanel({ days }: { days: number }) {
+function BreakdownPanel({ days, teamId }: { days: number; teamId?: string }) {
   const [by, setBy] = useState<Breakdown>("key");
-  const report = useGatewayUsage(days, by);
+  const report = useGatewayUsage(days, by, teamId);
   const switcher = (
     <span className="segmented" role="group" aria-label="Break down by">
       {(Object.keys(BREAKDOWN_LABELS) as Breakdown[]).map((b) => (

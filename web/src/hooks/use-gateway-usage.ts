@@ -8,7 +8,7 @@ import type { UsageGroup } from "../../../src/shared/limits.js";
 // Under the app's "keyhaven" root, so signing out forgets them too.
 const gatewayKeys = {
   all: (baseUrl: string) => [...keyhavenQueryKeys.all(baseUrl), "gateway"] as const,
-  usage: (baseUrl: string, days: number, groupBy: UsageGroup) => [...gatewayKeys.all(baseUrl), "usage", days, groupBy] as const,
+  usage: (baseUrl: string, days: number, groupBy: UsageGroup, teamId: string | null) => [...gatewayKeys.all(baseUrl), "usage", days, groupBy, teamId] as const,
   limits: (baseUrl: string) => [...gatewayKeys.all(baseUrl), "limits"] as const,
 };
 
@@ -17,10 +17,10 @@ function useGatewayApi() {
   return { baseUrl: client.baseUrl, api: useMemo(() => gatewayApi(client.baseUrl), [client.baseUrl]) };
 }
 
-/** Requests are metered by the gateway as apps call it: the page keeps itself fresh. */
-export function useGatewayUsage(days: number, groupBy: UsageGroup) {
+/** Requests are metered by the gateway as apps call it: the page keeps itself fresh. One's own, or with `teamId` the team's. */
+export function useGatewayUsage(days: number, groupBy: UsageGroup, teamId?: string) {
   const { baseUrl, api } = useGatewayApi();
-  return useQuery({ queryKey: gatewayKeys.usage(baseUrl, days, groupBy), queryFn: () => api.usage(days, groupBy), refetchInterval: 30_000 });
+  return useQuery({ queryKey: gatewayKeys.usage(baseUrl, days, groupBy, teamId ?? null), queryFn: () => api.usage(days, groupBy, teamId), refetchInterval: 30_000 });
 }
 
 export function useLimitOverview() {

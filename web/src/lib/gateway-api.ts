@@ -14,9 +14,10 @@ export type LimitSubject = { kind: "key"; id: string } | { kind: "token"; id: st
 
 export function gatewayApi(baseUrl: string) {
   return {
-    /** The last `days` days up to now, grouped. */
-    usage: (days: number, groupBy: UsageGroup, now = Date.now()) => {
+    /** The last `days` days up to now, grouped; with a team, its requests (the server decides whose, by role). */
+    usage: (days: number, groupBy: UsageGroup, teamId?: string, now = Date.now()) => {
       const q = new URLSearchParams({ from: new Date(now - days * DAY_MS).toISOString(), to: new Date(now).toISOString(), groupBy });
+      if (teamId !== undefined) q.set("teamId", teamId);
       return call<UsageReport>(baseUrl, "GET", `/api/usage?${q}`);
     },
     limits: () => call<LimitOverview>(baseUrl, "GET", "/api/limits"),

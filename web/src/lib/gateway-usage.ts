@@ -1,5 +1,5 @@
 /** The gateway usage section's figures, from `GET /api/usage` rows and `GET /api/limits`; all pure. */
-import type { LimitStatus, UsageRow } from "../../../src/shared/limits.js";
+import type { LimitOverview, LimitStatus, UsageRow } from "../../../src/shared/limits.js";
 
 const DAY_MS = 86_400_000;
 
@@ -94,3 +94,11 @@ export function budgetBar(budget: NonNullable<LimitStatus["budget"]>): BudgetBar
 }
 
 export const KIND_LABELS: Record<LimitStatus["kind"], string> = { key: "Key", token: "Access token", member: "Team member" };
+
+/**
+ * A team's part of `GET /api/limits`: the limits on its keys and its members, and their alerts.
+ * The server lists every limit the person can see, the personal ones with a null teamId.
+ */
+export function teamLimits(overview: LimitOverview, teamId: string): LimitOverview {
+  return { limits: overview.limits.filter((l) => l.teamId === teamId), alerts: overview.alerts.filter((a) => a.teamId === teamId) };
+}

@@ -1,14 +1,14 @@
 import { useState } from "react";
 import { ErrorState } from "../components/error-state";
 import { ExpiringKeys } from "../components/expiring-keys";
-import { GatewayUsageSection, RangePicker } from "../components/gateway-usage-section";
+import { GatewayUsageSection } from "../components/gateway-usage-section";
 import { RotationDueKeys } from "../components/rotation-due-keys";
 import { LoadingState } from "../components/loading-state";
 import { PageHeader } from "../components/page-header";
-import { PanelHeadingLevel } from "../components/panel";
 import { ServiceBreakdown } from "../components/service-breakdown";
 import { StatGrid } from "../components/stat-grid";
 import { UsageChart } from "../components/usage-chart";
+import { UsageSection } from "../components/usage-section";
 import { useKeyStats } from "../hooks/use-key-stats";
 import { useApiKeyList } from "../keyhaven";
 
@@ -49,36 +49,30 @@ export function UsagePage() {
   return (
     <>
       <PageHeader title="Usage" description="What your apps did with your keys: requests through the gateway, and keys handed out." />
-      <section className="usage-section" aria-labelledby="gateway-section-title" data-testid="gateway-section">
-        <header className="usage-section__header">
-          <div>
-            <h2 className="usage-section__title" id="gateway-section-title">
-              Through the gateway
-            </h2>
-            <p className="usage-section__description">
-              Requests your apps sent to providers via <code>/gateway/…</code> with an access token: tokens and cost metered, limits enforced.
-            </p>
-          </div>
-          <RangePicker days={days} onChange={setDays} />
-        </header>
-        <PanelHeadingLevel value={3}>
-          <GatewayUsageSection days={days} />
-        </PanelHeadingLevel>
-      </section>
-      <section className="usage-section" aria-labelledby="handouts-section-title" data-testid="handouts-section">
-        <header className="usage-section__header">
-          <div>
-            <h2 className="usage-section__title" id="handouts-section-title">
-              Hand-outs (library, /api/resolve)
-            </h2>
-            <p className="usage-section__description">
-              How often your keys were handed out: to apps by the library or <code>/api/resolve</code> (Keyhaven never sees what they send), and to the gateway for
-              each request it forwards.
-            </p>
-          </div>
-        </header>
-        <PanelHeadingLevel value={3}>{handOuts}</PanelHeadingLevel>
-      </section>
+      <UsageSection
+        name="gateway"
+        title="Through the gateway"
+        description={
+          <>
+            Requests your apps sent to providers via <code>/gateway/…</code> with an access token: tokens and cost metered, limits enforced.
+          </>
+        }
+        period={{ days, onChange: setDays }}
+      >
+        <GatewayUsageSection days={days} />
+      </UsageSection>
+      <UsageSection
+        name="handouts"
+        title="Hand-outs (library, /api/resolve)"
+        description={
+          <>
+            How often your keys were handed out: to apps by the library or <code>/api/resolve</code> (Keyhaven never sees what they send), and to the gateway for each
+            request it forwards.
+          </>
+        }
+      >
+        {handOuts}
+      </UsageSection>
     </>
   );
 }
