@@ -7,7 +7,7 @@
  *   npx tsx bench/gateway.ts [--quick] [--no-portkey] [--db sqlite|postgres] [--cpu-prof <dir>]
  *       [--seconds 10] [--rounds 2] [--connections 50] [--latency-requests 2000]
  *       [--stream-requests 100] [--chunks 20] [--chunk-delay-ms 5] [--stream-seconds 60]
- *       [--portkey-version 1.15.2] [--pg-url postgres://…]
+ *       [--portkey-version 1.15.2] [--pg-url postgres://…] [--heap-snapshots <dir>]
  *
  * Targets, each a child process; autocannon and the timing client run in this (parent) process:
  *   (a) direct: the fake upstream itself (bench/fake-openai.ts), as information;
@@ -153,11 +153,16 @@ function echoesBudget(value: unknown): boolean {
   return Object.entries(value).some(([k, v]) => (k === "budget" && JSON.stringify(v).includes(String(BUDGET.limits.budget.usd))) || echoesBudget(v));
 }
 
-async function startKeyhaven(db: BenchDatabase, upstreamUrl: string, fromSource: boolean, cpuProf?: string): Promise<KeyhavenSide> {
+async function startKeyhaven(db: BenchDatabase, upstreamUrl: string, fromSource: boolean, cpuProf?: string, heapDir?: string): Promise<KeyhavenSide> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const server = await startChild({
-    args: [...(cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${cpuProf}`] : []), path.join(ROOT, "bin/keyhaven.mjs"), "serve"],
+    args: [
+      ...(cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${cpuProf}`] : []),
+      ...(heapDir ? ["--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${heapDir}`] : []),
+      path.join(ROOT, "bin/keyhaven.mjs"),
+      "serve",
+    ],
     env: {
       ...process.env,
       DATABASE_URL: undefined,
@@ -235,7 +240,7 @@ const median = (xs: number[]) => {
 };
 
 /** Streams under load for `seconds` against one target while sampling its RSS every 250 ms. */
-async function rssRun(t: Target, upstream: ChildServer, opts: { connections: number; seconds: number }): Promise<RssRun> {
+async function rssRun(t: Target, upstream: ChildServer, opts: { connections: number; seconds: number; heapSnapshots?: boolean }): Promise<RssRun> {
   // A third of the run as warm-up: V8 sizes its heap in steps during the first tens of seconds
   // under load (the bare proxy took a one-off 94 → 108 MiB step at 22 s of a 60 s run).
   const warmSeconds = opts.seconds / 3;
@@ -248,9 +253,13 @@ async function rssRun(t: Target, upstream: ChildServer, opts: { connections: num
   };
   tick();
   const timer = setInterval(tick, 250);
+  // --heap-snapshots: one at the end of the warm-up, one at the end (writing one stalls the server: diagnosis only).
+  const snap = () => process.kill(t.server.pid, "SIGUSR2");
+  const snapTimers = opts.heapSnapshots ? [setTimeout(snap, warmSeconds * 1000), setTimeout(snap, (opts.seconds - 1) * 1000)] : [];
   const before = await settledStats(upstream);
   const r = await cannon({ base: t.url, headers: { ...JSON_HEADERS, ...t.headers }, method: "POST", body: STREAM_BODY }, opts);
   clearInterval(timer);
+  snapTimers.forEach(clearTimeout);
   tick();
   const seen = served(before, await settledStats(upstream), t.upstreamAuth);
   if (seen.all < r.requests.total) throw new Error(`streaming run on ${t.name}: ${r.requests.total} answers but the upstream served ${seen.all}`);
@@ -290,6 +299,7 @@ async function main() {
     portkey: !flags.raw.has("no-portkey"),
     portkeyVersion: flags.raw.get("portkey-version") ?? PORTKEY_DEFAULT_VERSION,
     cpuProf: flags.raw.has("cpu-prof") ? path.resolve(flags.raw.get("cpu-prof")!) : undefined,
+    heapDir: flags.raw.has("heap-snapshots") ? path.resolve(flags.raw.get("heap-snapshots")!) : undefined,
   };
   const started = performance.now();
   const dist = distState(ROOT);
@@ -315,7 +325,7 @@ async function main() {
     servers.push(bare);
 
     db = await createBenchDatabase(dialect, flags.pgUrl, "gateway");
-    const kh = await startKeyhaven(db, upstream.url, !dist.use, opts.cpuProf);
+    const kh = await startKeyhaven(db, upstream.url, !dist.use, opts.cpuProf, opts.heapDir);
     servers.push(kh.server);
 
     let portkeyNote = "skipped (--no-portkey)";
@@ -434,7 +444,7 @@ async function main() {
         `\n4${on === "bare" ? "a" : "b"}. RSS of ${LABELS[on]} over ${opts.streamSeconds} s of streaming · ${conn} connections` +
           (on === "bare" ? " (information: the floor's own curve)" : ""),
       );
-      const rss = await rssRun(target(on), upstream, { connections: conn, seconds: opts.streamSeconds });
+      const rss = await rssRun(target(on), upstream, { connections: conn, seconds: opts.streamSeconds, heapSnapshots: on === "keyhaven" && opts.heapDir !== undefined });
       if (rss.bad) throw new Error(`streaming run on ${rss.on}: ${rss.bad} non-2xx answers, errors or timeouts`);
       rssRuns.set(on, rss);
       console.log(

@@ -1,6 +1,6 @@
-// `npm test`: the type check and the lint (steps: a failure fails the run, they count no tests),
-// the whole suite — unit + integration (SQLite, and PostgreSQL when TEST_DATABASE_URL is set),
-// then the browser suite (Debian's Chromium) when the web app exists. Ends with "N passed, N failed".
+// `npm test`: the whole suite — unit + integration (SQLite, and PostgreSQL when TEST_DATABASE_URL
+// is set) with the type check and the lint beside it (steps: a failure fails the run, they count
+// no tests) — then the browser suite (Debian's Chromium) when the web app exists. Ends with "N passed, N failed".
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 
@@ -8,10 +8,15 @@ const CHROMIUM = process.env.KEYHAVEN_CHROMIUM ?? "/usr/bin/chromium";
 mkdirSync("test-results", { recursive: true });
 const extra = process.argv.slice(2);
 
-function vitest(config, report) {
+async function vitest(config, report) {
   rmSync(report, { force: true });
   const args = ["node_modules/vitest/vitest.mjs", "run", "--config", config, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...extra];
-  const res = spawnSync(process.execPath, args, { stdio: "inherit", env: { ...process.env, NODE_ENV: "test" } });
+  const child = spawn(process.execPath, args, { stdio: "inherit", env: { ...process.env, NODE_ENV: "test" } });
+  const code = await new Promise((resolve) => {
+    child.on("error", () => resolve(1));
+    child.on("close", (c) => resolve(c ?? 1));
+  });
+  const res = { status: code };
   if (!existsSync(report)) return { passed: 0, failed: 1, skipped: 0, code: res.status ?? 1 };
   const r = JSON.parse(readFileSync(report, "utf8"));
   // A file that fails to load has no tests but counts as a failure.
@@ -43,16 +48,14 @@ function npmRun(script) {
 
 // KEYHAVEN_STATIC_CHECKS=off: CI's second Node version would type-check and lint the same files
 // again. A run of chosen test files (arguments given) is for quick feedback: it skips them too.
+// Otherwise they run beside the unit suite (which mostly waits on servers, child processes and
+// PostgreSQL), their output held back and printed whole when the suite is done.
 const failedSteps = [];
+let staticChecks = Promise.resolve([]);
 if (process.env.KEYHAVEN_STATIC_CHECKS === "off" || extra.length > 0) {
   console.log("\n[keyhaven] Type check and lint not run here (npm run typecheck, npm run lint)");
 } else {
-  for (const step of await Promise.all([npmRun("typecheck"), npmRun("lint")])) {
-    const ok = step.code === 0;
-    console.log(`\n[keyhaven] npm run ${step.script}: ${ok ? "ok" : "FAILED"} (${step.seconds.toFixed(0)} s)`);
-    if (step.output.trim()) process.stdout.write(step.output.endsWith("\n") ? step.output : `${step.output}\n`);
-    if (!ok) failedSteps.push(step.script);
-  }
+  staticChecks = Promise.all([npmRun("typecheck"), npmRun("lint")]);
 }
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
@@ -64,7 +67,14 @@ const add = (r) => {
   if (r.code !== 0) exitCode = 1;
 };
 
-add(vitest("vitest.config.ts", "test-results/unit.json"));
+add(await vitest("vitest.config.ts", "test-results/unit.json"));
+
+for (const step of await staticChecks) {
+  const ok = step.code === 0;
+  console.log(`\n[keyhaven] npm run ${step.script}: ${ok ? "ok" : "FAILED"} (${step.seconds.toFixed(0)} s)`);
+  if (step.output.trim()) process.stdout.write(step.output.endsWith("\n") ? step.output : `${step.output}\n`);
+  if (!ok) failedSteps.push(step.script);
+}
 
 // KEYHAVEN_BROWSER_TESTS=off: CI's second Node version runs the browser suite only once.
 if (process.env.KEYHAVEN_BROWSER_TESTS === "off") {
@@ -76,7 +86,7 @@ if (process.env.KEYHAVEN_BROWSER_TESTS === "off") {
       exitCode = 1;
       totals.failed += 1;
     } else {
-      add(vitest("vitest.browser.config.ts", "test-results/browser.json"));
+      add(await vitest("vitest.browser.config.ts", "test-results/browser.json"));
     }
   } else {
     console.log(`\n\x1b[33m[keyhaven] Browser tests SKIPPED: ${CHROMIUM} not found (apt-get install -y chromium)\x1b[0m`);

@@ -17,8 +17,8 @@ import type { Database } from "./schema.js";
 export type DialectName = "sqlite" | "postgres";
 
 /**
- * SQLite only: synchronous reads on a separate read-only connection, for hot paths. WAL
- * readers see committed rows only, exactly like a query through Kysely.
+ * SQLite only: synchronous reads of committed rows, for hot paths — exactly what a query through
+ * Kysely outside a transaction sees.
  */
 export interface SyncReader {
   one<T>(sql: string, parameters: readonly unknown[]): T | undefined;
@@ -142,9 +142,14 @@ function openSqlite(dataDir: string): DatabaseHandle {
     return readConn.prepare(sql);
   };
   let dataVersion: SQLite.Statement | undefined;
+  // Reads go to the read-write connection while it is outside a transaction: its page cache
+  // survives its own commits, where every commit empties the read-only connection's (which then
+  // re-reads pages from the file). Inside one (Kysely's, open across awaits) they would see its
+  // uncommitted rows, so they go to the read-only connection.
+  const readStatement = (sql: string): SQLite.Statement => (sqlite.inTransaction ? statement(sql) : main.prepare(sql));
   const reader: SyncReader = {
-    one: <T>(sql: string, parameters: readonly unknown[]) => statement(sql).get(parameters) as T | undefined,
-    all: <T>(sql: string, parameters: readonly unknown[]) => statement(sql).all(parameters) as T[],
+    one: <T>(sql: string, parameters: readonly unknown[]) => readStatement(sql).get(parameters) as T | undefined,
+    all: <T>(sql: string, parameters: readonly unknown[]) => readStatement(sql).all(parameters) as T[],
     dataVersion: () => (dataVersion ??= statement("pragma data_version").pluck()).get() as number,
   };
   return {
