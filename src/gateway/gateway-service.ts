@@ -37,6 +37,7 @@ import { NANO_PER_USD } from "../limits/limit-periods.js";
 import { callerToken, downstreamHeaders, upstreamHeaders } from "./forward-headers.js";
 import { parseGatewayTarget, type GatewayTarget } from "./gateway-targets.js";
 import { MeteredRelay, type RelayOutcome } from "./metered-relay.js";
+import { BoundedReadError, readBounded, type BoundedRead } from "./read-bounded.js";
 import { readRequestBody, type RequestBody } from "./request-body.js";
 import { sendUpstream, UpstreamError } from "./upstream.js";
 
@@ -239,26 +240,24 @@ export function createGatewayService(deps: GatewayServiceDeps) {
 
   /** A JSON answer read whole (up to the bound), priced, and given back with its cost. */
   async function jsonAnswer(m: Metering, format: UsageFormat, upstream: IncomingMessage, headers: OutgoingHttpHeaders): Promise<GatewayReply> {
-    const chunks: Buffer[] = [];
-    let size = 0;
+    let read: BoundedRead;
     try {
-      for await (const chunk of upstream as AsyncIterable<Buffer>) {
-        size += chunk.length;
-        chunks.push(chunk);
-        if (size > MAX_METERED_JSON_BYTES) {
-          // Too large to hold: what was read goes first, the rest streams on unread.
-          const relay = new MeteredRelay(null, (o) => finish(m, upstream.statusCode ?? 502, { model: null, usage: null, complete: false }, { ok: isOk(upstream), ended: o.ended, bytes: size + o.bytes, events: null }));
-          relay.write(Buffer.concat(chunks));
-          pipeline(upstream, relay, () => {});
-          delete headers["content-length"];
-          return { status: upstream.statusCode ?? 502, headers, body: relay };
-        }
-      }
-    } catch {
-      finish(m, 502, { model: null, usage: null, complete: false }, { ok: isOk(upstream), ended: false, bytes: size, events: null });
+      read = await readBounded(upstream, MAX_METERED_JSON_BYTES);
+    } catch (err) {
+      const bytes = err instanceof BoundedReadError ? err.bytesRead : 0;
+      finish(m, 502, { model: null, usage: null, complete: false }, { ok: isOk(upstream), ended: false, bytes, events: null });
       throw new UpstreamError("aborted", "The provider's answer broke off");
     }
-    const body = Buffer.concat(chunks, size);
+    const size = read.bytes.length;
+    if (!read.complete) {
+      // Too large to hold: what was read goes first, the rest streams on unread.
+      const relay = new MeteredRelay(null, (o) => finish(m, upstream.statusCode ?? 502, { model: null, usage: null, complete: false }, { ok: isOk(upstream), ended: o.ended, bytes: size + o.bytes, events: null }));
+      relay.write(read.bytes);
+      pipeline(upstream, relay, () => {});
+      delete headers["content-length"];
+      return { status: upstream.statusCode ?? 502, headers, body: relay };
+    }
+    const body = read.bytes;
     let parsed: unknown;
     try {
       parsed = JSON.parse(body.toString("utf8"));

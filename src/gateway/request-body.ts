@@ -6,6 +6,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { Readable } from "node:stream";
 import { AppError } from "../platform/errors.js";
+import { readBounded } from "./read-bounded.js";
 
 export type RequestBody =
   | { kind: "none" }
@@ -27,7 +28,11 @@ export async function readRequestBody(method: string, headers: IncomingHttpHeade
     stream.resume();
     throw tooLarge();
   }
-  const bytes = await readWhole(stream, maxBytes, tooLarge);
+  const { bytes, complete } = await readBounded(stream, maxBytes);
+  if (!complete) {
+    stream.resume();
+    throw tooLarge();
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(bytes.toString("utf8"));
@@ -36,50 +41,4 @@ export async function readRequestBody(method: string, headers: IncomingHttpHeade
     parsed = undefined;
   }
   return { kind: "json", bytes, parsed };
-}
-
-/**
- * The body, bounded, through plain listeners: a `for await` over the request costs an async
- * iterator and a promise per chunk, a measurable share of a small request's CPU.
- */
-function readWhole(stream: Readable, maxBytes: number, tooLarge: () => AppError): Promise<Buffer> {
-  return new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const stop = () => {
-      stream.off("data", onData);
-      stream.off("end", onEnd);
-      stream.off("error", onError);
-      stream.off("close", onClose);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) {
-        stop();
-        stream.resume();
-        reject(tooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      stop();
-      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
-    };
-    const onError = (err: Error) => {
-      stop();
-      reject(err);
-    };
-    // Closed before its end (the caller went away): as `for await` would, a premature close.
-    const onClose = () => {
-      if (stream.readableEnded) return;
-      stop();
-      reject(Object.assign(new Error("Premature close"), { code: "ERR_STREAM_PREMATURE_CLOSE" }));
-    };
-    if (stream.destroyed) return onClose();
-    stream.on("data", onData);
-    stream.on("end", onEnd);
-    stream.on("error", onError);
-    stream.on("close", onClose);
-  });
 }
