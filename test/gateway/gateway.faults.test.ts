@@ -136,6 +136,17 @@ describeEachDatabase("gateway faults", (dialect) => {
     expect(aheadWhilePaused).toBeLessThan(BIG / 4);
   });
 
+  it.runIf(dialect === "sqlite")("a JSON answer too large to read whole (over 16 MiB) is relayed on, every byte, unpriced", async () => {
+    const res = await fetch(`${server.url}/gateway/openai/v1/files/big/content?json=1`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-length")).toBeNull();
+    let bytes = 0;
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) bytes += chunk.length;
+    expect(bytes).toBe(BIG);
+    const row = await lastRow();
+    expect(row).toMatchObject({ status: 200, model: null, cost_nano_usd: null });
+  });
+
   it("a JSON body over KEYHAVEN_GATEWAY_MAX_BODY_BYTES: 413 in the provider's shape, nothing forwarded", async () => {
     const before = fake.received.length;
     const res = await post("/chat/completions", { model: "gpt-4o-mini", messages: [{ role: "user", content: "x".repeat(300 * 1024) }] });

@@ -127,7 +127,9 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
         let left = state.options.bigBytes ?? 0;
         state.bigWritten = 0;
         const block = Buffer.alloc(1 << 20, 0x61);
-        res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(left) });
+        // ?json=1: the same bytes labelled as JSON (an answer too large for the gateway to read whole).
+        const type = url.includes("json=1") ? "application/json" : "application/octet-stream";
+        res.writeHead(200, { "content-type": type, "content-length": String(left) });
         const pump = () => {
           while (left > 0) {
             const n = Math.min(left, block.length);
