@@ -87,16 +87,21 @@ export function createGatewayUsageService(deps: GatewayUsageDeps) {
       for (const k of keys) subjects.set(`key:${k.id}`, { subject: { kind: "key", id: k.id }, name: k.name, teamId: k.owner_type === "team" ? k.owner_id : null });
       for (const t of tokens) subjects.set(`token:${t.id}`, { subject: { kind: "token", id: t.id }, name: t.name, teamId: null });
       const found = await deps.store.listLimits([...subjects.keys()]);
+      const members: { key: string; subject: Extract<LimitSubject, { kind: "member" }> }[] = [];
       for (const m of memberships) {
         const prefix = canManage(m.role as TeamRole) ? `member:${m.organizationId}:` : `member:${m.organizationId}:${userId}`;
         for (const [key, limits] of await deps.store.listLimitsLike(prefix)) {
           const subject = parseSubjectKey(key);
           if (subject?.kind !== "member") continue;
-          const user = await db.selectFrom("user").select(["name", "email"]).where("id", "=", subject.userId).executeTakeFirst();
-          subjects.set(key, { subject, name: user?.name || user?.email || null, teamId: subject.teamId });
+          members.push({ key, subject });
           found.set(key, limits);
         }
       }
+      // Members are named by their account: one query for all of them.
+      const memberIds = [...new Set(members.map((x) => x.subject.userId))];
+      const people = memberIds.length ? await db.selectFrom("user").select(["id", "name", "email"]).where("id", "in", memberIds).execute() : [];
+      const nameOf = new Map(people.map((u) => [u.id, u.name || u.email || null]));
+      for (const { key, subject } of members) subjects.set(key, { subject, name: nameOf.get(subject.userId) ?? null, teamId: subject.teamId });
       const limits: LimitStatus[] = [];
       for (const [key, limitsOf] of found) {
         const s = subjects.get(key);
