@@ -54,14 +54,14 @@ describeEachDatabase("GET /api/api-keys/:id", (dialect) => {
     it("?includeValue=true adds the value, with Cache-Control: no-store", async () => {
       const res = await h.request("GET", `/api/api-keys/${key.id}?includeValue=true`, { cookie: alice.cookie });
       const body = await jsonOf(res, 200);
-      expect(body).toEqual({ ...key, value });
+      expect(body).toEqual({ ...key, value, limits: null });
       expect(res.headers.get("cache-control")).toBe("no-store");
     });
 
     it("?includeValue=true for aws gives the credentials object; the region stays in config", async () => {
       const body = await jsonOf(await h.request("GET", `/api/api-keys/${awsKey.id}?includeValue=true`, { cookie: alice.cookie }), 200);
       expect(body).toEqual(
-        apiKeyBody({ ...awsKey, name: "aws temp", service: "aws", maskedValue: "ASIA…MPLE", config: { region: "eu-central-1" }, value: AWS_VALUE }),
+        { ...apiKeyBody({ ...awsKey, name: "aws temp", service: "aws", maskedValue: "ASIA…MPLE", config: { region: "eu-central-1" }, value: AWS_VALUE }), limits: null },
       );
     });
   });
