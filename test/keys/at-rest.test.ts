@@ -117,6 +117,8 @@ describeEachDatabase("secrets at rest", (dialect) => {
 
   it("a flipped character in a stored ciphertext or wrapped data key fails with the generic error", async () => {
     const db = rt.database.db;
+    // Opened once first: what this runtime keeps of an opened secret must not outlive its bytes.
+    expect((await rt.keys.reveal(actorFor(alice), alice, ids.aws)).value).toEqual(SECRETS.aws);
     const row = await db.selectFrom("api_keys").select(["encrypted_value", "data_key_id"]).where("id", "=", ids.aws).executeTakeFirstOrThrow();
     const body = row.encrypted_value;
     const i = body.length - 10;
