@@ -3,9 +3,8 @@ import { useState, type FormEvent } from "react";
 import { PASSWORD_MAX, PASSWORD_MIN } from "../../../src/shared/password.js";
 import type { AdminUser, CreateUserBody } from "../../../src/shared/api-schemas.js";
 import { ApiError, errorMessage } from "../keyhaven";
-import { FormError } from "./form-error";
+import { FormFooter } from "./form-footer";
 import { Modal } from "./modal";
-import { Spinner } from "./spinner";
 import { TextField } from "./text-field";
 
 type Errors = Partial<Record<keyof CreateUserBody, string>>;
@@ -85,17 +84,7 @@ export function AdminAddUserDialog({ open, onOpenChange, createUser, onAdded }: 
           hint={`At least ${PASSWORD_MIN} characters.`}
           autoComplete="new-password"
         />
-        <FormError message={serverError ? errorMessage(serverError) : null} />
-        <div className="form-actions">
-          <span className="form-actions__spacer" />
-          <button type="button" className="btn btn--ghost" onClick={() => reset(false)}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn--primary" disabled={busy}>
-            {busy ? <Spinner /> : <UserPlus size={16} aria-hidden="true" />}
-            Add user
-          </button>
-        </div>
+        <FormFooter error={serverError ? errorMessage(serverError) : null} busy={busy} onCancel={() => reset(false)} icon={UserPlus} label="Add user" />
       </form>
     </Modal>
   );

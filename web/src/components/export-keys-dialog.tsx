@@ -5,10 +5,9 @@ import { useExportKeys } from "../hooks/use-key-files";
 import { downloadBlob } from "../lib/download";
 import { keysFileName } from "../lib/keys-file-name";
 import { BACKUP_PASSPHRASE_MIN, checkNewPassphrase, type PassphraseErrors } from "../lib/passphrase-check";
-import { FormError } from "./form-error";
+import { FormFooter } from "./form-footer";
 import { Modal } from "./modal";
-import { Spinner } from "./spinner";
-import { TextField } from "./text-field";
+import { PassphraseField } from "./passphrase-field";
 
 export interface KeysOwner {
   /** Unset: the signed-in person's own keys. */
@@ -43,14 +42,18 @@ function ExportForm({ team, onCancel, onExported }: KeysOwner & { onCancel: () =
   const uid = useId();
   const ids = { passphrase: `${uid}-passphrase`, confirm: `${uid}-confirm` };
   const exportKeys = useExportKeys(team?.id);
-  const [passphrase, setPassphrase] = useState("");
-  const [confirm, setConfirm] = useState("");
+  const [fields, setFields] = useState({ passphrase: "", confirm: "" });
   const [errors, setErrors] = useState<PassphraseErrors>({});
   const [submitError, setSubmitError] = useState<string | null>(null);
+  // Editing a field clears what was said of it.
+  const edit = (field: keyof PassphraseErrors) => (value: string) => {
+    setFields((f) => ({ ...f, [field]: value }));
+    setErrors(({ [field]: _, ...rest }) => rest);
+  };
 
   async function handleSubmit(event: FormEvent) {
     event.preventDefault();
-    const found = checkNewPassphrase(passphrase, confirm);
+    const found = checkNewPassphrase(fields.passphrase, fields.confirm);
     setErrors(found);
     setSubmitError(null);
     if (found.passphrase || found.confirm) {
@@ -58,7 +61,7 @@ function ExportForm({ team, onCancel, onExported }: KeysOwner & { onCancel: () =
       return;
     }
     try {
-      const file = await exportKeys.mutateAsync(passphrase);
+      const file = await exportKeys.mutateAsync(fields.passphrase);
       const name = keysFileName(new Date(), team);
       downloadBlob(file, name);
       onExported(name);
@@ -70,31 +73,22 @@ function ExportForm({ team, onCancel, onExported }: KeysOwner & { onCancel: () =
   const busy = exportKeys.isPending;
   return (
     <form className="key-form" onSubmit={handleSubmit} noValidate aria-busy={busy}>
-      <TextField
+      <PassphraseField
         id={ids.passphrase}
-        label="Passphrase"
-        secret
         autoFocus
         autoComplete="new-password"
         hint={`At least ${BACKUP_PASSPHRASE_MIN} characters: the file is only as hard to open as its passphrase is to guess. A few unrelated words work well.`}
         error={errors.passphrase}
-        value={passphrase}
-        onValueChange={(value) => {
-          setPassphrase(value);
-          setErrors(({ passphrase: _, ...rest }) => rest);
-        }}
+        value={fields.passphrase}
+        onValueChange={edit("passphrase")}
       />
-      <TextField
+      <PassphraseField
         id={ids.confirm}
         label="Confirm passphrase"
-        secret
         autoComplete="new-password"
         error={errors.confirm}
-        value={confirm}
-        onValueChange={(value) => {
-          setConfirm(value);
-          setErrors(({ confirm: _, ...rest }) => rest);
-        }}
+        value={fields.confirm}
+        onValueChange={edit("confirm")}
       />
       <div className="warning-note" role="note">
         <TriangleAlert size={16} aria-hidden="true" />
@@ -103,17 +97,7 @@ function ExportForm({ team, onCancel, onExported }: KeysOwner & { onCancel: () =
           safe as the keys themselves.
         </p>
       </div>
-      <FormError message={submitError} />
-      <div className="form-actions">
-        <span className="form-actions__spacer" />
-        <button type="button" className="btn btn--ghost" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="btn btn--primary" disabled={busy}>
-          {busy ? <Spinner /> : <Download size={16} aria-hidden="true" />}
-          Export and download
-        </button>
-      </div>
+      <FormFooter error={submitError} busy={busy} onCancel={onCancel} icon={Download} label="Export and download" />
     </form>
   );
 }

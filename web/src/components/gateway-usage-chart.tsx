@@ -1,7 +1,8 @@
 import { useState } from "react";
-import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { formatCount, formatDay } from "../lib/format-date";
 import { formatUsd, type DayPoint } from "../lib/gateway-usage";
+import { DailyBarChart } from "./daily-bar-chart";
+import { DailyTable } from "./daily-table";
 import { Panel } from "./panel";
 
 const METRICS = {
@@ -32,51 +33,36 @@ export function GatewayUsageChart({ points, days }: { points: DayPoint[]; days: 
   return (
     <Panel titleId="gateway-chart-title" title={`${label} per day`} meta={switcher}>
       <div className="chart" data-testid="gateway-chart">
-        <ResponsiveContainer width="100%" height={240}>
-          <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: metric === "costUsd" ? 0 : -16 }} title={`${label} per day through the gateway, last ${days} days`}>
-            <CartesianGrid vertical={false} stroke="#e9ecf2" />
-            <XAxis dataKey="label" tickLine={false} axisLine={false} fontSize={12} stroke="#667085" minTickGap={16} />
-            <YAxis allowDecimals={metric === "costUsd"} tickLine={false} axisLine={false} fontSize={12} stroke="#667085" width={metric === "costUsd" ? 64 : 48} tickFormatter={(v: number) => format(v)} />
-            <Tooltip
-              cursor={{ fill: "rgba(79, 70, 229, 0.06)" }}
-              formatter={(value) => [format(Number(value)), label]}
-              contentStyle={{ borderRadius: 8, border: "1px solid #e4e7ec", fontSize: 13 }}
-            />
-            <Bar dataKey={metric} name={label} fill="#4f46e5" radius={[4, 4, 0, 0]} maxBarSize={28} />
-          </BarChart>
-        </ResponsiveContainer>
+        <DailyBarChart
+          data={data}
+          dataKey={metric}
+          name={label}
+          title={`${label} per day through the gateway, last ${days} days`}
+          format={format}
+          tickFormatter={format}
+          // Cost is fractional and its ticks carry a dollar sign: decimals, and a wider axis.
+          allowDecimals={metric === "costUsd"}
+          yAxisWidth={metric === "costUsd" ? 64 : 48}
+          marginLeft={metric === "costUsd" ? 0 : -16}
+        />
         {total === 0 && <p className="chart__empty">No requests through the gateway in the last {days} days.</p>}
       </div>
       {metric === "costUsd" && points.some((p) => p.unpricedRequests > 0) && (
         <p className="gw-chart__note">Days with unpriced requests cost more than the bar shows: their cost is unknown.</p>
       )}
-      {/* Tables ignore overflow, so the hiding is done by a wrapper. */}
-      <div className="sr-only">
-        <table>
-          <caption>Requests, tokens and cost per day through the gateway, last {days} days</caption>
-          <thead>
-            <tr>
-              <th scope="col">Day</th>
-              <th scope="col">Requests</th>
-              <th scope="col">Tokens</th>
-              <th scope="col">Cost</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.map((d) => (
-              <tr key={d.date}>
-                <td>{d.label}</td>
-                <td>{d.requests}</td>
-                <td>{d.tokens}</td>
-                <td>
-                  {formatUsd(d.costUsd)}
-                  {d.unpricedRequests > 0 && `, and ${d.unpricedRequests} unpriced`}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DailyTable
+        caption={`Requests, tokens and cost per day through the gateway, last ${days} days`}
+        columns={["Requests", "Tokens", "Cost"]}
+        rows={data}
+        cells={(d) => [
+          d.requests,
+          d.tokens,
+          <>
+            {formatUsd(d.costUsd)}
+            {d.unpricedRequests > 0 && `, and ${d.unpricedRequests} unpriced`}
+          </>,
+        ]}
+      />
     </Panel>
   );
 }

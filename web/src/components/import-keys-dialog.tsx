@@ -6,10 +6,11 @@ import { useImportKeys, type ImportRequest } from "../hooks/use-key-files";
 import type { KeysOwner } from "./export-keys-dialog";
 import { FileField } from "./file-field";
 import { FormError } from "./form-error";
+import { FormFooter } from "./form-footer";
 import { ImportReportView } from "./import-report-view";
 import { Modal } from "./modal";
+import { PassphraseField } from "./passphrase-field";
 import { Spinner } from "./spinner";
-import { TextField } from "./text-field";
 
 interface Props extends KeysOwner {
   open: boolean;
@@ -113,16 +114,25 @@ interface ChooseProps {
   onSubmit: (request: ImportRequest) => Promise<void>;
 }
 
+type Choice = { file: File | null; passphrase: string };
+
 /** The file and its passphrase; a wrong passphrase or a damaged file comes back as `error`. */
 function ChooseFile({ busy, error, onCancel, onSubmit }: ChooseProps) {
   const uid = useId();
   const ids = { file: `${uid}-file`, passphrase: `${uid}-passphrase` };
-  const [file, setFile] = useState<File | null>(null);
-  const [passphrase, setPassphrase] = useState("");
+  const [choice, setChoice] = useState<Choice>({ file: null, passphrase: "" });
   const [missing, setMissing] = useState<{ file?: string; passphrase?: string }>({});
+  // Editing a field clears what was said of it.
+  const edit =
+    <F extends keyof Choice>(field: F) =>
+    (value: Choice[F]) => {
+      setChoice((c) => ({ ...c, [field]: value }));
+      setMissing(({ [field]: _, ...rest }) => rest);
+    };
 
   async function handleSubmit(event: FormEvent) {
     event.preventDefault();
+    const { file, passphrase } = choice;
     const found = { ...(file ? {} : { file: "Pick the file you exported" }), ...(passphrase ? {} : { passphrase: "Type the passphrase the file was exported with" }) };
     setMissing(found);
     if (found.file || found.passphrase) {
@@ -140,35 +150,17 @@ function ChooseFile({ busy, error, onCancel, onSubmit }: ChooseProps) {
         hint="A .khbk file from Export my keys, on this or another Keyhaven."
         accept=".khbk,application/octet-stream"
         error={missing.file}
-        onFile={(picked) => {
-          setFile(picked);
-          setMissing(({ file: _, ...rest }) => rest);
-        }}
+        onFile={edit("file")}
       />
-      <TextField
+      <PassphraseField
         id={ids.passphrase}
-        label="Passphrase"
-        secret
         autoComplete="off"
         hint="The one chosen when the file was exported."
         error={missing.passphrase}
-        value={passphrase}
-        onValueChange={(value) => {
-          setPassphrase(value);
-          setMissing(({ passphrase: _, ...rest }) => rest);
-        }}
+        value={choice.passphrase}
+        onValueChange={edit("passphrase")}
       />
-      <FormError message={error} />
-      <div className="form-actions">
-        <span className="form-actions__spacer" />
-        <button type="button" className="btn btn--ghost" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="btn btn--primary" disabled={busy}>
-          {busy ? <Spinner /> : <Eye size={16} aria-hidden="true" />}
-          Preview import
-        </button>
-      </div>
+      <FormFooter error={error} busy={busy} onCancel={onCancel} icon={Eye} label="Preview import" />
     </form>
   );
 }

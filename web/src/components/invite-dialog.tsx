@@ -7,10 +7,9 @@ import type { TeamInvitation } from "../lib/organization-api";
 import { invitationLink } from "../lib/team-paths";
 import { CopyButton, copyNote, useCopy } from "./copy-button";
 import { Field } from "./field";
-import { FormError } from "./form-error";
+import { FormFooter } from "./form-footer";
 import { roleLabel } from "./member-row";
 import { Modal } from "./modal";
-import { Spinner } from "./spinner";
 import { TextField } from "./text-field";
 
 interface Props {
@@ -92,17 +91,7 @@ export function InviteDialog({ teamName, roles, open, onOpenChange, invite }: Pr
               ))}
             </select>
           </Field>
-          <FormError message={error} />
-          <div className="form-actions">
-            <span className="form-actions__spacer" />
-            <button type="button" className="btn btn--ghost" onClick={() => change(false)}>
-              Cancel
-            </button>
-            <button type="submit" className="btn btn--primary" disabled={busy}>
-              {busy ? <Spinner /> : <Send size={16} aria-hidden="true" />}
-              Create invitation
-            </button>
-          </div>
+          <FormFooter error={error} busy={busy} onCancel={() => change(false)} icon={Send} label="Create invitation" />
         </form>
       )}
     </Modal>

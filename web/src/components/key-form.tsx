@@ -15,7 +15,7 @@ import {
 import { AwsFields } from "./aws-fields";
 import { CustomFields } from "./custom-fields";
 import { describedBy, Field } from "./field";
-import { FormError } from "./form-error";
+import { FormFooter } from "./form-footer";
 import { FormatFeedback } from "./format-feedback";
 import { Spinner } from "./spinner";
 import { TestResultView } from "./test-result-view";
@@ -187,22 +187,12 @@ export function KeyForm({ mode, services, initial, onSubmit, onTest, onCancel, e
       {extraFields}
 
       {testOutcome && <TestResultView result={testOutcome} />}
-      <FormError message={submitError} />
-
-      <div className="form-actions">
+      <FormFooter error={submitError} busy={saving} onCancel={onCancel} icon={Save} label="Save">
         <button type="button" className="btn btn--secondary" onClick={handleTest} disabled={testing || saving}>
           {testing ? <Spinner /> : <FlaskConical size={16} aria-hidden="true" />}
           Test
         </button>
-        <span className="form-actions__spacer" />
-        <button type="button" className="btn btn--ghost" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="btn btn--primary" disabled={saving}>
-          {saving ? <Spinner /> : <Save size={16} aria-hidden="true" />}
-          Save
-        </button>
-      </div>
+      </FormFooter>
     </form>
   );
 }

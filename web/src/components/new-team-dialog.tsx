@@ -4,9 +4,8 @@ import { useCreateTeam } from "../hooks/use-teams";
 import { errorMessage } from "../keyhaven";
 import { teamPath } from "../lib/team-paths";
 import { navigate } from "../router";
-import { FormError } from "./form-error";
+import { FormFooter } from "./form-footer";
 import { Modal } from "./modal";
-import { Spinner } from "./spinner";
 import { TextField } from "./text-field";
 
 const NAME_MAX = 100;
@@ -59,17 +58,7 @@ export function NewTeamDialog({ open, onOpenChange }: { open: boolean; onOpenCha
           autoComplete="off"
           autoFocus
         />
-        <FormError message={create.error ? errorMessage(create.error) : null} />
-        <div className="form-actions">
-          <span className="form-actions__spacer" />
-          <button type="button" className="btn btn--ghost" onClick={() => change(false)}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn--primary" disabled={create.isPending}>
-            {create.isPending ? <Spinner /> : <UsersRound size={16} aria-hidden="true" />}
-            Create team
-          </button>
-        </div>
+        <FormFooter error={create.error ? errorMessage(create.error) : null} busy={create.isPending} onCancel={() => change(false)} icon={UsersRound} label="Create team" />
       </form>
     </Modal>
   );

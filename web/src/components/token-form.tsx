@@ -3,9 +3,8 @@ import { useId, useState, type FormEvent } from "react";
 import { errorMessage, type CreateTokenBody } from "../keyhaven";
 import { buildTokenBody, emptyTokenDraft, fieldErrorsFrom, TOKEN_NAME_MAX, type TokenDraft, type TokenDraftErrors } from "../lib/token-draft";
 import { ExpiryField } from "./expiry-field";
-import { FormError } from "./form-error";
+import { FormFooter } from "./form-footer";
 import { ScopeCheckboxes } from "./scope-checkboxes";
-import { Spinner } from "./spinner";
 import { TextField } from "./text-field";
 
 interface Props {
@@ -77,18 +76,7 @@ export function TokenForm({ onSubmit, onCancel }: Props) {
       <ScopeCheckboxes id={ids.scopes} value={draft.scopes} onChange={(scopes) => update({ scopes }, "scopes")} error={errors.scopes} />
       <ExpiryField id={ids.expiry} choice={draft.expiry} date={draft.date} error={errors.expiry} onChange={(patch) => update(patch, "expiry")} />
 
-      <FormError message={submitError} />
-
-      <div className="form-actions">
-        <span className="form-actions__spacer" />
-        <button type="button" className="btn btn--ghost" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="btn btn--primary" disabled={saving}>
-          {saving ? <Spinner /> : <KeySquare size={16} aria-hidden="true" />}
-          Create token
-        </button>
-      </div>
+      <FormFooter error={submitError} busy={saving} onCancel={onCancel} icon={KeySquare} label="Create token" />
     </form>
   );
 }
