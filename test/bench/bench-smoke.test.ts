@@ -101,6 +101,24 @@ describe(`bench --quick smoke (${WITH_PG ? "SQLite + PostgreSQL" : "SQLite only:
     expect(r.stdout).toMatch(/^MEMORY sqlite: keyhaven server peak RSS \d+ MiB/m);
   }, 300_000);
 
+  it("gateway.ts checks every target forwards with the right key, then measures them and ends with its ratio lines", async () => {
+    // SQLite and no Portkey: the full run installs Portkey from npm into the temp dir.
+    const r = await runBench("gateway.ts", ["--no-portkey"]);
+    expect(r.code, explain(r)).toBe(0);
+    expect(r.stdout).toMatch(/^keyhaven budget: set$/m);
+    expect(r.stdout).toMatch(/streaming check .*: direct ok .*; bare ok .*; keyhaven ok /);
+    const ratios = ratioLines(r.stdout);
+    for (const line of [
+      /^RATIO throughput keyhaven gateway\/bare proxy: [\d.]+ \(target >= 0.6\) n\/a \(quick/,
+      /^RATIO added latency p50 keyhaven gateway over bare proxy: -?[\d.]+ ms \(target < 0.3 ms\) n\/a \(quick/,
+      /^RATIO first streamed chunk p50 keyhaven gateway minus bare proxy: -?[\d.]+ ms \(target < 1 ms\) n\/a \(quick/,
+      /^RATIO RSS last\/first [\d.]+ s median keyhaven gateway streaming: [\d.]+ \(target <= 1.1\) n\/a \(quick/,
+    ]) {
+      expect(ratios.some((l) => line.test(l)), `${line}\n${explain(r)}`).toBe(true);
+    }
+    expect(ratios.every((l) => !/ (PASS|FAIL)$/.test(l)), explain(r)).toBe(true);
+  }, 300_000);
+
   it("backup.ts times the real backup and restore commands at two sizes, checks the restored copies and ends with its peak-RSS ratios", async () => {
     // Four CLI runs (two sizes × backup and restore) on SQLite: each starts a process and derives
     // a scrypt key, which is most of the time; PostgreSQL and the cross-database restores are left
