@@ -16,8 +16,7 @@ async function vitest(config, report) {
     child.on("error", () => resolve(1));
     child.on("close", (c) => resolve(c ?? 1));
   });
-  const res = { status: code };
-  if (!existsSync(report)) return { passed: 0, failed: 1, skipped: 0, code: res.status ?? 1 };
+  if (!existsSync(report)) return { passed: 0, failed: 1, skipped: 0, code };
   const r = JSON.parse(readFileSync(report, "utf8"));
   // A file that fails to load has no tests but counts as a failure.
   const brokenFiles = (r.testResults ?? []).filter((f) => f.status === "failed" && f.assertionResults.length === 0).length;
@@ -25,7 +24,7 @@ async function vitest(config, report) {
     passed: r.numPassedTests,
     failed: r.numFailedTests + brokenFiles,
     skipped: r.numPendingTests + r.numTodoTests,
-    code: res.status ?? 1,
+    code,
   };
 }
 
